@@ -1,0 +1,12 @@
+"""pytest-ecsfake: AWS ECS tasks and AWS Batch jobs, faked in memory on a freezegun-driven clock.
+
+Importing this package is cheap: botocore, freezegun, jsonschema and the schemas load on first use.
+"""
+
+from __future__ import annotations
+
+from ._errors import RequestShapeError
+from ._fake import EcsFake, mock_ecs
+from .schemas import validate_request
+
+__all__ = ["EcsFake", "RequestShapeError", "mock_ecs", "validate_request"]

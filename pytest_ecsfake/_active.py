@@ -1,0 +1,102 @@
+"""Which fakes are active, and the process-wide patches that exist only while at least one is.
+
+Fakes nest as a stack; the innermost one serves every intercepted call. The first activation installs
+the botocore patches (``_intercept``), the ``time.sleep`` patch and a safe environment; the last
+deactivation removes them all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from typing import TYPE_CHECKING, SupportsIndex
+
+if TYPE_CHECKING:
+    from ._fake import EcsFake
+
+_stack: list[EcsFake] = []
+_lock = threading.Lock()
+_real_sleep = time.sleep
+_saved_env: dict[str, str | None] = {}
+
+# time.sleep called directly from these modules really sleeps: their waits are about wall time (subprocess
+# timeouts, thread pools, servers), not about the fake's clock.
+REAL_SLEEP_CALLERS = (
+    "subprocess",
+    "threading",
+    "asyncio",
+    "socketserver",
+    "selectors",
+    "concurrent.",
+    "queue",
+    "http.server",
+    "multiprocessing",
+    "urllib3",
+    "_pytest",
+    "pytest_ecsfake._server",
+)
+
+
+def current() -> EcsFake | None:
+    return _stack[-1] if _stack else None
+
+
+def push(fake: EcsFake) -> None:
+    with _lock:
+        if not _stack:
+            _install(fake)
+        _stack.append(fake)
+
+
+def pop(fake: EcsFake) -> None:
+    with _lock:
+        for index in range(len(_stack) - 1, -1, -1):
+            if _stack[index] is fake:
+                del _stack[index]
+                break
+        if not _stack:
+            _uninstall()
+
+
+def _sleep(seconds: float | SupportsIndex) -> None:
+    """``time.sleep`` while a fake is active: advance a frozen fake clock instead of blocking."""
+    fake = current()
+    if fake is not None and fake._backend.clock.frozen:
+        caller = sys._getframe(1).f_globals.get("__name__") or ""
+        if not caller.startswith(REAL_SLEEP_CALLERS):
+            fake.advance(float(seconds))
+            return
+    _real_sleep(seconds)
+
+
+def _set_env(name: str, value: str) -> None:
+    _saved_env.setdefault(name, os.environ.get(name))
+    os.environ[name] = value
+
+
+def _install(fake: EcsFake) -> None:
+    from . import _intercept
+
+    _intercept.install()
+    time.sleep = _sleep
+    # No credential lookup may reach the instance metadata service (a network call) while faking.
+    _set_env("AWS_EC2_METADATA_DISABLED", "true")
+    # A machine with no AWS configuration at all still gets clients: the fake's region is the default.
+    has_config = os.path.exists(os.environ.get("AWS_CONFIG_FILE", os.path.expanduser("~/.aws/config")))
+    if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or has_config):
+        _set_env("AWS_DEFAULT_REGION", fake.region)
+
+
+def _uninstall() -> None:
+    from . import _intercept
+
+    _intercept.uninstall()
+    time.sleep = _real_sleep
+    for name, value in _saved_env.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    _saved_env.clear()

@@ -1,0 +1,118 @@
+"""All state of one fake: the clock and event queue, per-region resources, recorded calls, injected faults.
+
+Nothing here is global; an ``EcsFake`` owns exactly one ``Backend``. One lock serialises operations,
+event application and ``advance()``, so threads sharing a fake see a consistent timeline.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ._clock import Clock, EventQueue
+
+
+@dataclass
+class Call:
+    """One request the fake answered (or refused): what was asked, at what fake time, and the outcome."""
+
+    service: str
+    operation: str
+    request: dict[str, Any]
+    status: int
+    error: str | None
+    response: dict[str, Any]
+    at: datetime | None = None
+
+
+@dataclass
+class Fault:
+    operation: str
+    service: str | None
+    code: str
+    message: str
+    remaining: int
+
+
+class Ids:
+    """Identifiers from a generator seeded per fake: the same test gives the same ARNs every run."""
+
+    def __init__(self, seed: int) -> None:
+        self._rng = random.Random(seed)
+
+    def uuid(self) -> str:
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def hex32(self) -> str:
+        return uuid.UUID(int=self._rng.getrandbits(128), version=4).hex
+
+    def choice(self, items: list[Any]) -> Any:
+        return self._rng.choice(items)
+
+    def random(self) -> float:
+        return self._rng.random()
+
+
+@dataclass
+class RegionState:
+    """Resources of one region. Services add their state lazily (see ``ecs_state``)."""
+
+    region: str
+    ecs: Any = None
+    batch: Any = None
+
+
+@dataclass
+class Backend:
+    region: str
+    account_id: str
+    seed: int
+    stop_timeout: float
+    timings: dict[str, float]
+    clock: Clock = field(default_factory=Clock)
+    events: EventQueue = field(default_factory=EventQueue)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    regions: dict[str, RegionState] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    behaviors: dict[str, Any] = field(default_factory=dict)
+    # Problems of the fake itself (bugs, unsupported operations): they fail the test at teardown.
+    problems: list[str] = field(default_factory=list)
+    validate_responses: bool = False
+    ids: Ids = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ids = Ids(self.seed)
+
+    def region_state(self, region: str) -> RegionState:
+        state = self.regions.get(region)
+        if state is None:
+            state = self.regions[region] = RegionState(region)
+        return state
+
+    def settle(self) -> float:
+        """Apply every event due now; return now."""
+        now = self.clock.now()
+        self.events.run_due(now)
+        return now
+
+    def take_fault(self, service: str, operation: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.operation == operation and fault.service in (None, service):
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    def reset(self) -> None:
+        self.events.clear()
+        self.regions.clear()
+        self.calls.clear()
+        self.faults.clear()
+        self.behaviors.clear()
+        self.ids = Ids(self.seed)

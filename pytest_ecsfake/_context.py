@@ -1,0 +1,40 @@
+"""What a handler gets besides the request: the region it was sent to, fake time, and the backend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._backend import Backend, RegionState
+    from .ecs.state import EcsState
+
+
+@dataclass
+class Context:
+    backend: Backend
+    service: str
+    operation: str
+    region: str
+    now: float
+
+    @property
+    def account_id(self) -> str:
+        return self.backend.account_id
+
+    @property
+    def state(self) -> RegionState:
+        return self.backend.region_state(self.region)
+
+    @property
+    def ecs(self) -> EcsState:
+        state = self.state
+        if state.ecs is None:
+            from .ecs.state import EcsState
+
+            state.ecs = EcsState()
+        ecs: EcsState = state.ecs
+        return ecs
+
+    def arn(self, service: str, resource: str) -> str:
+        return f"arn:aws:{service}:{self.region}:{self.backend.account_id}:{resource}"

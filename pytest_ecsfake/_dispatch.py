@@ -1,0 +1,116 @@
+"""The one path every request takes, whichever way it came in (botocore, ``requests``, the HTTP server).
+
+decode → injected fault → supported? → schema check → handler (at the fake's now) → encode, recording
+the call. A bug inside the fake answers ServerException naming the bug and is kept as a problem that fails
+the test at teardown: it never poses as an AWS error that code under test could swallow.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+from . import _registry
+from ._backend import Backend, Call
+from ._clock import from_epoch
+from ._context import Context
+from ._errors import (
+    AwsError,
+    ClientException,
+    InvalidParameterException,
+    ServerException,
+    UnsupportedOperation,
+)
+from ._protocol import HttpRequest, HttpResponse, decode, detect_region, encode_error, encode_result
+
+SUPPORTED_OPERATIONS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#supported-operations"
+_FIVE_HUNDREDS = {"ServerException": 500, "InternalFailure": 500, "ServiceUnavailableException": 503}
+_VALIDATION_ERROR = {"ecs": InvalidParameterException, "batch": ClientException}
+
+
+def injected_status(code: str) -> int:
+    return _FIVE_HUNDREDS.get(code, 400)
+
+
+def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpResponse:
+    request_id = backend.ids.uuid()
+    operation = "?"
+    params: dict[str, Any] = {}
+    try:
+        operation, params = decode(service, request)
+    except AwsError as error:
+        return _refuse(backend, service, operation, params, error, request_id)
+    region = detect_region(request, backend.region)
+    with backend.lock:
+        now = backend.settle()
+        try:
+            body = _answer(backend, Context(backend, service, operation, region, now), params)
+        except AwsError as error:
+            return _refuse(backend, service, operation, params, error, request_id)
+        except Exception as exc:  # a bug in the fake: say so, never as an AWS error the code could expect
+            last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            backend.problems.append(
+                f"pytest-ecsfake bug in {service}:{operation}: {last}\n{traceback.format_exc()}"
+            )
+            bug = ServerException(f"pytest-ecsfake internal error (a bug in the fake, not AWS): {last}")
+            return _refuse(backend, service, operation, params, bug, request_id)
+        if backend.validate_responses:
+            _check_response(backend, service, operation, body)
+        _record(backend, service, operation, params, 200, None, body)
+        return encode_result(service, body, request_id)
+
+
+def _refuse(
+    backend: Backend, service: str, operation: str, params: dict[str, Any], error: AwsError, request_id: str
+) -> HttpResponse:
+    _record(backend, service, operation, params, error.status, error.code, {"message": error.message})
+    return encode_error(service, error, request_id)
+
+
+def _answer(backend: Backend, ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    service, operation = ctx.service, ctx.operation
+    fault = backend.take_fault(service, operation)
+    if fault is not None:
+        raise AwsError(fault.message, code=fault.code, status=injected_status(fault.code))
+    # AWS refuses bad input before anything else, so the schema speaks before "not implemented".
+    from .schemas import format_violations, request_violations
+
+    violations = request_violations(service, operation, params)
+    if violations:
+        raise _VALIDATION_ERROR[service](format_violations(violations))
+    handler = _registry.get(service, operation)
+    if handler is None:
+        supported = ", ".join(_registry.supported(service)) or "none yet"
+        message = (
+            f"pytest-ecsfake does not implement {service}:{operation} yet. "
+            f"Supported {service} operations: {supported}. See {SUPPORTED_OPERATIONS_URL}"
+        )
+        backend.problems.append(message)
+        raise UnsupportedOperation(message)
+    return handler(ctx, params)
+
+
+def _check_response(backend: Backend, service: str, operation: str, body: dict[str, Any]) -> None:
+    from .schemas import response_violations
+
+    violations = response_violations(service, operation, body)
+    if violations:
+        backend.problems.append(
+            f"pytest-ecsfake bug: the {service}:{operation} response breaks its schema: "
+            + "; ".join(v.message for v in violations)
+        )
+
+
+def _record(
+    backend: Backend,
+    service: str,
+    operation: str,
+    request: dict[str, Any],
+    status: int,
+    error: str | None,
+    response: dict[str, Any],
+) -> None:
+    with backend.lock:
+        backend.calls.append(
+            Call(service, operation, request, status, error, response, from_epoch(backend.clock.now()))
+        )

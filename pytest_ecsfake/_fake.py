@@ -1,0 +1,247 @@
+"""``EcsFake``: the handle a test holds. A context manager (sync and async) and a decorator."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any, TypeVar
+
+from . import _active
+from ._backend import Backend, Call, Fault
+from ._clock import from_epoch, parse_start, seconds_of
+from ._errors import FakeBugError
+from ._protocol import HttpRequest, HttpResponse
+from ._timings import merged
+
+DEFAULT_START = "2025-01-01T00:00:00Z"
+T = TypeVar("T")
+
+# Besides freezegun's own list, these modules keep real time: they measure waits in wall time.
+_FREEZEGUN_IGNORE = ["subprocess", "selectors", "socketserver", "http.server", "concurrent.futures"]
+
+
+class EcsFake:
+    """An in-memory ECS and Batch that answers every botocore ECS/Batch call while active.
+
+    Example::
+
+        with EcsFake() as fake:
+            ecs = boto3.client("ecs", region_name="us-east-1")
+            ecs.create_cluster(clusterName="jobs")
+            fake.advance(60)
+
+    Also a decorator: ``@EcsFake(region="eu-west-1")`` on a function, coroutine or test class gives every
+    call (every test method) a fresh fake with these options.
+    """
+
+    def __init__(
+        self,
+        *,
+        region: str = "us-east-1",
+        account_id: str = "123456789012",
+        start: str | datetime = DEFAULT_START,
+        freeze: bool = True,
+        stop_timeout: float = 30.0,
+        strict: bool = False,
+        timings: Mapping[str, float] | None = None,
+        seed: int = 0,
+    ) -> None:
+        if not isinstance(region, str) or not region:
+            raise TypeError(f"EcsFake(region=...) takes a region name such as 'us-east-1', got {region!r}")
+        if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
+            raise TypeError(f"EcsFake(account_id=...) takes 12 digits such as '123456789012', got {account_id!r}")
+        if isinstance(stop_timeout, bool) or not isinstance(stop_timeout, (int, float)) or stop_timeout < 0:
+            raise TypeError(f"EcsFake(stop_timeout=...) takes seconds >= 0, got {stop_timeout!r}")
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(f"EcsFake(seed=...) takes an int, got {seed!r}")
+        self._options: dict[str, Any] = {
+            "region": region,
+            "account_id": account_id,
+            "start": start,
+            "freeze": bool(freeze),
+            "stop_timeout": float(stop_timeout),
+            "strict": bool(strict),
+            "timings": dict(timings) if timings else None,
+            "seed": seed,
+        }
+        self._start_at = parse_start(start)
+        self._adopt_frozen_time = start is DEFAULT_START
+        self._freeze = bool(freeze)
+        self.strict = bool(strict)
+        self._backend = Backend(
+            region=region,
+            account_id=account_id,
+            seed=seed,
+            stop_timeout=float(stop_timeout),
+            timings=merged(timings),
+            validate_responses=os.environ.get("ECSFAKE_VALIDATE_RESPONSES") == "1",
+        )
+        self._freezer: Any = None
+        self._active = False
+
+    # -- identity -----------------------------------------------------------------------------------------
+    @property
+    def region(self) -> str:
+        return self._backend.region
+
+    @property
+    def account_id(self) -> str:
+        return self._backend.account_id
+
+    def __repr__(self) -> str:
+        state = "active" if self._active else "inactive"
+        return f"<EcsFake {state} region={self.region} account_id={self.account_id}>"
+
+    # -- clock --------------------------------------------------------------------------------------------
+    @property
+    def now(self) -> datetime:
+        """The fake clock as an aware UTC datetime."""
+        return from_epoch(self._backend.clock.now())
+
+    def advance(self, seconds: float | timedelta) -> datetime:
+        """Move the fake clock forward and apply every transition due by then; return the new ``now``.
+
+        Example: ``fake.advance(30)`` or ``fake.advance(timedelta(minutes=5))``.
+        """
+        amount = seconds_of(seconds)
+        backend = self._backend
+        with backend.lock:
+            backend.clock.advance(amount)
+            backend.settle()
+        return self.now
+
+    # -- records and faults -------------------------------------------------------------------------------
+    @property
+    def calls(self) -> list[Call]:
+        """Every call the fake answered, in order: ``Call(service, operation, request, status, error,
+        response, at)``. Example: ``[c.operation for c in fake.calls] == ["CreateCluster"]``."""
+        return self._backend.calls
+
+    def fail(self, operation: str, code: str = "ServerException", *, message: str | None = None,
+             times: int = 1) -> None:
+        """Make the next ``times`` calls of ``operation`` answer the AWS error ``code``.
+
+        ``operation`` is a botocore operation name (``"RunTask"``), optionally prefixed by its service
+        (``"batch:TagResource"``). Example: ``fake.fail("DescribeTasks", "ThrottlingException", times=2)``.
+        """
+        service, _, name = operation.rpartition(":")
+        if not name or (service and service not in ("ecs", "batch")):
+            raise ValueError(f"fake.fail({operation!r}): expected 'Operation' or 'ecs:Operation'/'batch:Operation'")
+        if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+            raise ValueError(f"fake.fail(times=...) takes an int >= 1, got {times!r}")
+        text = message if message is not None else f"{code} injected by fake.fail({operation!r})"
+        with self._backend.lock:
+            self._backend.faults.append(Fault(name, service or None, code, text, times))
+
+    def reset(self) -> None:
+        """Forget all resources, calls, faults and behaviours; the clock stays where it is."""
+        with self._backend.lock:
+            self._backend.reset()
+
+    # -- the one entrance for requests (botocore patch, responses, the HTTP server) ------------------------
+    def _handle(self, service: str, request: HttpRequest) -> HttpResponse:
+        from ._dispatch import dispatch
+
+        return dispatch(self._backend, service, request)
+
+    # -- activation ---------------------------------------------------------------------------------------
+    def start(self) -> EcsFake:
+        """Activate: freeze the clock (unless ``freeze=False``) and serve ECS/Batch calls."""
+        if self._active:
+            raise RuntimeError(f"{self!r} is already active; use a new EcsFake to nest fakes")
+        import freezegun
+        import freezegun.api
+
+        factories = freezegun.api.freeze_factories
+        if self._freeze and not (factories and self._adopt_frozen_time):
+            self._freezer = freezegun.freeze_time(self._start_at, ignore=_FREEZEGUN_IGNORE, real_asyncio=True)
+            self._freezer.start()
+        self._backend.clock.bind(factories if self._freeze else [], freezegun.api.real_time)
+        self._active = True
+        _active.push(self)
+        return self
+
+    def stop(self, *, check: bool = True) -> None:
+        """Deactivate. With ``check`` (the default), fail when the fake saw a problem of its own (a bug,
+        an unsupported operation, a strict-mode violation): code under test cannot swallow those."""
+        if not self._active:
+            return
+        try:
+            _active.pop(self)
+        finally:
+            self._active = False
+            if self._freezer is not None:
+                self._freezer.stop()
+                self._freezer = None
+        problems = self._backend.problems
+        if check and problems:
+            listed = "\n".join(f"- {p}" for p in problems)
+            raise FakeBugError(f"pytest-ecsfake saw {len(problems)} problem(s) during this test:\n{listed}")
+
+    def __enter__(self) -> EcsFake:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        # When the block already failed, stop quietly: a teardown error must not mask the real failure.
+        self.stop(check=exc_type is None)
+
+    async def __aenter__(self) -> EcsFake:
+        return self.start()
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        self.stop(check=exc_type is None)
+
+    # -- decorator ----------------------------------------------------------------------------------------
+    def _fresh(self) -> EcsFake:
+        return EcsFake(**self._options)
+
+    def __call__(self, target: T) -> T:
+        if isinstance(target, type):
+            return self._decorate_class(target)  # type: ignore[return-value]
+        if not callable(target):
+            raise TypeError(f"EcsFake(...) decorates functions, coroutines and classes, not {target!r}")
+        func: Callable[..., Any] = target
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                async with self._fresh():
+                    return await func(*args, **kwargs)
+
+            return run_async  # type: ignore[return-value]
+
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with self._fresh():
+                return func(*args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+    def _decorate_class(self, cls: type) -> type:
+        # Every test method gets its own fake (pytest classes and unittest.TestCase alike).
+        for name, value in list(vars(cls).items()):
+            if name.startswith("test") and inspect.isfunction(value):
+                setattr(cls, name, self(value))
+        return cls
+
+
+def mock_ecs(func: Callable[..., Any] | None = None, /, **options: Any) -> Any:
+    """moto-style spelling of ``EcsFake``: ``@mock_ecs``, ``@mock_ecs(region=...)``, ``with mock_ecs() as fake``.
+
+    Example::
+
+        @mock_ecs
+        def test_cleanup():
+            boto3.client("ecs", region_name="us-east-1").create_cluster(clusterName="c")
+    """
+    if func is not None:
+        if options or not callable(func):
+            raise TypeError("mock_ecs takes keyword options only: @mock_ecs or @mock_ecs(region='eu-west-1')")
+        return EcsFake()(func)
+    return EcsFake(**options)

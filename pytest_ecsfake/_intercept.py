@@ -1,0 +1,89 @@
+"""The botocore side of interception: two class-level patches, installed while any fake is active.
+
+* ``Endpoint._send`` — the step right after botocore emits ``before-send``. Patching the class (rather than
+  registering a ``before-send`` handler in ``BUILTIN_HANDLERS``) reaches every client of every session,
+  created before or after activation, and costs nothing once the last fake stops. ECS and Batch requests go
+  to the active fake's dispatcher; anything else, and clients pointed at a loopback endpoint (a server
+  started with ``fake.serve()``/``ecsfake serve``), go out as usual.
+* ``RequestSigner.sign`` — ECS and Batch requests that will be intercepted are not signed: no credentials
+  are needed, none are read, and no SigV4 work is done. The client's region travels in a private header
+  so the fake knows which region's resources the call is about, whatever the endpoint URL.
+
+This module imports botocore; it is imported on first activation, never when the plugin loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from botocore.awsrequest import AWSResponse
+from botocore.endpoint import Endpoint
+from botocore.signers import RequestSigner
+
+from . import _active
+from ._protocol import Headers, HttpRequest
+
+SERVICES = frozenset({"ecs", "batch"})
+REGION_HEADER = "x-ecsfake-region"
+_LOOPBACK_HOSTS = frozenset({"localhost", "::1", "[::1]"})
+
+_real_send = Endpoint._send
+_real_sign = RequestSigner.sign
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host in _LOOPBACK_HOSTS or host.startswith("127.")
+
+
+class _Body:
+    """The minimal raw-response object botocore reads a body from."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._body
+
+    def read(self, *_: Any, **__: Any) -> bytes:
+        body, self._body = self._body, b""
+        return body
+
+
+def _send(endpoint: Endpoint, request: Any) -> Any:
+    fake = _active.current()
+    service = endpoint._endpoint_prefix
+    if fake is None or service not in SERVICES or is_loopback(request.url):
+        return _real_send(endpoint, request)
+    body = request.body
+    if body is None:
+        body = b""
+    elif isinstance(body, str):
+        body = body.encode()
+    elif not isinstance(body, bytes):
+        body = body.read()
+    response = fake._handle(service, HttpRequest(request.method, request.url, Headers(request.headers), body))
+    return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
+
+
+def _sign(signer: RequestSigner, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
+    if (
+        _active.current() is not None
+        and signer._signing_name in SERVICES
+        and not is_loopback(request.url)
+    ):
+        request.headers[REGION_HEADER] = signer._region_name or ""
+        return None
+    return _real_sign(signer, operation_name, request, *args, **kwargs)
+
+
+def install() -> None:
+    Endpoint._send = _send
+    RequestSigner.sign = _sign
+
+
+def uninstall() -> None:
+    Endpoint._send = _real_send
+    RequestSigner.sign = _real_sign

@@ -1,0 +1,193 @@
+"""Wire formats: AWS JSON 1.1 (ECS) and REST-JSON (Batch), both ways.
+
+``decode`` turns an HTTP request into (operation, params); ``encode_result``/``encode_error`` turn a
+handler's answer into the HTTP response botocore, the AWS CLI or curl expect. Nothing here knows models.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from ._errors import AwsError, SerializationException, UnknownOperationException
+
+ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
+_CONTENT_TYPES = {"ecs": "application/x-amz-json-1.1", "batch": "application/json"}
+_HOST_REGION = re.compile(r"^(ecs|batch)(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|api\.aws)$")
+_SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
+
+
+class Headers(dict[str, str]):
+    """Case-insensitive header lookup (keys stored lower-case)."""
+
+    def __init__(self, items: Mapping[str, Any] | None = None) -> None:
+        super().__init__()
+        for key, value in (items or {}).items():
+            self[key.lower()] = value.decode() if isinstance(value, bytes) else str(value)
+
+
+@dataclass
+class HttpRequest:
+    method: str
+    url: str
+    headers: Headers
+    body: bytes
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path or "/"
+
+    @property
+    def query(self) -> str:
+        return urlsplit(self.url).query
+
+
+@dataclass
+class HttpResponse:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def detect_service(request: HttpRequest) -> str | None:
+    """Which service a raw request is for (the HTTP server's question; botocore's path already knows)."""
+    target = request.headers.get("x-amz-target", "")
+    if target.startswith(ECS_TARGET_PREFIX):
+        return "ecs"
+    scope = _SCOPE.search(request.headers.get("authorization", ""))
+    if scope and scope.group(2) in ("ecs", "batch"):
+        return scope.group(2)
+    path = request.path
+    if _match_route(request.method, path) is not None:
+        return "batch"
+    if target or path == "/" or path.startswith("/v1/"):
+        return "ecs"
+    return None
+
+
+def detect_region(request: HttpRequest, default: str) -> str:
+    # Intercepted botocore requests carry their client's region (see _intercept); raw ones say it in the
+    # host name or in the SigV4 credential scope.
+    region = request.headers.get("x-ecsfake-region")
+    if region:
+        return region
+    host = urlsplit(request.url).hostname or ""
+    match = _HOST_REGION.match(host)
+    if match:
+        return match.group(2)
+    scope = _SCOPE.search(request.headers.get("authorization", ""))
+    return scope.group(1) if scope else default
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    if not body.strip():
+        return {}
+    try:
+        value = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SerializationException(f"Request body is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise SerializationException(
+            f"Request body must be a JSON object, got {type(value).__name__}"
+        )
+    return value
+
+
+def decode(service: str, request: HttpRequest) -> tuple[str, dict[str, Any]]:
+    if service == "ecs":
+        return _decode_json(request)
+    return _decode_rest_json(request)
+
+
+def _decode_json(request: HttpRequest) -> tuple[str, dict[str, Any]]:
+    from .schemas import operation_names
+
+    target = request.headers.get("x-amz-target")
+    path = request.path
+    if target is None and path.startswith("/v1/"):
+        # The reference's curl examples post to /v1/<Action> without a target header.
+        operation = path[4:].strip("/")
+    elif target is None or not target.startswith(ECS_TARGET_PREFIX):
+        raise UnknownOperationException(
+            f"Missing or unknown X-Amz-Target {target!r}: expected '{ECS_TARGET_PREFIX}<Operation>'"
+        )
+    else:
+        operation = target[len(ECS_TARGET_PREFIX) :]
+    if operation not in operation_names("ecs"):
+        raise UnknownOperationException(f"Unknown operation {operation!r} for Amazon ECS")
+    return operation, _json_object(request.body)
+
+
+@lru_cache(maxsize=1)
+def _routes() -> list[tuple[str, re.Pattern[str], str, dict[str, dict[str, str]]]]:
+    from .schemas import service_model
+
+    routes = []
+    for name, spec in service_model("batch")["operations"].items():
+        uri = spec["uri"].split("?")[0]
+        pattern = re.sub(
+            r"\\\{([A-Za-z0-9_]+)(\\\+)?\\\}",
+            lambda m: f"(?P<{m.group(1)}>{'.+' if m.group(2) else '[^/]+'})",
+            re.escape(uri),
+        )
+        routes.append((spec["method"], re.compile(f"^{pattern}/?$"), name, spec.get("locations", {})))
+    return routes
+
+
+def _match_route(method: str, path: str) -> tuple[str, dict[str, str], dict[str, dict[str, str]]] | None:
+    for route_method, pattern, name, locations in _routes():
+        if route_method == method:
+            match = pattern.match(path)
+            if match:
+                return name, match.groupdict(), locations
+    return None
+
+
+def _decode_rest_json(request: HttpRequest) -> tuple[str, dict[str, Any]]:
+    route = _match_route(request.method, request.path)
+    if route is None:
+        raise UnknownOperationException(
+            f"No AWS Batch operation at {request.method} {request.path}"
+        )
+    operation, labels, locations = route
+    params = _json_object(request.body) if request.method in ("POST", "PUT") else {}
+    query = parse_qs(request.query, keep_blank_values=True)
+    for member, where in locations.items():
+        wire = where["name"]
+        if where["location"] == "uri" and wire in labels:
+            params[member] = unquote(labels[wire])
+        elif where["location"] == "querystring" and wire in query:
+            values = query[wire]
+            params[member] = values if where.get("list") or len(values) > 1 else values[0]
+        elif where["location"] == "header" and wire.lower() in request.headers:
+            params[member] = request.headers[wire.lower()]
+    return operation, params
+
+
+def encode_result(service: str, body: dict[str, Any], request_id: str) -> HttpResponse:
+    payload = json.dumps(body, separators=(",", ":")).encode()
+    return HttpResponse(200, payload, _headers(service, payload, request_id))
+
+
+def encode_error(service: str, error: AwsError, request_id: str) -> HttpResponse:
+    if service == "ecs":
+        payload = json.dumps({"__type": error.code, "message": error.message}).encode()
+        headers = _headers(service, payload, request_id)
+    else:
+        payload = json.dumps({"message": error.message}).encode()
+        headers = _headers(service, payload, request_id)
+        headers["x-amzn-ErrorType"] = error.code
+    return HttpResponse(error.status, payload, headers)
+
+
+def _headers(service: str, payload: bytes, request_id: str) -> dict[str, str]:
+    return {
+        "Content-Type": _CONTENT_TYPES[service],
+        "Content-Length": str(len(payload)),
+        "x-amzn-RequestId": request_id,
+    }

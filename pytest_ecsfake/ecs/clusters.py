@@ -1,0 +1,151 @@
+"""CreateCluster, DescribeClusters, ListClusters, DeleteCluster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._context import Context
+from .._errors import (
+    ClusterContainsContainerInstancesException,
+    ClusterContainsServicesException,
+    ClusterContainsTasksException,
+    ClusterNotFoundException,
+    InvalidParameterException,
+)
+from .._paging import page, with_token
+from .._registry import handler
+from .state import Cluster
+from .tags import tag_list, tags_of
+
+DEFAULT_SETTINGS = [{"name": "containerInsights", "value": "disabled"}]
+
+
+def cluster_name(ctx: Context, ref: str | None) -> str:
+    """The name in a cluster reference: a name, or an ARN of this region and account. Absent = default."""
+    if not ref:
+        return "default"
+    if ref.startswith("arn:"):
+        prefix = ctx.arn("ecs", "cluster/")
+        if not ref.startswith(prefix):
+            raise ClusterNotFoundException("Cluster not found.")
+        return ref[len(prefix) :]
+    return ref
+
+
+def find_cluster(ctx: Context, ref: str | None) -> Cluster | None:
+    return ctx.ecs.clusters.get(cluster_name(ctx, ref))
+
+
+def get_cluster(ctx: Context, ref: str | None) -> Cluster:
+    """An ACTIVE cluster, or AWS's ClusterNotFoundException."""
+    cluster = find_cluster(ctx, ref)
+    if cluster is None or cluster.status != "ACTIVE":
+        raise ClusterNotFoundException("Cluster not found.")
+    return cluster
+
+
+def describe(ctx: Context, cluster: Cluster, include: list[str]) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "clusterArn": cluster.arn,
+        "clusterName": cluster.name,
+        "status": cluster.status,
+        "registeredContainerInstancesCount": cluster.container_instances,
+        "runningTasksCount": cluster.running_tasks,
+        "pendingTasksCount": cluster.pending_tasks,
+        "activeServicesCount": cluster.active_services,
+        "statistics": [],
+        "tags": tag_list(tags_of(ctx, cluster.arn)) if "TAGS" in include else [],
+        "capacityProviders": list(cluster.capacity_providers),
+        "defaultCapacityProviderStrategy": [dict(s) for s in cluster.default_strategy],
+    }
+    if "SETTINGS" in include:
+        body["settings"] = [dict(s) for s in cluster.settings]
+    if "CONFIGURATIONS" in include and cluster.configuration is not None:
+        body["configuration"] = cluster.configuration
+    if "STATISTICS" in include:
+        body["statistics"] = _statistics(cluster)
+    if "ATTACHMENTS" in include:
+        body["attachments"] = []
+    if cluster.service_connect_defaults is not None:
+        body["serviceConnectDefaults"] = cluster.service_connect_defaults
+    return body
+
+
+def _statistics(cluster: Cluster) -> list[dict[str, str]]:
+    return [
+        {"name": "runningEC2TasksCount", "value": "0"},
+        {"name": "runningFargateTasksCount", "value": "0"},
+        {"name": "pendingEC2TasksCount", "value": "0"},
+        {"name": "pendingFargateTasksCount", "value": "0"},
+        {"name": "activeEC2ServiceCount", "value": "0"},
+        {"name": "activeFargateServiceCount", "value": "0"},
+        {"name": "drainingEC2ServiceCount", "value": "0"},
+        {"name": "drainingFargateServiceCount", "value": "0"},
+    ]
+
+
+@handler("ecs", "CreateCluster")
+def create_cluster(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    from .tags import set_tags
+
+    name = req.get("clusterName", "default")
+    existing = ctx.ecs.clusters.get(name)
+    if existing is not None and existing.status == "ACTIVE":
+        # CreateCluster is idempotent on the name: AWS answers the cluster that exists.
+        return {"cluster": describe(ctx, existing, ["SETTINGS", "TAGS", "CONFIGURATIONS"])}
+    for provider in req.get("capacityProviders", []):
+        if provider not in ("FARGATE", "FARGATE_SPOT"):
+            raise InvalidParameterException(
+                f"The specified capacity provider '{provider}' is not in an ACTIVE state. "
+                "Specify a valid capacity provider and try again."
+            )
+    cluster = Cluster(
+        name=name,
+        arn=ctx.arn("ecs", f"cluster/{name}"),
+        settings=[dict(s) for s in req.get("settings", DEFAULT_SETTINGS)],
+        configuration=req.get("configuration"),
+        capacity_providers=list(req.get("capacityProviders", [])),
+        default_strategy=[dict(s) for s in req.get("defaultCapacityProviderStrategy", [])],
+        service_connect_defaults=req.get("serviceConnectDefaults"),
+    )
+    ctx.ecs.clusters.pop(name, None)  # an INACTIVE cluster of that name is replaced
+    ctx.ecs.clusters[name] = cluster
+    set_tags(ctx, cluster.arn, req.get("tags", []), replace=True)
+    return {"cluster": describe(ctx, cluster, ["SETTINGS", "TAGS", "CONFIGURATIONS"])}
+
+
+@handler("ecs", "DescribeClusters")
+def describe_clusters(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    include = req.get("include", [])
+    found, failures = [], []
+    for ref in req.get("clusters") or ["default"]:
+        cluster = find_cluster(ctx, ref)
+        if cluster is None:
+            arn = ref if ref.startswith("arn:") else ctx.arn("ecs", f"cluster/{ref}")
+            failures.append({"arn": arn, "reason": "MISSING"})
+        else:
+            found.append(describe(ctx, cluster, include))
+    return {"clusters": found, "failures": failures}
+
+
+@handler("ecs", "ListClusters")
+def list_clusters(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    arns = [c.arn for c in ctx.ecs.clusters.values() if c.status == "ACTIVE"]
+    chunk, token = page(arns, req, "ListClusters", InvalidParameterException)
+    return with_token({"clusterArns": chunk}, token)
+
+
+@handler("ecs", "DeleteCluster")
+def delete_cluster(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    cluster = get_cluster(ctx, req["cluster"])
+    if cluster.container_instances:
+        raise ClusterContainsContainerInstancesException(
+            "The Cluster cannot be deleted while Container Instances are active or draining."
+        )
+    if cluster.active_services:
+        raise ClusterContainsServicesException("The Cluster cannot be deleted while Services are active.")
+    if cluster.running_tasks or cluster.pending_tasks:
+        raise ClusterContainsTasksException("The Cluster cannot be deleted while Tasks are active.")
+    cluster.status = "INACTIVE"
+    ctx.ecs.tags.pop(cluster.arn, None)
+    return {"cluster": describe(ctx, cluster, ["SETTINGS", "CONFIGURATIONS"])}

@@ -1,0 +1,50 @@
+"""ECS resources of one region, as plain records. Handlers own the rules; these only hold state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .task_index import TaskIndex
+
+
+@dataclass
+class Cluster:
+    name: str
+    arn: str
+    status: str = "ACTIVE"
+    settings: list[dict[str, Any]] = field(default_factory=list)
+    configuration: dict[str, Any] | None = None
+    capacity_providers: list[str] = field(default_factory=list)
+    default_strategy: list[dict[str, Any]] = field(default_factory=list)
+    service_connect_defaults: dict[str, Any] | None = None
+    # Counters kept up to date by the task lifecycle, so describing a cluster never scans its tasks.
+    running_tasks: int = 0
+    pending_tasks: int = 0
+    active_services: int = 0
+    container_instances: int = 0
+    tasks: TaskIndex = field(default_factory=TaskIndex)
+
+
+@dataclass
+class TaskDefinition:
+    arn: str
+    family: str
+    revision: int
+    body: dict[str, Any]  # the TaskDefinition shape as DescribeTaskDefinition returns it
+
+    @property
+    def status(self) -> str:
+        status: str = self.body["status"]
+        return status
+
+
+@dataclass
+class EcsState:
+    clusters: dict[str, Cluster] = field(default_factory=dict)  # by name, in creation order
+    families: dict[str, list[TaskDefinition]] = field(default_factory=dict)  # revision r at index r-1
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # by resource ARN, insertion-ordered
+    # Container instances by their 32-hex id (ecs/container_instances.py owns the records).
+    container_instances: dict[str, Any] = field(default_factory=dict)
+    # Tasks by their 32-hex id (ecs/tasks owns the records and the per-cluster indexes).
+    tasks: dict[str, Any] = field(default_factory=dict)

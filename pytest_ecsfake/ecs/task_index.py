@@ -1,0 +1,56 @@
+"""Per-cluster task indexes, so ListTasks pages and counts never scan every task of a region.
+
+Tasks are kept per desired status ("RUNNING" / "STOPPED") as a sorted list of creation sequence numbers;
+a page resumes by bisecting to the sequence number after the last one returned.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .task_model import Task
+
+
+class TaskIndex:
+    def __init__(self) -> None:
+        self._seqs: dict[str, list[int]] = {"RUNNING": [], "STOPPED": []}
+        self._tasks: dict[int, Task] = {}
+
+    def add(self, task: Task) -> None:
+        self._tasks[task.seq] = task
+        bisect.insort(self._seqs[task.desired_status], task.seq)
+
+    def _drop(self, desired: str, seq: int) -> None:
+        seqs = self._seqs[desired]
+        at = bisect.bisect_left(seqs, seq)
+        if at < len(seqs) and seqs[at] == seq:
+            del seqs[at]
+
+    def move(self, task: Task, old_desired: str) -> None:
+        self._drop(old_desired, task.seq)
+        bisect.insort(self._seqs[task.desired_status], task.seq)
+
+    def remove(self, task: Task) -> None:
+        self._drop(task.desired_status, task.seq)
+        self._tasks.pop(task.seq, None)
+
+    def count(self, desired: str) -> int:
+        return len(self._seqs[desired])
+
+    def iter_after(self, desired: str, after: int) -> Iterator[Task]:
+        seqs = self._seqs[desired]
+        for index in range(bisect.bisect_right(seqs, after), len(seqs)):
+            yield self._tasks[seqs[index]]
+
+    def page(self, desired: str, after: int, keep: Callable[[Task], bool], size: int) -> tuple[list[Task], bool]:
+        """Up to ``size`` tasks after sequence ``after`` that ``keep`` accepts, and whether more follow."""
+        found: list[Task] = []
+        for task in self.iter_after(desired, after):
+            if keep(task):
+                if len(found) == size:
+                    return found, True
+                found.append(task)
+        return found, False

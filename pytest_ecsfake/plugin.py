@@ -1,0 +1,94 @@
+"""The pytest side: fixture ``ecs_fake``, marker ``ecsfake``, option ``--ecsfake-strict``.
+
+Loaded through the ``pytest11`` entry point, so installing the package is all the set-up.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Generator, Iterator
+from typing import Any
+
+import pytest
+
+from ._fake import EcsFake
+
+_FAILED = pytest.StashKey[bool]()
+_OPTIONS = tuple(inspect.signature(EcsFake).parameters)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("ecsfake", "pytest-ecsfake")
+    group.addoption(
+        "--ecsfake-strict",
+        action="store_true",
+        default=False,
+        help="fail a test at teardown when the fake rejected one of its requests by schema",
+    )
+    parser.addini("ecsfake_strict", "default for EcsFake(strict=...) in the ecs_fake fixture", type="bool",
+                  default=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "ecsfake(**options): activate pytest-ecsfake for this test; options are EcsFake's keyword arguments",
+    )
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+
+
+def _marker_options(node: pytest.Item) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    # Closest marker wins: apply the farthest (module, class) first, the test's own last.
+    for marker in reversed(list(node.iter_markers("ecsfake"))):
+        if marker.args:
+            raise TypeError(
+                f"@pytest.mark.ecsfake takes keyword options only (got positional {marker.args!r}); "
+                f"options: {', '.join(_OPTIONS)}"
+            )
+        options.update(marker.kwargs)
+    unknown = sorted(set(options) - set(_OPTIONS))
+    if unknown:
+        raise TypeError(
+            f"@pytest.mark.ecsfake: unknown option(s) {', '.join(map(repr, unknown))}; "
+            f"EcsFake takes: {', '.join(_OPTIONS)}"
+        )
+    return options
+
+
+@pytest.fixture
+def ecs_fake(request: pytest.FixtureRequest) -> Iterator[EcsFake]:
+    """An active ``EcsFake`` for this test, configured by ``@pytest.mark.ecsfake(...)`` markers.
+
+    Example::
+
+        def test_cluster(ecs_fake):
+            boto3.client("ecs", region_name="us-east-1").create_cluster(clusterName="c")
+            assert [c.operation for c in ecs_fake.calls] == ["CreateCluster"]
+    """
+    options = _marker_options(request.node)
+    if "strict" not in options:
+        options["strict"] = bool(
+            request.config.getoption("ecsfake_strict") or request.config.getini("ecsfake_strict")
+        )
+    fake = EcsFake(**options)
+    fake.start()
+    try:
+        yield fake
+    finally:
+        # A failing test stops quietly: a teardown error must not mask the real failure.
+        fake.stop(check=not request.node.stash.get(_FAILED, False))
+
+
+@pytest.fixture(autouse=True)
+def _ecsfake_marker(request: pytest.FixtureRequest) -> None:
+    """``@pytest.mark.ecsfake`` alone activates the fake for a test that does not ask for ``ecs_fake``."""
+    if "ecs_fake" not in request.fixturenames and request.node.get_closest_marker("ecsfake") is not None:
+        request.getfixturevalue("ecs_fake")

@@ -1,0 +1,169 @@
+"""JSON Schemas of ECS and Batch request/response bodies, and validation with AWS-style messages.
+
+The schemas (``schemas/<service>/<Operation>.{request,response}.json``) are generated from botocore's
+service models plus the overlay of prose rules; see docs/schemas.md. Importing this module is cheap:
+jsonschema and the schema files load on first use and stay cached, one compiled validator per
+(service, operation, direction).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._errors import RequestShapeError
+from ._fastcheck import Check, Unsupported, compile_schema, json_length
+from ._messages import Violation, format_violations, violations_from
+from ._regex import compile_anchored
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+__all__ = [
+    "Violation",
+    "format_violations",
+    "operation_names",
+    "request_violations",
+    "response_violations",
+    "service_model",
+    "validate_request",
+]
+
+_SERVICES = ("batch", "ecs")
+
+
+def service_model(service: str) -> dict[str, Any]:
+    """The parsed ``_service.json`` of ``service``: protocol, botocore version, each operation's HTTP
+    method, URI and non-body member locations. Shared and cached: do not modify it.
+
+    Example::
+
+        service_model("batch")["operations"]["TerminateJob"]  # {"method": "POST", "uri": "/v1/terminatejob"}
+    """
+    return _service_model(_known_service(service))
+
+
+def operation_names(service: str) -> list[str]:
+    """Every operation of ``service`` in botocore's model, sorted. Example: ``"RunTask" in
+    operation_names("ecs")``."""
+    return list(_operation_names(_known_service(service)))
+
+
+def request_violations(service: str, operation: str, body: dict[str, Any]) -> list[Violation]:
+    """Every rule ``body`` breaks as a request of ``service``/``operation``; ``[]`` when it is valid.
+
+    Example::
+
+        request_violations("ecs", "RunTask", {"taskDefinition": "web", "count": 11})
+        # [Violation(path="count", rule="maximum 10", message="Value '11' at 'count' failed to ...")]
+    """
+    return _violations(service, operation, "request", body)
+
+
+def response_violations(service: str, operation: str, body: dict[str, Any]) -> list[Violation]:
+    """Every rule ``body`` breaks as a response of ``service``/``operation``; ``[]`` when it is valid."""
+    return _violations(service, operation, "response", body)
+
+
+def validate_request(service: str, operation: str, body: dict[str, Any]) -> None:
+    """Check a request body against the API reference's rules, with or without a fake active.
+
+    Raises ``RequestShapeError`` whose ``violations`` lists every rule broken, one message each.
+
+    Example::
+
+        validate_request("ecs", "RunTask", {"taskDefinition": "web", "count": 11})
+        # RequestShapeError: ecs RunTask: 1 rule(s) broken:
+        #   - Value '11' at 'count' failed to satisfy constraint: Member must have value less than ...
+    """
+    violations = request_violations(service, operation, body)
+    if violations:
+        raise RequestShapeError(service, operation, [violation.message for violation in violations])
+
+
+def _known_service(service: str) -> str:
+    if service not in _SERVICES:
+        raise KeyError(f"unknown service {service!r}: expected one of {', '.join(map(repr, _SERVICES))}")
+    return service
+
+
+@cache
+def _schema_root() -> Traversable:
+    # Installed: schemas/ ships as the package pytest_ecsfake._schemas. A plain checkout has no such
+    # package; the folder sits next to the package directory.
+    try:
+        from importlib.resources import files
+
+        root = files("pytest_ecsfake._schemas")
+        if (root / "ecs" / "_service.json").is_file():
+            return root
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parents[2] / "schemas"
+
+
+def _read(service: str, name: str) -> Any:
+    return json.loads((_schema_root() / service / name).read_text(encoding="utf-8"))
+
+
+@cache
+def _service_model(service: str) -> dict[str, Any]:
+    model: dict[str, Any] = _read(service, "_service.json")
+    return model
+
+
+@cache
+def _operation_names(service: str) -> tuple[str, ...]:
+    return tuple(sorted(_service_model(service)["operations"]))
+
+
+def _violations(service: str, operation: str, direction: str, body: Any) -> list[Violation]:
+    # Most bodies are valid: the compiled yes/no check answers those; jsonschema explains the others.
+    fast = _fast_check(service, operation, direction)
+    if fast is not None and fast(body):
+        return []
+    return violations_from(_validator(service, operation, direction).iter_errors(body))
+
+
+@cache
+def _schema(service: str, operation: str, direction: str) -> dict[str, Any]:
+    if operation not in _operation_names(_known_service(service)):
+        raise KeyError(
+            f"unknown {service} operation {operation!r}: botocore "
+            f"{_service_model(service)['botocoreVersion']} has no such operation "
+            f"(see pytest_ecsfake.schemas.operation_names({service!r}))"
+        )
+    schema: dict[str, Any] = _read(service, f"{operation}.{direction}.json")
+    return schema
+
+
+@cache
+def _fast_check(service: str, operation: str, direction: str) -> Check | None:
+    try:
+        return compile_schema(_schema(service, operation, direction))
+    except Unsupported:
+        return None
+
+
+@cache
+def _validator(service: str, operation: str, direction: str) -> Any:
+    return _validator_class()(_schema(service, operation, direction))
+
+
+@cache
+def _validator_class() -> Any:
+    """Draft 2020-12 plus ``x-maxJsonLength`` and a ``pattern`` whose final ``$`` is end-of-string."""
+    from jsonschema import Draft202012Validator, ValidationError, validators
+
+    def max_json_length(validator: Any, limit: int, instance: Any, schema: dict[str, Any]) -> Any:
+        length = json_length(instance)
+        if length > limit:
+            yield ValidationError(f"{length} characters of JSON is more than {limit}")
+
+    def pattern(validator: Any, regex: str, instance: Any, schema: dict[str, Any]) -> Any:
+        if validator.is_type(instance, "string") and not compile_anchored(regex).search(instance):
+            yield ValidationError(f"{instance!r} does not match {regex!r}")
+
+    return validators.extend(Draft202012Validator, {"x-maxJsonLength": max_json_length, "pattern": pattern})

@@ -1,0 +1,63 @@
+"""The suite runs as on a bare machine: no AWS credentials or config, no network but loopback.
+
+Every response the fake gives is also checked against its response schema (a breach fails the test).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from typing import Any
+
+import pytest
+
+for _name in list(os.environ):
+    if _name.startswith("AWS_"):
+        del os.environ[_name]
+os.environ["AWS_CONFIG_FILE"] = os.devnull + ".no-config"
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull + ".no-credentials"
+os.environ["TZ"] = "UTC"
+os.environ["ECSFAKE_VALIDATE_RESPONSES"] = "1"
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+class NetworkBlocked(OSError):
+    pass
+
+
+def _allowed(sock: socket.socket, address: Any) -> bool:
+    if sock.family == getattr(socket, "AF_UNIX", None):
+        return True
+    host = address[0] if isinstance(address, tuple) else address
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> None:
+    if not _allowed(self, address):
+        raise NetworkBlocked(f"test suite: connection to {address!r} blocked (only loopback is allowed)")
+    _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
+    if not _allowed(self, address):
+        raise NetworkBlocked(f"test suite: connection to {address!r} blocked (only loopback is allowed)")
+    return _real_connect_ex(self, address)
+
+
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def ecs(ecs_fake: Any) -> Any:
+    import boto3
+
+    return boto3.client("ecs", region_name="us-east-1")

@@ -1,0 +1,145 @@
+"""The pytest plugin, driven through pytester: fixture, marker, options, teardown failures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+HEADER = """
+import boto3, pytest
+from pytest_ecsfake import EcsFake
+
+def ecs():
+    return boto3.client("ecs", region_name="us-east-1")
+"""
+
+
+def run(pytester: pytest.Pytester, body: str, *args: str) -> pytest.RunResult:
+    pytester.makepyfile(HEADER + body)
+    return pytester.runpytest("-p", "no:cacheprovider", *args)
+
+
+def test_fixture_yields_an_active_fake(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+def test_it(ecs_fake):
+    assert isinstance(ecs_fake, EcsFake)
+    ecs().create_cluster(clusterName="c")
+    assert [c.operation for c in ecs_fake.calls] == ["CreateCluster"]
+""")
+    result.assert_outcomes(passed=1)
+
+
+def test_marker_alone_activates_and_options_merge_closest_first(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+pytestmark = pytest.mark.ecsfake(region="eu-west-1", account_id="111111111111")
+
+@pytest.mark.ecsfake(account_id="222222222222")
+def test_marker_only():
+    arn = boto3.client("ecs", region_name="eu-west-1").create_cluster(clusterName="c")["cluster"]["clusterArn"]
+    assert arn == "arn:aws:ecs:eu-west-1:222222222222:cluster/c"
+
+@pytest.mark.ecsfake(start="2030-01-01T00:00:00Z")
+def test_marker_with_fixture(ecs_fake):
+    assert (ecs_fake.region, ecs_fake.account_id, ecs_fake.now.year) == ("eu-west-1", "111111111111", 2030)
+""")
+    result.assert_outcomes(passed=2)
+
+
+def test_unknown_marker_option_is_a_clear_type_error(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+@pytest.mark.ecsfake(regoin="eu-west-1")
+def test_it(ecs_fake):
+    pass
+""")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["*TypeError: @pytest.mark.ecsfake: unknown option(s) 'regoin'; EcsFake takes: region*"]
+    )
+
+
+def test_no_fake_without_fixture_or_marker(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+from pytest_ecsfake import _active
+
+def test_plain():
+    assert _active.current() is None
+""")
+    result.assert_outcomes(passed=1)
+
+
+def test_fixture_gives_each_test_a_fresh_fake(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+@pytest.mark.parametrize("n", [1, 2])
+def test_it(ecs_fake, n):
+    assert ecs().list_clusters()["clusterArns"] == []
+    ecs().create_cluster(clusterName="c")
+""")
+    result.assert_outcomes(passed=2)
+
+
+def test_a_swallowed_unsupported_operation_fails_the_test_at_teardown(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+def test_it(ecs_fake):
+    try:
+        ecs().create_service(serviceName="s", taskDefinition="t")
+    except Exception:
+        pass
+""")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines([
+        "*ERROR at teardown of test_it*",
+        "*pytest-ecsfake saw 1 problem(s) during this test:*",
+        "*does not implement ecs:CreateService yet*",
+    ])
+
+
+def test_a_failing_test_is_not_masked_by_teardown(pytester: pytest.Pytester) -> None:
+    result = run(pytester, """
+def test_it(ecs_fake):
+    try:
+        ecs().create_service(serviceName="s", taskDefinition="t")
+    except Exception:
+        pass
+    assert False, "the real failure"
+""")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*AssertionError: the real failure*"])
+    result.stdout.no_fnmatch_line("*ERROR at teardown*")
+
+
+@pytest.mark.parametrize(("args", "ini", "expected"), [
+    ((), "", False),
+    (("--ecsfake-strict",), "", True),
+    ((), "[pytest]\necsfake_strict = true\n", True),
+])
+def test_strict_option_and_ini(pytester: pytest.Pytester, args: tuple[str, ...], ini: str, expected: bool) -> None:
+    if ini:
+        pytester.makeini(ini)
+    result = run(pytester, f"""
+def test_it(ecs_fake):
+    assert ecs_fake.strict is {expected}
+
+@pytest.mark.ecsfake(strict=False)
+def test_marker_overrides(ecs_fake):
+    assert ecs_fake.strict is False
+""", *args)
+    result.assert_outcomes(passed=2)
+
+
+def test_marker_is_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.ecsfake(**options):*"])
+
+
+def test_importing_the_plugin_is_cheap() -> None:
+    code = (
+        "import sys, pytest_ecsfake, pytest_ecsfake.plugin;"
+        "heavy = [m for m in ('botocore', 'boto3', 'freezegun', 'jsonschema', 'responses') if m in sys.modules];"
+        "print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,162 @@
+"""RegisterTaskDefinition and friends: revisions, defaults AWS fills in, Fargate rules, listing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+TD = "arn:aws:ecs:us-east-1:123456789012:task-definition/{}"
+
+
+def web(**extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "family": "web",
+        "containerDefinitions": [{"name": "app", "image": "nginx:1.27", "memory": 512,
+                                  "portMappings": [{"containerPort": 80}]}],
+    }
+    body.update(extra)
+    return body
+
+
+def fargate(cpu: str = "256", memory: str = "512", **extra: Any) -> dict[str, Any]:
+    options: dict[str, Any] = {"requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": cpu,
+                               "memory": memory}
+    options.update(extra)
+    return web(**options)
+
+
+def test_register_fills_in_what_aws_fills_in(ecs: Any, ecs_fake: Any) -> None:
+    answer = ecs.register_task_definition(**web(tags=[{"key": "k", "value": "v"}]))
+    td = answer["taskDefinition"]
+    assert td["taskDefinitionArn"] == TD.format("web:1")
+    assert (td["family"], td["revision"], td["status"]) == ("web", 1, "ACTIVE")
+    assert td["containerDefinitions"] == [{
+        "name": "app", "image": "nginx:1.27", "memory": 512, "cpu": 0, "essential": True,
+        "portMappings": [{"containerPort": 80, "protocol": "tcp"}],
+        "environment": [], "mountPoints": [], "volumesFrom": [], "systemControls": [],
+    }]
+    assert td["compatibilities"] == ["EC2"]
+    assert td["registeredAt"] == ecs_fake.now
+    assert td["registeredBy"] == "arn:aws:iam::123456789012:root"
+    assert answer["tags"] == [{"key": "k", "value": "v"}]
+
+
+def test_revisions_count_per_family_and_latest_active_wins(ecs: Any) -> None:
+    for _ in range(3):
+        ecs.register_task_definition(**web())
+    ecs.register_task_definition(**web(family="worker"))
+    assert ecs.describe_task_definition(taskDefinition="web")["taskDefinition"]["revision"] == 3
+    ecs.deregister_task_definition(taskDefinition="web:3")
+    assert ecs.describe_task_definition(taskDefinition="web")["taskDefinition"]["revision"] == 2
+    inactive = ecs.describe_task_definition(taskDefinition=TD.format("web:3"))["taskDefinition"]
+    assert inactive["status"] == "INACTIVE" and "deregisteredAt" in inactive
+    assert ecs.register_task_definition(**web())["taskDefinition"]["revision"] == 4
+
+
+def test_fargate_definition(ecs: Any) -> None:
+    td = ecs.register_task_definition(**fargate(cpu="1 vCPU", memory="2 GB",
+                                                executionRoleArn="arn:aws:iam::123456789012:role/x"))
+    td = td["taskDefinition"]
+    assert (td["cpu"], td["memory"]) == ("1024", "2048")  # AWS answers normalised units
+    assert td["compatibilities"] == ["EC2", "FARGATE"]
+    assert td["containerDefinitions"][0]["portMappings"] == [{"containerPort": 80, "hostPort": 80, "protocol": "tcp"}]
+    assert {"name": "ecs.capability.task-eni"} in td["requiresAttributes"]
+
+
+@pytest.mark.parametrize(
+    ("cpu", "memory", "ok"),
+    [
+        ("256", "512", True), ("256", "2048", True), ("256", "4096", False),
+        ("512", "4096", True), ("512", "5120", False),
+        ("1024", "8192", True), ("2048", "16384", True), ("4096", "30720", True), ("4096", "31744", False),
+        ("8192", "61440", True), ("8192", "17408", False), ("16384", "122880", True), ("16384", "33792", False),
+        ("128", "512", False),
+    ],
+)
+def test_fargate_cpu_memory_pairs(ecs: Any, cpu: str, memory: str, ok: bool) -> None:
+    if ok:
+        assert ecs.register_task_definition(**fargate(cpu, memory))["taskDefinition"]["memory"] == memory
+    else:
+        with pytest.raises(ecs.exceptions.ClientException, match="No Fargate configuration exists for given values."):
+            ecs.register_task_definition(**fargate(cpu, memory))
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (fargate(networkMode="bridge"), "Fargate only supports network mode 'awsvpc'."),
+        ({k: v for k, v in fargate().items() if k != "cpu"},
+         "Fargate requires that 'cpu' be defined at the task level."),
+        ({k: v for k, v in fargate().items() if k != "memory"}, "'memory' be defined at the task level."),
+        (web(containerDefinitions=[]), "Container list cannot be empty."),
+        (web(containerDefinitions=[{"name": "a", "image": "x"}]),
+         "Invalid setting for container 'a'. At least one of 'memory' or 'memoryReservation' must be specified."),
+        (web(containerDefinitions=[{"name": "a", "image": "x", "memory": 1}, {"name": "a", "image": "y", "memory": 1}]),
+         "Duplicate container name 'a'"),
+        (web(containerDefinitions=[{"name": "a", "image": "x", "memory": 1, "essential": False}]),
+         "at least one essential container"),
+        (web(cpu="lots"), "Invalid 'cpu' setting"),
+    ],
+)
+def test_register_rules(ecs: Any, body: dict[str, Any], message: str) -> None:
+    with pytest.raises(ecs.exceptions.ClientException) as info:
+        ecs.register_task_definition(**body)
+    assert message in str(info.value)
+
+
+def test_family_pattern_is_a_schema_rule(ecs: Any) -> None:
+    with pytest.raises(ecs.exceptions.InvalidParameterException, match="at 'family'.*pattern"):
+        ecs.register_task_definition(**web(family="bad family!"))
+
+
+def test_task_level_memory_is_enough_on_ec2(ecs: Any) -> None:
+    td = ecs.register_task_definition(family="t", memory="1024",
+                                      containerDefinitions=[{"name": "a", "image": "x"}])["taskDefinition"]
+    assert td["memory"] == "1024"
+
+
+def test_describe_unknown_and_include_tags(ecs: Any) -> None:
+    with pytest.raises(ecs.exceptions.ClientException, match="Unable to describe task definition."):
+        ecs.describe_task_definition(taskDefinition="nope")
+    with pytest.raises(ecs.exceptions.ClientException, match="Unable to describe task definition."):
+        ecs.describe_task_definition(taskDefinition="web:9")
+    ecs.register_task_definition(**web(tags=[{"key": "k", "value": "v"}]))
+    assert "tags" not in ecs.describe_task_definition(taskDefinition="web")
+    assert ecs.describe_task_definition(taskDefinition="web", include=["TAGS"])["tags"] == [{"key": "k", "value": "v"}]
+
+
+def test_deregister_needs_a_revision(ecs: Any) -> None:
+    ecs.register_task_definition(**web())
+    with pytest.raises(ecs.exceptions.ClientException, match="family:revision"):
+        ecs.deregister_task_definition(taskDefinition="web")
+    with pytest.raises(ecs.exceptions.ClientException, match="does not exist"):
+        ecs.deregister_task_definition(taskDefinition="web:2")
+    td = ecs.deregister_task_definition(taskDefinition=TD.format("web:1"))["taskDefinition"]
+    assert td["status"] == "INACTIVE"
+
+
+def test_list_task_definitions_filters_sorts_and_pages(ecs: Any) -> None:
+    for family in ("b", "a", "b", "a", "c"):
+        ecs.register_task_definition(**web(family=family))
+    ecs.deregister_task_definition(taskDefinition="c:1")
+    assert ecs.list_task_definitions()["taskDefinitionArns"] == [TD.format(x) for x in ("a:1", "a:2", "b:1", "b:2")]
+    assert ecs.list_task_definitions(sort="DESC")["taskDefinitionArns"][0] == TD.format("b:2")
+    assert ecs.list_task_definitions(familyPrefix="a")["taskDefinitionArns"] == [TD.format("a:1"), TD.format("a:2")]
+    assert ecs.list_task_definitions(familyPrefix="b", status="INACTIVE")["taskDefinitionArns"] == []
+    assert ecs.list_task_definitions(status="INACTIVE")["taskDefinitionArns"] == [TD.format("c:1")]
+    pages = list(ecs.get_paginator("list_task_definitions").paginate(PaginationConfig={"PageSize": 3}))
+    assert [len(p["taskDefinitionArns"]) for p in pages] == [3, 1]
+
+
+def test_list_task_definition_families(ecs: Any) -> None:
+    for family in ("web-api", "web-ui", "worker"):
+        ecs.register_task_definition(**web(family=family))
+    ecs.deregister_task_definition(taskDefinition="worker:1")
+    assert ecs.list_task_definition_families()["families"] == ["web-api", "web-ui", "worker"]
+    assert ecs.list_task_definition_families(familyPrefix="web")["families"] == ["web-api", "web-ui"]
+    assert ecs.list_task_definition_families(status="ACTIVE")["families"] == ["web-api", "web-ui"]
+    assert ecs.list_task_definition_families(status="INACTIVE")["families"] == ["worker"]
+    first = ecs.list_task_definition_families(maxResults=2)
+    assert first["families"] == ["web-api", "web-ui"]
+    assert ecs.list_task_definition_families(nextToken=first["nextToken"])["families"] == ["worker"]

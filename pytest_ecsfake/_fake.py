@@ -12,7 +12,9 @@ from typing import Any, TypeVar
 
 from . import _active
 from ._backend import Backend, Call, Fault
+from ._behavior import make_behavior
 from ._clock import from_epoch, parse_start, seconds_of
+from ._context import Context
 from ._errors import FakeBugError
 from ._protocol import HttpRequest, HttpResponse
 from ._timings import merged
@@ -113,6 +115,58 @@ class EcsFake:
             backend.clock.advance(amount)
             backend.settle()
         return self.now
+
+    # -- behaviours and infrastructure -----------------------------------------------------------------------
+    def behavior(self, match: str, *, runs_for: float | None = None, exit_code: int = 0, stop_takes: float = 0.0,
+                 ignores_sigterm: bool = False, pull_error: str | None = None) -> None:
+        """How containers whose image (exact string) or container name equals ``match`` behave, in ECS tasks
+        and Batch jobs launched from now on.
+
+        ``runs_for``: seconds until the container exits by itself with ``exit_code`` (None: runs until
+        stopped). On SIGTERM it exits 0 after ``stop_takes`` seconds, unless ``ignores_sigterm`` or
+        ``stop_takes`` >= the stop timeout: then SIGKILL at the timeout, exit code 137. ``pull_error``: the
+        image pull fails (the task stops with TaskFailedToStart, "CannotPullContainerError: <message>").
+        Unmatched containers run until stopped and exit 0 promptly on SIGTERM.
+
+        Example: ``fake.behavior("migrate:1", runs_for=45, exit_code=3)``.
+        """
+        if not isinstance(match, str) or not match:
+            raise TypeError(f"behavior(match=...) takes an image or container name, got {match!r}")
+        chosen = make_behavior(runs_for, exit_code, stop_takes, ignores_sigterm, pull_error)
+        with self._backend.lock:
+            self._backend.behaviors[match] = chosen
+
+    def add_container_instance(self, cluster: str = "default", *, cpu: int = 2048, memory: int = 4096,
+                               instance_type: str = "m5.large", availability_zone: str | None = None,
+                               attributes: Mapping[str, str | None] | None = None) -> str:
+        """Register an EC2 container instance in ``cluster`` (of the fake's region); return its ARN.
+
+        Example: ``fake.add_container_instance("default", cpu=4096, memory=8192,
+        attributes={"team": "data"})``.
+        """
+        from .ecs.container_instances import add_container_instance
+
+        with self._backend.lock:
+            ctx = self._context(self.region)
+            return add_container_instance(ctx, cluster, cpu=cpu, memory=memory, instance_type=instance_type,
+                                          availability_zone=availability_zone,
+                                          attributes=dict(attributes) if attributes else None)
+
+    def interrupt(self, task: str, *, stop_code: str = "SpotInterruption", reason: str | None = None) -> None:
+        """Stop a task as the infrastructure would (Fargate Spot reclaim, host retirement): SIGTERM, then
+        SIGKILL at the stop timeout, like StopTask, with ``stop_code`` and ``reason``.
+
+        ``stop_code``: SpotInterruption, TerminationNotice or ServiceSchedulerInitiated. ``task``: ARN or id.
+        Example: ``fake.interrupt(task_arn, stop_code="TerminationNotice")``.
+        """
+        from .ecs.interruptions import interrupt
+
+        with self._backend.lock:
+            self._backend.settle()
+            interrupt(self, task, stop_code, reason)
+
+    def _context(self, region: str, operation: str = "fake") -> Context:
+        return Context(self._backend, "ecs", operation, region, self._backend.clock.now())
 
     # -- records and faults -------------------------------------------------------------------------------
     @property

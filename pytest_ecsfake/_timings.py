@@ -18,6 +18,7 @@ DEFAULT_TIMINGS: dict[str, float] = {
     "activating": 2.0,  # ACTIVATING → RUNNING (startedAt): load balancer / service discovery registration
     # ECS tasks, stop.
     "deactivating": 2.0,  # DEACTIVATING → STOPPING: deregistration before containers get their stop signal
+    "cleanup": 1.0,  # last container exited → DEPROVISIONING (awsvpc) or STOPPED: the agent reports the stop
     "deprovisioning": 5.0,  # DEPROVISIONING → STOPPED (stoppedAt): ENI detached and deleted
     "stopped_visible": 3600.0,  # a STOPPED task stays visible to DescribeTasks this long, then is MISSING
     # ECS clusters.

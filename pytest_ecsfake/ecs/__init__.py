@@ -1,7 +1,8 @@
-"""ECS: resources, their handlers, and (later) the task lifecycle. Importing registers the handlers."""
+"""ECS: resources, their handlers and the task lifecycle. Importing registers the handlers."""
 
 from __future__ import annotations
 
-from . import clusters, tags, task_definitions
+from . import clusters, tags, task_definitions, tasks
+from . import container_instances as container_instances
 
-__all__ = ["clusters", "tags", "task_definitions"]
+__all__ = ["clusters", "tags", "task_definitions", "tasks"]

@@ -14,6 +14,7 @@ from .._errors import (
 )
 from .._paging import page, with_token
 from .._registry import handler
+from .lookup import describe_each
 from .state import Cluster
 from .tags import tag_list, tags_of
 
@@ -117,14 +118,12 @@ def create_cluster(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 @handler("ecs", "DescribeClusters")
 def describe_clusters(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     include = req.get("include", [])
-    found, failures = [], []
-    for ref in req.get("clusters") or ["default"]:
-        cluster = find_cluster(ctx, ref)
-        if cluster is None:
-            arn = ref if ref.startswith("arn:") else ctx.arn("ecs", f"cluster/{ref}")
-            failures.append({"arn": arn, "reason": "MISSING"})
-        else:
-            found.append(describe(ctx, cluster, include))
+    found, failures = describe_each(
+        req.get("clusters") or ["default"],
+        lambda ref: find_cluster(ctx, ref),
+        lambda cluster: describe(ctx, cluster, include),
+        lambda ref: ref if ref.startswith("arn:") else ctx.arn("ecs", f"cluster/{ref}"),
+    )
     return {"clusters": found, "failures": failures}
 
 

@@ -1,0 +1,237 @@
+"""Building tasks from a task definition: launch type, network, containers, tags — shared by RunTask,
+StartTask, and (later) services and Batch jobs, which all create ECS tasks."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from .._behavior import behavior_for
+from .._context import Context
+from .._errors import AwsError, ClientException, InvalidParameterException
+from . import lifecycle
+from .state import Cluster, TaskDefinition
+from .tags import set_tags, tags_of
+from .task_model import Container, Task
+
+PLATFORM_VERSIONS = {"LATEST": "1.4.0", "1.4.0": "1.4.0", "1.3.0": "1.3.0"}
+_FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
+
+
+@dataclass
+class LaunchSpec:
+    """What a launch asks for, after the request has been checked against the cluster and definition."""
+
+    cluster: Cluster
+    definition: TaskDefinition
+    launch_type: str
+    network_mode: str
+    overrides: dict[str, Any]
+    group: str
+    started_by: str | None
+    subnets: list[str]
+    platform_version: str | None
+    tags: list[dict[str, str]]
+    enable_execute_command: bool = False
+
+
+def network_mode(definition: TaskDefinition) -> str:
+    mode: str = definition.body.get("networkMode", "bridge")
+    return mode
+
+
+def check_launch_type(definition: TaskDefinition, launch_type: str) -> None:
+    if launch_type not in definition.body["compatibilities"]:
+        raise InvalidParameterException(f"Task definition does not support launch_type {launch_type}.")
+
+
+def check_network(req: dict[str, Any], mode: str) -> list[str]:
+    """The subnets of an awsvpc launch; AWS's errors for a missing or misplaced network configuration."""
+    config = (req.get("networkConfiguration") or {}).get("awsvpcConfiguration")
+    if mode == "awsvpc":
+        if config is None:
+            raise InvalidParameterException(
+                "Network Configuration must be provided when networkMode 'awsvpc' is specified."
+            )
+        subnets: list[str] = config["subnets"]
+        if not subnets:
+            raise InvalidParameterException("subnets can not be empty.")
+        return subnets
+    if config is not None:
+        raise InvalidParameterException(
+            "Network Configuration is not valid for the given networkMode of this task definition."
+        )
+    return []
+
+
+def platform_version(req: dict[str, Any], launch_type: str) -> str | None:
+    if launch_type != "FARGATE":
+        return None
+    asked = req.get("platformVersion", "LATEST")
+    if asked not in PLATFORM_VERSIONS:
+        raise AwsError("The specified platform version does not exist.", code="PlatformUnknownException")
+    return PLATFORM_VERSIONS[asked]
+
+
+def check_overrides(definition: TaskDefinition, overrides: dict[str, Any]) -> None:
+    names = {c["name"] for c in definition.body["containerDefinitions"]}
+    for override in overrides.get("containerOverrides", []):
+        name = override.get("name")
+        if name not in names:
+            raise InvalidParameterException(
+                f"Override for container named {name} is not a container in the TaskDefinition."
+            )
+
+
+def split_by_strategy(cluster: Cluster, strategy: list[dict[str, Any]], count: int) -> list[str]:
+    """The capacity provider of each of ``count`` tasks: ``base`` first, the rest by ``weight``."""
+    for item in strategy:
+        provider = item["capacityProvider"]
+        if provider not in cluster.capacity_providers:
+            raise InvalidParameterException(
+                "The specified capacity provider strategy cannot contain a capacity provider that is not "
+                "associated with the cluster. Associate the capacity provider with the cluster or specify a "
+                "valid capacity provider and try again."
+            )
+        if provider not in _FARGATE_PROVIDERS:
+            raise InvalidParameterException(f"pytest-ecsfake supports only FARGATE and FARGATE_SPOT, not {provider}.")
+    chosen: list[str] = []
+    for item in strategy:
+        chosen.extend([item["capacityProvider"]] * min(item.get("base", 0), count - len(chosen)))
+    weighted = [(item["capacityProvider"], item.get("weight", 0)) for item in strategy if item.get("weight", 0) > 0]
+    if len(chosen) < count and not weighted:
+        raise InvalidParameterException("The capacity provider strategy must have a weight greater than 0.")
+    given = {provider: 0 for provider, _ in weighted}
+    total = sum(weight for _, weight in weighted)
+    while len(chosen) < count:
+        # The provider furthest below its weighted share takes the next task (ties: strategy order).
+        placed = sum(given.values()) + 1
+        provider = max(weighted, key=lambda pw: pw[1] / total * placed - given[pw[0]])[0]
+        given[provider] += 1
+        chosen.append(provider)
+    return chosen
+
+
+def _availability_zone(ctx: Context, subnet: str) -> str:
+    return ctx.region + "abc"[zlib.crc32(subnet.encode()) % 3]
+
+
+def _containers(ctx: Context, spec: LaunchSpec, task_id: str) -> list[Container]:
+    overrides = {o["name"]: o for o in spec.overrides.get("containerOverrides", [])}
+    containers = []
+    for definition in spec.definition.body["containerDefinitions"]:
+        name, image = definition["name"], definition["image"]
+        override = overrides.get(name, {})
+        bindings: list[dict[str, Any]] = []
+        if spec.network_mode in ("bridge", "host"):
+            for mapping in definition.get("portMappings", []):
+                host_port = mapping.get("hostPort") or (
+                    mapping["containerPort"] if spec.network_mode == "host" else 32768 + len(bindings)
+                )
+                bindings.append({"bindIP": "0.0.0.0", "containerPort": mapping["containerPort"],
+                                 "hostPort": host_port, "protocol": mapping.get("protocol", "tcp")})
+        containers.append(Container(
+            name=name,
+            arn=ctx.arn("ecs", f"container/{spec.cluster.name}/{task_id}/{ctx.backend.ids.uuid()}"),
+            image=image,
+            essential=definition.get("essential", True),
+            cpu=override.get("cpu", definition.get("cpu", 0)),
+            memory=override.get("memory", definition.get("memory")),
+            memory_reservation=override.get("memoryReservation", definition.get("memoryReservation")),
+            stop_timeout=float(definition.get("stopTimeout", ctx.backend.stop_timeout)),
+            behavior=behavior_for(ctx.backend.behaviors, image, name),
+            network_bindings=bindings,
+        ))
+    return containers
+
+
+def _echo_overrides(spec: LaunchSpec) -> dict[str, Any]:
+    given = {o["name"]: o for o in spec.overrides.get("containerOverrides", [])}
+    echoed = dict(spec.overrides)
+    echoed["containerOverrides"] = [
+        given.get(c["name"], {"name": c["name"]}) for c in spec.definition.body["containerDefinitions"]
+    ]
+    echoed.setdefault("inferenceAcceleratorOverrides", [])
+    return echoed
+
+
+def _eni(ctx: Context, subnet: str, number: int) -> tuple[dict[str, Any], str]:
+    ids = ctx.backend.ids
+    ip = f"10.0.{(number // 250) % 250}.{number % 250 + 4}"
+    eni_id = "eni-" + ids.hex32()[:17]
+    mac = ":".join(ids.hex32()[i : i + 2] for i in range(0, 12, 2))
+    details = [
+        {"name": "subnetId", "value": subnet},
+        {"name": "networkInterfaceId", "value": eni_id},
+        {"name": "macAddress", "value": mac},
+        {"name": "privateDnsName", "value": f"ip-{ip.replace('.', '-')}.ec2.internal"},
+        {"name": "privateIPv4Address", "value": ip},
+    ]
+    return {"id": ids.uuid(), "type": "ElasticNetworkInterface", "status": "PRECREATED", "details": details}, ip
+
+
+def create_task(ctx: Context, spec: LaunchSpec, *, capacity_provider: str | None = None,
+                container_instance: Any = None) -> Task:
+    """Create one task, register it in the region and cluster, and start its lifecycle at ``ctx.now``."""
+    state = ctx.ecs
+    task_id = ctx.backend.ids.hex32()
+    state.next_seq += 1
+    containers = _containers(ctx, spec, task_id)
+    eni, ip, zone = None, None, None
+    if spec.network_mode == "awsvpc":
+        subnet = ctx.backend.ids.choice(spec.subnets)
+        eni, ip = _eni(ctx, subnet, state.next_seq)
+        zone = _availability_zone(ctx, subnet)
+    if container_instance is not None:
+        zone = container_instance.availability_zone
+    body = spec.definition.body
+    task_overrides = spec.overrides
+    task = Task(
+        id=task_id,
+        arn=ctx.arn("ecs", f"task/{spec.cluster.name}/{task_id}"),
+        seq=state.next_seq,
+        cluster=spec.cluster,
+        definition=spec.definition,
+        launch_type=spec.launch_type,
+        network_mode=spec.network_mode,
+        containers=containers,
+        created_at=ctx.now,
+        group=spec.group,
+        started_by=spec.started_by,
+        overrides=_echo_overrides(spec),
+        cpu=task_overrides.get("cpu", body.get("cpu")),
+        memory=task_overrides.get("memory", body.get("memory")),
+        availability_zone=zone,
+        capacity_provider=capacity_provider,
+        platform_version=spec.platform_version,
+        container_instance=container_instance,
+        eni=eni,
+        private_ip=ip,
+        last_status="PROVISIONING" if eni is not None else "PENDING",
+        enable_execute_command=spec.enable_execute_command,
+    )
+    state.tasks[task_id] = task
+    spec.cluster.tasks.add(task)
+    set_tags(ctx, task.arn, spec.tags, replace=True)
+    lifecycle.launch(ctx.backend, task, ctx.now)
+    return task
+
+
+def task_tags(ctx: Context, req: dict[str, Any], definition: TaskDefinition, cluster: Cluster,
+              service: str | None = None) -> list[dict[str, str]]:
+    """Request tags, plus the definition's when ``propagateTags=TASK_DEFINITION``, plus AWS-managed tags."""
+    tags: dict[str, str] = {}
+    if req.get("propagateTags") == "TASK_DEFINITION":
+        tags.update(tags_of(ctx, definition.arn))
+    tags.update({t["key"]: t.get("value", "") for t in req.get("tags", [])})
+    if req.get("enableECSManagedTags"):
+        tags["aws:ecs:clusterName"] = cluster.name
+        if service:
+            tags["aws:ecs:serviceName"] = service
+    return [{"key": k, "value": v} for k, v in tags.items()]
+
+
+def require_active(definition: TaskDefinition) -> None:
+    if definition.status != "ACTIVE":
+        raise ClientException("TaskDefinition is inactive")

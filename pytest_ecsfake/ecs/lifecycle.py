@@ -1,0 +1,201 @@
+"""The ECS task lifecycle as events on the fake's clock [DG:task-lifecycle; FIDELITY.md "ECS task lifecycle"].
+
+Launch:  (awsvpc) PROVISIONING → PENDING (connectivityAt) → pull (pullStartedAt, pullStoppedAt)
+         → ACTIVATING → RUNNING (startedAt). bridge/host tasks start in PENDING.
+Stop:    desiredStatus STOPPED (stoppingAt) → DEACTIVATING → STOPPING: containers get SIGTERM, then SIGKILL
+         at their stop timeout → executionStoppedAt → (awsvpc) DEPROVISIONING → STOPPED (stoppedAt).
+Every step is an event due at an instant; a step records that instant, never the time it was observed.
+Launch steps that come due after a stop was requested do nothing: the stop path has taken over.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .task_model import PENDING_STATES, Container, Task
+
+if TYPE_CHECKING:
+    from .._backend import Backend
+
+SIGKILL_EXIT = 137  # 128 + 9
+ESSENTIAL_EXITED = "Essential container in task exited"
+
+
+def _count(task: Task, status: str, delta: int) -> None:
+    if status in PENDING_STATES:
+        task.cluster.pending_tasks += delta
+    elif status == "RUNNING":
+        task.cluster.running_tasks += delta
+
+
+def set_status(task: Task, status: str) -> None:
+    _count(task, task.last_status, -1)
+    task.last_status = status
+    _count(task, status, +1)
+    task.version += 1
+
+
+def launch(backend: Backend, task: Task, at: float) -> None:
+    """Start the lifecycle of a task created at ``at`` (its first status is already set)."""
+    _count(task, task.last_status, +1)
+    timings = backend.timings
+    if task.last_status == "PROVISIONING":
+        backend.events.schedule(at + timings["provisioning"], lambda t: _pending(backend, task, t))
+    else:
+        task.connectivity = "CONNECTED"
+        task.times["connectivityAt"] = at
+        backend.events.schedule(at + timings["pull_start"], lambda t: _pull_start(backend, task, t))
+
+
+def _stopping_requested(task: Task) -> bool:
+    return task.desired_status == "STOPPED"
+
+
+def _pending(backend: Backend, task: Task, at: float) -> None:
+    if _stopping_requested(task):
+        return
+    set_status(task, "PENDING")
+    task.connectivity = "CONNECTED"
+    task.times["connectivityAt"] = at
+    if task.eni is not None:
+        task.eni["status"] = "ATTACHED"
+    backend.events.schedule(at + backend.timings["pull_start"], lambda t: _pull_start(backend, task, t))
+
+
+def _pull_start(backend: Backend, task: Task, at: float) -> None:
+    if _stopping_requested(task):
+        return
+    task.times["pullStartedAt"] = at
+    pull = backend.timings["pull" if task.launch_type == "FARGATE" else "pull_ec2"]
+    backend.events.schedule(at + pull, lambda t: _pull_done(backend, task, t))
+
+
+def _pull_done(backend: Backend, task: Task, at: float) -> None:
+    if _stopping_requested(task):
+        return
+    task.times["pullStoppedAt"] = at
+    failed = next((c for c in task.containers if c.behavior.pull_error is not None), None)
+    if failed is not None:
+        reason = f"CannotPullContainerError: {failed.behavior.pull_error}"
+        failed.reason = reason
+        request_stop(backend, task, at, "TaskFailedToStart", reason)
+        return
+    for container in task.containers:
+        container.image_digest = "sha256:" + backend.ids.hex32() + backend.ids.hex32()
+    set_status(task, "ACTIVATING")
+    backend.events.schedule(at + backend.timings["activating"], lambda t: _running(backend, task, t))
+
+
+def _running(backend: Backend, task: Task, at: float) -> None:
+    if _stopping_requested(task):
+        return
+    for index, container in enumerate(task.containers):
+        container.last_status = "RUNNING"
+        container.runtime_id = f"{task.id}-{index}"
+        runs_for = container.behavior.runs_for
+        if runs_for is not None:
+            _exit_at(backend, task, container, at + runs_for, container.behavior.exit_code)
+    task.times["startedAt"] = at
+    set_status(task, "RUNNING")
+
+
+def _exit_at(backend: Backend, task: Task, container: Container, due: float, code: int) -> None:
+    """Schedule the container's exit with ``code`` unless an earlier exit is already scheduled."""
+    current = container.exit_event
+    if current is not None and not current.cancelled and current.due <= due:
+        return
+    if current is not None:
+        current.cancel()
+    container.exit_event = backend.events.schedule(due, lambda t: _container_exited(backend, task, container, code, t))
+
+
+def _container_exited(backend: Backend, task: Task, container: Container, code: int, at: float) -> None:
+    if container.last_status == "STOPPED":
+        return
+    container.last_status = "STOPPED"
+    container.exit_code = code
+    container.exit_event = None
+    task.version += 1
+    if container.essential and not _stopping_requested(task):
+        request_stop(backend, task, at, "EssentialContainerExited", ESSENTIAL_EXITED)
+    elif task.last_status == "STOPPING" and not task.running_containers:
+        _containers_stopped(backend, task, at)
+
+
+def request_stop(backend: Backend, task: Task, at: float, stop_code: str, reason: str) -> bool:
+    """Ask the task to stop (StopTask, an essential exit, a failed start, an interruption).
+
+    Returns False when a stop was already under way: the first stop's code and reason stand.
+    """
+    if _stopping_requested(task):
+        return False
+    old = task.desired_status
+    task.desired_status = "STOPPED"
+    task.cluster.tasks.move(task, old)
+    task.stop_code = stop_code
+    task.stopped_reason = reason
+    task.times["stoppingAt"] = at
+    task.version += 1
+    if task.last_status in ("ACTIVATING", "RUNNING"):
+        backend.events.schedule(at, lambda t: _deactivating(backend, task, t))
+    else:
+        # Never started: nothing to signal. Containers end without an exit code.
+        for container in task.containers:
+            container.last_status = "STOPPED"
+        backend.events.schedule(at, lambda t: _containers_stopped(backend, task, t))
+    return True
+
+
+def _deactivating(backend: Backend, task: Task, at: float) -> None:
+    set_status(task, "DEACTIVATING")
+    backend.events.schedule(at + backend.timings["deactivating"], lambda t: _stopping(backend, task, t))
+
+
+def _stopping(backend: Backend, task: Task, at: float) -> None:
+    set_status(task, "STOPPING")
+    for container in task.containers:
+        if container.last_status == "PENDING":  # stopped before it started: no signal, no exit code
+            container.last_status = "STOPPED"
+    running = task.running_containers
+    for container in running:
+        behavior = container.behavior
+        timeout = container.stop_timeout
+        if behavior.ignores_sigterm or behavior.stop_takes >= timeout:
+            _exit_at(backend, task, container, at + timeout, SIGKILL_EXIT)
+        else:
+            _exit_at(backend, task, container, at + behavior.stop_takes, 0)
+    if not running:
+        _containers_stopped(backend, task, at)
+
+
+def _containers_stopped(backend: Backend, task: Task, at: float) -> None:
+    task.times["executionStoppedAt"] = at
+    backend.events.schedule(at + backend.timings["cleanup"], lambda t: _cleaned_up(backend, task, t))
+
+
+def _cleaned_up(backend: Backend, task: Task, at: float) -> None:
+    if task.eni is not None:
+        set_status(task, "DEPROVISIONING")
+        task.eni["status"] = "DETACHED"
+        backend.events.schedule(at + backend.timings["deprovisioning"], lambda t: _stopped(backend, task, t))
+    else:
+        _stopped(backend, task, at)
+
+
+def _stopped(backend: Backend, task: Task, at: float) -> None:
+    set_status(task, "STOPPED")
+    task.times["stoppedAt"] = at
+    task.connectivity = "DISCONNECTED"
+    if task.eni is not None:
+        task.eni["status"] = "DELETED"
+    if task.container_instance is not None:
+        from .placement import release
+
+        release(task.container_instance, task.arn)
+    backend.events.schedule(at + backend.timings["stopped_visible"], lambda t: _forget(backend, task))
+
+
+def _forget(backend: Backend, task: Task) -> None:
+    state: Any = backend.region_state(task.cluster.arn.split(":")[3]).ecs
+    state.tasks.pop(task.id, None)
+    task.cluster.tasks.remove(task)

@@ -1,0 +1,138 @@
+"""ECS tasks and their containers as records, and their wire shape (DescribeTasks' ``Task``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._behavior import Behavior
+from .._clock import Event
+from .state import Cluster, TaskDefinition
+
+# lastStatus values a task passes through, in order [DG:task-lifecycle].
+PENDING_STATES = frozenset({"PROVISIONING", "PENDING", "ACTIVATING"})
+
+
+@dataclass
+class Container:
+    name: str
+    arn: str
+    image: str
+    essential: bool
+    cpu: int
+    memory: int | None
+    memory_reservation: int | None
+    stop_timeout: float
+    behavior: Behavior
+    network_bindings: list[dict[str, Any]]
+    last_status: str = "PENDING"
+    exit_code: int | None = None
+    reason: str | None = None
+    runtime_id: str | None = None
+    image_digest: str | None = None
+    exit_event: Event | None = None  # the pending exit (by itself or after a signal), earliest wins
+
+    def describe(self, task: Task) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "containerArn": self.arn,
+            "taskArn": task.arn,
+            "name": self.name,
+            "image": self.image,
+            "lastStatus": self.last_status,
+            "networkBindings": [dict(b) for b in self.network_bindings],
+            "networkInterfaces": [],
+            "healthStatus": "UNKNOWN",
+            "cpu": str(self.cpu),
+        }
+        if self.image_digest:
+            body["imageDigest"] = self.image_digest
+        if self.runtime_id:
+            body["runtimeId"] = self.runtime_id
+        if self.exit_code is not None:
+            body["exitCode"] = self.exit_code
+        if self.reason:
+            body["reason"] = self.reason
+        if self.memory is not None:
+            body["memory"] = str(self.memory)
+        if self.memory_reservation is not None:
+            body["memoryReservation"] = str(self.memory_reservation)
+        if task.eni is not None:
+            body["networkInterfaces"] = [
+                {"attachmentId": task.eni["id"], "privateIpv4Address": task.private_ip}
+            ]
+        return body
+
+
+@dataclass
+class Task:
+    id: str
+    arn: str
+    seq: int  # creation order: ListTasks' stable order and its page tokens
+    cluster: Cluster
+    definition: TaskDefinition
+    launch_type: str
+    network_mode: str
+    containers: list[Container]
+    created_at: float
+    group: str
+    started_by: str | None
+    overrides: dict[str, Any]
+    cpu: str | None
+    memory: str | None
+    availability_zone: str | None  # None on EXTERNAL (ECS Anywhere) instances
+    capacity_provider: str | None = None
+    platform_version: str | None = None
+    container_instance: Any = None  # a ContainerInstance on EC2/EXTERNAL
+    eni: dict[str, Any] | None = None
+    private_ip: str | None = None
+    last_status: str = "PENDING"
+    desired_status: str = "RUNNING"
+    version: int = 1
+    connectivity: str | None = None
+    times: dict[str, float] = field(default_factory=dict)  # connectivityAt, pullStartedAt, ... as set
+    stop_code: str | None = None
+    stopped_reason: str | None = None
+    enable_execute_command: bool = False
+
+    @property
+    def running_containers(self) -> list[Container]:
+        return [c for c in self.containers if c.last_status == "RUNNING"]
+
+    def describe(self, tags: list[dict[str, str]] | None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "taskArn": self.arn,
+            "clusterArn": self.cluster.arn,
+            "taskDefinitionArn": self.definition.arn,
+            "lastStatus": self.last_status,
+            "desiredStatus": self.desired_status,
+            "launchType": self.launch_type,
+            "attachments": [dict(self.eni, details=[dict(d) for d in self.eni["details"]])] if self.eni else [],
+            "attributes": [{"name": "ecs.cpu-architecture", "value": "x86_64"}],
+            "containers": [c.describe(self) for c in self.containers],
+            "createdAt": self.created_at,
+            "group": self.group,
+            "healthStatus": "UNKNOWN",
+            "overrides": self.overrides,
+            "version": self.version,
+            "enableExecuteCommand": self.enable_execute_command,
+        }
+        body.update(self.times)
+        optional = {
+            "availabilityZone": self.availability_zone,
+            "cpu": self.cpu,
+            "memory": self.memory,
+            "startedBy": self.started_by,
+            "capacityProviderName": self.capacity_provider,
+            "connectivity": self.connectivity,
+            "stopCode": self.stop_code,
+            "stoppedReason": self.stopped_reason,
+            "containerInstanceArn": self.container_instance.arn if self.container_instance is not None else None,
+        }
+        body.update({k: v for k, v in optional.items() if v is not None})
+        if self.launch_type == "FARGATE":
+            body["platformVersion"] = self.platform_version
+            body["platformFamily"] = "Linux"
+            body["ephemeralStorage"] = {"sizeInGiB": 20}
+        if tags is not None:
+            body["tags"] = tags
+        return body

@@ -1,0 +1,229 @@
+"""RunTask, StartTask, StopTask, DescribeTasks, ListTasks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .._context import Context
+from .._errors import ConflictException, InvalidParameterException
+from .._paging import make_token, read_token, with_token
+from .._registry import handler
+from . import lifecycle
+from .clusters import cluster_name, get_cluster
+from .launch import (
+    LaunchSpec,
+    check_launch_type,
+    check_network,
+    check_overrides,
+    create_task,
+    network_mode,
+    platform_version,
+    require_active,
+    split_by_strategy,
+    task_tags,
+)
+from .lookup import describe_each
+from .tags import resolver, tag_list, tags_of
+from .task_definitions import resolve_task_definition
+from .task_model import Task
+
+TASK_NOT_FOUND = "The referenced task was not found."
+
+
+def _spec(ctx: Context, req: dict[str, Any], launch_type: str) -> LaunchSpec:
+    cluster = get_cluster(ctx, req.get("cluster"))
+    definition = resolve_task_definition(ctx, req["taskDefinition"])
+    require_active(definition)
+    check_launch_type(definition, launch_type)
+    mode = network_mode(definition)
+    overrides = req.get("overrides", {})
+    check_overrides(definition, overrides)
+    return LaunchSpec(
+        cluster=cluster,
+        definition=definition,
+        launch_type=launch_type,
+        network_mode=mode,
+        overrides=overrides,
+        group=req.get("group", f"family:{definition.family}"),
+        started_by=req.get("startedBy"),
+        subnets=check_network(req, mode),
+        platform_version=platform_version(req, launch_type),
+        tags=task_tags(ctx, req, definition, cluster),
+        enable_execute_command=req.get("enableExecuteCommand", False),
+    )
+
+
+def _describe(ctx: Context, task: Task, with_tags: bool) -> dict[str, Any]:
+    return task.describe(tag_list(tags_of(ctx, task.arn)) if with_tags else None)
+
+
+def _idempotent(ctx: Context, req: dict[str, Any]) -> tuple[str | None, str]:
+    token = req.get("clientToken")
+    fingerprint = json.dumps({k: v for k, v in req.items() if k != "clientToken"}, sort_keys=True)
+    return token, fingerprint
+
+
+@handler("ecs", "RunTask")
+def run_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    token, fingerprint = _idempotent(ctx, req)
+    tokens = ctx.ecs.client_tokens
+    if token is not None and token in tokens:
+        seen_fingerprint, arns = tokens[token]
+        if seen_fingerprint != fingerprint:
+            raise ConflictException(
+                f"The clientToken {token!r} was already used by a RunTask call with different parameters."
+            )
+        # A repeat of a call that succeeded: the tasks of the first call, not new ones [M:RunTask].
+        return {"tasks": [_describe(ctx, ctx.ecs.tasks[a.rsplit("/", 1)[1]], True) for a in arns], "failures": []}
+    count = req.get("count", 1)
+    cluster = get_cluster(ctx, req.get("cluster"))
+    strategy = req.get("capacityProviderStrategy")
+    if "launchType" not in req and not strategy and cluster.default_strategy:
+        strategy = cluster.default_strategy
+    if strategy:
+        providers: list[str | None] = list(split_by_strategy(cluster, strategy, count))
+        spec = _spec(ctx, req, "FARGATE")
+        tasks = [create_task(ctx, spec, capacity_provider=p) for p in providers]
+        failures: list[dict[str, Any]] = []
+    else:
+        launch_type = req.get("launchType", "EC2")
+        spec = _spec(ctx, req, launch_type)  # EC2 and EXTERNAL tasks are placed on container instances
+        if launch_type == "FARGATE":
+            tasks = [create_task(ctx, spec) for _ in range(count)]
+            failures = []
+        else:
+            tasks, failures = _place_and_create(ctx, spec, req, count)
+    if token is not None and tasks:
+        tokens[token] = (fingerprint, [t.arn for t in tasks])
+    return {"tasks": [_describe(ctx, t, True) for t in tasks], "failures": failures}
+
+
+def _place_and_create(
+    ctx: Context, spec: LaunchSpec, req: dict[str, Any], count: int
+) -> tuple[list[Task], list[dict[str, Any]]]:
+    from .placement import demand_for, place, reserve
+
+    body = spec.definition.body
+    demand = demand_for(body, spec.overrides)
+    constraints = list(body.get("placementConstraints", [])) + list(req.get("placementConstraints", []))
+    requires = [a["name"] for a in body.get("requiresAttributes", [])]
+    instances, failures = place(ctx, spec.cluster.name, demand, count, spec.group,
+                                list(req.get("placementStrategy", [])), constraints,
+                                launch_type=spec.launch_type, requires=requires)
+    tasks = []
+    for instance in instances:
+        task = create_task(ctx, spec, container_instance=instance)
+        reserve(instance, task.arn, spec.group, demand)
+        tasks.append(task)
+    return tasks, failures
+
+
+@handler("ecs", "StartTask")
+def start_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    from .placement import demand_for, instance_by_ref, misfit, reserve
+
+    spec = _spec(ctx, req, "EC2")
+    demand = demand_for(spec.definition.body, spec.overrides)
+    tasks, failures = [], []
+    for ref in req["containerInstances"]:
+        instance = instance_by_ref(ctx, spec.cluster.name, ref)
+        arn = ref if ref.startswith("arn:") else ctx.arn("ecs", f"container-instance/{spec.cluster.name}/{ref}")
+        if instance is None:
+            failures.append({"arn": arn, "reason": "MISSING"})
+            continue
+        if instance.status not in ("ACTIVE", "DRAINING"):
+            failures.append({"arn": instance.arn, "reason": "INACTIVE"})
+            continue
+        reason = misfit(instance, demand)
+        if reason is not None:
+            failures.append({"arn": instance.arn, "reason": reason})
+            continue
+        task = create_task(ctx, spec, container_instance=instance)
+        reserve(instance, task.arn, spec.group, demand)
+        tasks.append(task)
+    return {"tasks": [_describe(ctx, t, True) for t in tasks], "failures": failures}
+
+
+def find_task(ctx: Context, ref: str) -> Task | None:
+    """A task by id or ARN (``task/<cluster>/<id>`` or the old ``task/<id>``) in this region."""
+    if ref.startswith("arn:"):
+        prefix = ctx.arn("ecs", "task/")
+        if not ref.startswith(prefix):
+            return None
+        ref = ref.rsplit("/", 1)[1]
+    task: Task | None = ctx.ecs.tasks.get(ref)
+    return task
+
+
+def _task_in_cluster(ctx: Context, ref: str, cluster_ref: str | None) -> Task | None:
+    task = find_task(ctx, ref)
+    if task is None or task.cluster.name != cluster_name(ctx, cluster_ref):
+        return None
+    return task
+
+
+@handler("ecs", "StopTask")
+def stop_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    get_cluster(ctx, req.get("cluster"))
+    task = _task_in_cluster(ctx, req["task"], req.get("cluster"))
+    if task is None:
+        raise InvalidParameterException(TASK_NOT_FOUND)
+    if lifecycle.request_stop(ctx.backend, task, ctx.now, "UserInitiated", req.get("reason") or "Task stopped by user"):
+        ctx.ecs.tags.pop(task.arn, None)  # StopTask deletes the task's tags [M:StopTask]
+    return {"task": _describe(ctx, task, False)}
+
+
+@handler("ecs", "DescribeTasks")
+def describe_tasks(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    cluster = get_cluster(ctx, req.get("cluster"))
+    with_tags = "TAGS" in req.get("include", [])
+    found, failures = describe_each(
+        req["tasks"],
+        lambda ref: _task_in_cluster(ctx, ref, req.get("cluster")),
+        lambda task: _describe(ctx, task, with_tags),
+        lambda ref: ref if ref.startswith("arn:") else ctx.arn("ecs", f"task/{cluster.name}/{ref}"),
+    )
+    return {"tasks": found, "failures": failures}
+
+
+@handler("ecs", "ListTasks")
+def list_tasks(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    cluster = get_cluster(ctx, req.get("cluster"))
+    desired = req.get("desiredStatus", "RUNNING")
+    if desired == "PENDING":
+        return {"taskArns": []}  # accepted as a filter, but ECS never sets desiredStatus PENDING [M:ListTasks]
+    after = read_token("ListTasks", req["nextToken"], InvalidParameterException) if req.get("nextToken") else 0
+    if not isinstance(after, int):
+        raise InvalidParameterException("Invalid nextToken for ListTasks")
+    keep = _filter(ctx, req)
+    tasks, more = cluster.tasks.page(desired, after, keep, req.get("maxResults") or 100)
+    token = make_token("ListTasks", tasks[-1].seq) if more and tasks else None
+    return with_token({"taskArns": [t.arn for t in tasks]}, token)
+
+
+def _filter(ctx: Context, req: dict[str, Any]) -> Any:
+    family = req.get("family")
+    started_by = req.get("startedBy")
+    group = f"service:{req['serviceName'].rsplit('/', 1)[-1]}" if req.get("serviceName") else None
+    launch_type = req.get("launchType")
+    instance = req.get("containerInstance")
+    instance_id = instance.rsplit("/", 1)[-1] if instance else None
+
+    def keep(task: Task) -> bool:
+        return (
+            (family is None or task.definition.family == family)
+            and (started_by is None or task.started_by == started_by)
+            and (group is None or task.group == group)
+            and (launch_type is None or task.launch_type == launch_type)
+            and (instance_id is None or (task.container_instance is not None
+                                         and task.container_instance.arn.endswith("/" + instance_id)))
+        )
+
+    return keep
+
+
+@resolver("task")
+def _task_exists(ctx: Context, rest: str) -> bool:
+    task = ctx.ecs.tasks.get(rest.rsplit("/", 1)[-1])
+    return task is not None and task.desired_status == "RUNNING"

@@ -1,0 +1,39 @@
+"""Shared set-up for the task tests: what a user's own test module would have."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SUBNETS = {"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c3d"], "securityGroups": ["sg-1"]}}
+
+
+def fargate_definition(ecs: Any, family: str = "job", image: str = "worker:1", **extra: Any) -> str:
+    body: dict[str, Any] = {
+        "family": family,
+        "requiresCompatibilities": ["FARGATE"],
+        "networkMode": "awsvpc",
+        "cpu": "256",
+        "memory": "512",
+        "containerDefinitions": [{"name": "app", "image": image}],
+    }
+    body.update(extra)
+    arn: str = ecs.register_task_definition(**body)["taskDefinition"]["taskDefinitionArn"]
+    return arn
+
+
+def run_fargate(ecs: Any, family: str = "job", cluster: str = "c", **extra: Any) -> dict[str, Any]:
+    """RunTask on Fargate; the task as RunTask answered it."""
+    answer = ecs.run_task(cluster=cluster, taskDefinition=family, launchType="FARGATE",
+                          networkConfiguration=SUBNETS, **extra)
+    assert answer["failures"] == []
+    task: dict[str, Any] = answer["tasks"][0]
+    return task
+
+
+def describe(ecs: Any, arn: str, cluster: str = "c") -> dict[str, Any]:
+    task: dict[str, Any] = ecs.describe_tasks(cluster=cluster, tasks=[arn])["tasks"][0]
+    return task
+
+
+TIMESTAMPS = ("connectivityAt", "pullStartedAt", "pullStoppedAt", "startedAt", "stoppingAt",
+              "executionStoppedAt", "stoppedAt")

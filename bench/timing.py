@@ -10,6 +10,8 @@ import freezegun.api as _freezegun  # its real_perf_counter: freezegun rewrites 
 
 def per_call(func: Callable[[], object], calls: int, rounds: int = 5) -> float:
     """Median over ``rounds`` of the mean seconds per call of ``func`` over ``calls`` calls."""
+    for _ in range(min(calls, 5)):  # warm-up: first-use costs (model loading, caches) are not per call
+        func()
     results = []
     for _ in range(rounds):
         start = _freezegun.real_perf_counter()

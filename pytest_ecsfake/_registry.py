@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
 
 _HANDLERS: dict[tuple[str, str], Handler] = {}
-_HANDLER_PACKAGES = ("pytest_ecsfake.ecs",)
+_HANDLER_PACKAGES = ("pytest_ecsfake.ecs", "pytest_ecsfake.batch")
 _loaded = False
 
 SERVICES = ("ecs", "batch")

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-DEFAULT_TIMINGS: dict[str, float] = {
+from ._timings_batch import BATCH_TIMINGS
+from ._timings_services import SERVICE_TIMINGS
+
+ECS_TIMINGS: dict[str, float] = {
     # ECS tasks, launch (awsvpc tasks walk PROVISIONING first; bridge/host tasks start in PENDING).
     "provisioning": 5.0,  # PROVISIONING → PENDING: ENI created and attached; connectivityAt at its end
     "pull_start": 1.0,  # PENDING → image pull starts (pullStartedAt)
@@ -24,6 +27,8 @@ DEFAULT_TIMINGS: dict[str, float] = {
     # ECS clusters.
     "cluster_deprovision": 0.0,  # DeleteCluster: DEPROVISIONING → INACTIVE (0: INACTIVE at once)
 }
+
+DEFAULT_TIMINGS: dict[str, float] = {**ECS_TIMINGS, **SERVICE_TIMINGS, **BATCH_TIMINGS}
 
 
 def merged(overrides: Mapping[str, float] | None) -> dict[str, float]:

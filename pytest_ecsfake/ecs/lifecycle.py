@@ -28,11 +28,13 @@ def _count(task: Task, status: str, delta: int) -> None:
         task.cluster.running_tasks += delta
 
 
-def set_status(task: Task, status: str) -> None:
+def set_status(task: Task, status: str, at: float) -> None:
     _count(task, task.last_status, -1)
     task.last_status = status
     _count(task, status, +1)
     task.version += 1
+    for watcher in list(task.watchers):
+        watcher(task, status, at)
 
 
 def launch(backend: Backend, task: Task, at: float) -> None:
@@ -54,7 +56,7 @@ def _stopping_requested(task: Task) -> bool:
 def _pending(backend: Backend, task: Task, at: float) -> None:
     if _stopping_requested(task):
         return
-    set_status(task, "PENDING")
+    set_status(task, "PENDING", at)
     task.connectivity = "CONNECTED"
     task.times["connectivityAt"] = at
     if task.eni is not None:
@@ -82,7 +84,7 @@ def _pull_done(backend: Backend, task: Task, at: float) -> None:
         return
     for container in task.containers:
         container.image_digest = "sha256:" + backend.ids.hex32() + backend.ids.hex32()
-    set_status(task, "ACTIVATING")
+    set_status(task, "ACTIVATING", at)
     backend.events.schedule(at + backend.timings["activating"], lambda t: _running(backend, task, t))
 
 
@@ -96,7 +98,7 @@ def _running(backend: Backend, task: Task, at: float) -> None:
         if runs_for is not None:
             _exit_at(backend, task, container, at + runs_for, container.behavior.exit_code)
     task.times["startedAt"] = at
-    set_status(task, "RUNNING")
+    set_status(task, "RUNNING", at)
 
 
 def _exit_at(backend: Backend, task: Task, container: Container, due: float, code: int) -> None:
@@ -147,12 +149,12 @@ def request_stop(backend: Backend, task: Task, at: float, stop_code: str, reason
 
 
 def _deactivating(backend: Backend, task: Task, at: float) -> None:
-    set_status(task, "DEACTIVATING")
+    set_status(task, "DEACTIVATING", at)
     backend.events.schedule(at + backend.timings["deactivating"], lambda t: _stopping(backend, task, t))
 
 
 def _stopping(backend: Backend, task: Task, at: float) -> None:
-    set_status(task, "STOPPING")
+    set_status(task, "STOPPING", at)
     for container in task.containers:
         if container.last_status == "PENDING":  # stopped before it started: no signal, no exit code
             container.last_status = "STOPPED"
@@ -175,7 +177,7 @@ def _containers_stopped(backend: Backend, task: Task, at: float) -> None:
 
 def _cleaned_up(backend: Backend, task: Task, at: float) -> None:
     if task.eni is not None:
-        set_status(task, "DEPROVISIONING")
+        set_status(task, "DEPROVISIONING", at)
         task.eni["status"] = "DETACHED"
         backend.events.schedule(at + backend.timings["deprovisioning"], lambda t: _stopped(backend, task, t))
     else:
@@ -183,7 +185,6 @@ def _cleaned_up(backend: Backend, task: Task, at: float) -> None:
 
 
 def _stopped(backend: Backend, task: Task, at: float) -> None:
-    set_status(task, "STOPPED")
     task.times["stoppedAt"] = at
     task.connectivity = "DISCONNECTED"
     if task.eni is not None:
@@ -192,6 +193,7 @@ def _stopped(backend: Backend, task: Task, at: float) -> None:
         from .placement import release
 
         release(task.container_instance, task.arn)
+    set_status(task, "STOPPED", at)  # last: watchers see the whole stopped task
     backend.events.schedule(at + backend.timings["stopped_visible"], lambda t: _forget(backend, task))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,6 +94,9 @@ class Task:
     stop_code: str | None = None
     stopped_reason: str | None = None
     enable_execute_command: bool = False
+    # Called as watcher(task, new_last_status, at) after every lastStatus change: how services and Batch
+    # follow the tasks they own without the lifecycle knowing about them.
+    watchers: list[Callable[[Task, str, float], None]] = field(default_factory=list)
 
     @property
     def running_containers(self) -> list[Container]:

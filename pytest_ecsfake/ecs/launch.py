@@ -235,3 +235,27 @@ def task_tags(ctx: Context, req: dict[str, Any], definition: TaskDefinition, clu
 def require_active(definition: TaskDefinition) -> None:
     if definition.status != "ACTIVE":
         raise ClientException("TaskDefinition is inactive")
+
+
+def place_and_create(
+    ctx: Context, spec: LaunchSpec, count: int, strategies: list[dict[str, Any]], constraints: list[dict[str, Any]]
+) -> tuple[list[Task], list[dict[str, Any]]]:
+    """Place ``count`` tasks on the cluster's container instances (EC2/EXTERNAL) and create those that fit.
+
+    The task definition's placement constraints apply besides ``constraints``; tasks that fit nowhere come
+    back as ECS ``failures`` (RESOURCE:CPU, ...), as RunTask answers them.
+    """
+    from .placement import demand_for, place, reserve
+
+    body = spec.definition.body
+    demand = demand_for(body, spec.overrides)
+    requires = [a["name"] for a in body.get("requiresAttributes", [])]
+    instances, failures = place(ctx, spec.cluster.name, demand, count, spec.group, list(strategies),
+                                list(body.get("placementConstraints", [])) + list(constraints),
+                                launch_type=spec.launch_type, requires=requires)
+    tasks = []
+    for instance in instances:
+        task = create_task(ctx, spec, container_instance=instance)
+        reserve(instance, task.arn, spec.group, demand)
+        tasks.append(task)
+    return tasks, failures

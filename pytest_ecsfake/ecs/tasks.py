@@ -18,6 +18,7 @@ from .launch import (
     check_overrides,
     create_task,
     network_mode,
+    place_and_create,
     platform_version,
     require_active,
     split_by_strategy,
@@ -93,30 +94,11 @@ def run_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
             tasks = [create_task(ctx, spec) for _ in range(count)]
             failures = []
         else:
-            tasks, failures = _place_and_create(ctx, spec, req, count)
+            tasks, failures = place_and_create(ctx, spec, count, req.get("placementStrategy", []),
+                                               req.get("placementConstraints", []))
     if token is not None and tasks:
         tokens[token] = (fingerprint, [t.arn for t in tasks])
     return {"tasks": [_describe(ctx, t, True) for t in tasks], "failures": failures}
-
-
-def _place_and_create(
-    ctx: Context, spec: LaunchSpec, req: dict[str, Any], count: int
-) -> tuple[list[Task], list[dict[str, Any]]]:
-    from .placement import demand_for, place, reserve
-
-    body = spec.definition.body
-    demand = demand_for(body, spec.overrides)
-    constraints = list(body.get("placementConstraints", [])) + list(req.get("placementConstraints", []))
-    requires = [a["name"] for a in body.get("requiresAttributes", [])]
-    instances, failures = place(ctx, spec.cluster.name, demand, count, spec.group,
-                                list(req.get("placementStrategy", [])), constraints,
-                                launch_type=spec.launch_type, requires=requires)
-    tasks = []
-    for instance in instances:
-        task = create_task(ctx, spec, container_instance=instance)
-        reserve(instance, task.arn, spec.group, demand)
-        tasks.append(task)
-    return tasks, failures
 
 
 @handler("ecs", "StartTask")

@@ -83,6 +83,7 @@ class Backend:
     # Problems of the fake itself (bugs, unsupported operations): they fail the test at teardown.
     problems: list[str] = field(default_factory=list)
     validate_responses: bool = False
+    strict: bool = False  # a schema-rejected request is also a problem (fails the test at teardown)
     ids: Ids = field(init=False)
 
     def __post_init__(self) -> None:

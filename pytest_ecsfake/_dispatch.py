@@ -24,6 +24,7 @@ from ._errors import (
 from ._protocol import HttpRequest, HttpResponse, decode, detect_region, encode_error, encode_result
 
 SUPPORTED_OPERATIONS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#supported-operations"
+ERRORS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#errors-you-may-see"
 _FIVE_HUNDREDS = {"ServerException": 500, "InternalFailure": 500, "ServiceUnavailableException": 503}
 _VALIDATION_ERROR = {"ecs": InvalidParameterException, "batch": ClientException}
 
@@ -77,7 +78,14 @@ def _answer(backend: Backend, ctx: Context, params: dict[str, Any]) -> dict[str,
 
     violations = request_violations(service, operation, params)
     if violations:
-        raise _VALIDATION_ERROR[service](format_violations(violations))
+        message = format_violations(violations)
+        if backend.strict:
+            backend.problems.append(
+                f"strict mode: the {service}:{operation} request your code sent breaks the API reference's rules: "
+                f"{message}\n  request: {params!r}\n  Fix the request, or pass strict=False for a test that sends "
+                f"bad requests on purpose. See {ERRORS_URL}"
+            )
+        raise _VALIDATION_ERROR[service](message)
     handler = _registry.get(service, operation)
     if handler is None:
         supported = ", ".join(_registry.supported(service)) or "none yet"

@@ -73,7 +73,6 @@ class EcsFake:
         self._start_at = parse_start(start)
         self._adopt_frozen_time = start is DEFAULT_START
         self._freeze = bool(freeze)
-        self.strict = bool(strict)
         self._backend = Backend(
             region=region,
             account_id=account_id,
@@ -81,9 +80,11 @@ class EcsFake:
             stop_timeout=float(stop_timeout),
             timings=merged(timings),
             validate_responses=os.environ.get("ECSFAKE_VALIDATE_RESPONSES") == "1",
+            strict=bool(strict),
         )
         self._freezer: Any = None
         self._active = False
+        self._origin = self._start_at.timestamp()  # fake time at activation: the report's zero
 
     # -- identity -----------------------------------------------------------------------------------------
     @property
@@ -97,6 +98,11 @@ class EcsFake:
     def __repr__(self) -> str:
         state = "active" if self._active else "inactive"
         return f"<EcsFake {state} region={self.region} account_id={self.account_id}>"
+
+    @property
+    def strict(self) -> bool:
+        """Whether a request rejected by its schema also fails the test at teardown."""
+        return self._backend.strict
 
     # -- clock --------------------------------------------------------------------------------------------
     @property
@@ -175,6 +181,36 @@ class EcsFake:
         response, at)``. Example: ``[c.operation for c in fake.calls] == ["CreateCluster"]``."""
         return self._backend.calls
 
+    def calls_to(self, operation: str) -> list[Call]:
+        """The calls of ``operation`` (``"RunTask"``, or ``"batch:TagResource"`` for one service), in order."""
+        from ._calls import select
+
+        return select(self._backend.calls, operation)
+
+    def assert_called(self, operation: str, *, times: int | None = None, **request: Any) -> list[Call]:
+        """Assert that ``operation`` was called with a request containing ``request`` (nested dicts by subset),
+        ``times`` times when given; return the matching calls. The failure lists every call of ``operation``
+        with what differs.
+
+        Example: ``fake.assert_called("RunTask", cluster="jobs", launchType="FARGATE")``.
+        """
+        from ._calls import assert_called
+
+        return assert_called(self._backend.calls, operation, times, request)
+
+    def assert_not_called(self, operation: str) -> None:
+        """Assert that ``operation`` was never called. Example: ``fake.assert_not_called("StopTask")``."""
+        from ._calls import assert_not_called
+
+        assert_not_called(self._backend.calls, operation)
+
+    def report(self) -> str:
+        """The text pytest shows in a failing test's ``ecsfake`` section: calls in order and task timelines."""
+        from ._report import render
+
+        with self._backend.lock:
+            return render(self._backend, self._origin)
+
     def fail(self, operation: str, code: str = "ServerException", *, message: str | None = None,
              times: int = 1) -> None:
         """Make the next ``times`` calls of ``operation`` answer the AWS error ``code``.
@@ -215,6 +251,7 @@ class EcsFake:
             self._freezer = freezegun.freeze_time(self._start_at, ignore=_FREEZEGUN_IGNORE, real_asyncio=True)
             self._freezer.start()
         self._backend.clock.bind(factories if self._freeze else [], freezegun.api.real_time)
+        self._origin = self._backend.clock.now()
         self._active = True
         _active.push(self)
         return self

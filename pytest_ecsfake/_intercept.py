@@ -9,7 +9,7 @@
   are needed, none are read, and no SigV4 work is done. The client's region travels in a private header
   so the fake knows which region's resources the call is about, whatever the endpoint URL.
 
-This module imports botocore; it is imported on first activation, never when the plugin loads.
+botocore is imported at install (first activation), never when the plugin loads.
 """
 
 from __future__ import annotations
@@ -18,10 +18,6 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from botocore.awsrequest import AWSResponse
-from botocore.endpoint import Endpoint
-from botocore.signers import RequestSigner
-
 from . import _active
 from ._protocol import Headers, HttpRequest
 
@@ -29,8 +25,9 @@ SERVICES = frozenset({"ecs", "batch"})
 REGION_HEADER = "x-ecsfake-region"
 _LOOPBACK_HOSTS = frozenset({"localhost", "::1", "[::1]"})
 
-_real_send = Endpoint._send
-_real_sign = RequestSigner.sign
+# The classes and original methods patched by the current install. Looked up at each install (not at import)
+# so a botocore imported afresh (pytester's in-process runs unload modules between runs) is patched too.
+_patched: dict[str, Any] = {}
 
 
 def is_loopback(url: str) -> bool:
@@ -52,11 +49,11 @@ class _Body:
         return body
 
 
-def _send(endpoint: Endpoint, request: Any) -> Any:
+def _send(endpoint: Any, request: Any) -> Any:
     fake = _active.current()
     service = endpoint._endpoint_prefix
     if fake is None or service not in SERVICES or is_loopback(request.url):
-        return _real_send(endpoint, request)
+        return _patched["send"](endpoint, request)
     body = request.body
     if body is None:
         body = b""
@@ -65,10 +62,10 @@ def _send(endpoint: Endpoint, request: Any) -> Any:
     elif not isinstance(body, bytes):
         body = body.read()
     response = fake._handle(service, HttpRequest(request.method, request.url, Headers(request.headers), body))
-    return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
+    return _patched["response"](request.url, response.status, response.headers, _Body(response.body))
 
 
-def _sign(signer: RequestSigner, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
+def _sign(signer: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
     if (
         _active.current() is not None
         and signer._signing_name in SERVICES
@@ -76,14 +73,22 @@ def _sign(signer: RequestSigner, operation_name: str, request: Any, *args: Any, 
     ):
         request.headers[REGION_HEADER] = signer._region_name or ""
         return None
-    return _real_sign(signer, operation_name, request, *args, **kwargs)
+    return _patched["sign"](signer, operation_name, request, *args, **kwargs)
 
 
 def install() -> None:
+    from botocore.awsrequest import AWSResponse
+    from botocore.endpoint import Endpoint
+    from botocore.signers import RequestSigner
+
+    _patched.update(endpoint=Endpoint, signer=RequestSigner, send=Endpoint._send, sign=RequestSigner.sign,
+                    response=AWSResponse)
     Endpoint._send = _send
     RequestSigner.sign = _sign
 
 
 def uninstall() -> None:
-    Endpoint._send = _real_send
-    RequestSigner.sign = _real_sign
+    if _patched:
+        _patched["endpoint"]._send = _patched["send"]
+        _patched["signer"].sign = _patched["sign"]
+        _patched.clear()

@@ -14,6 +14,7 @@ import pytest
 from ._fake import EcsFake
 
 _FAILED = pytest.StashKey[bool]()
+_FAKE = pytest.StashKey[EcsFake]()
 _OPTIONS = tuple(inspect.signature(EcsFake).parameters)
 
 
@@ -42,6 +43,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = outcome.get_result()
     if report.when == "call":
         item.stash[_FAILED] = report.failed
+    fake = item.stash.get(_FAKE, None)
+    if report.failed and fake is not None:
+        # What the code under test asked and what the fake did, next to the failure.
+        report.sections.append(("ecsfake", fake.report()))
 
 
 def _marker_options(node: pytest.Item) -> dict[str, Any]:
@@ -79,6 +84,7 @@ def ecs_fake(request: pytest.FixtureRequest) -> Iterator[EcsFake]:
             request.config.getoption("ecsfake_strict") or request.config.getini("ecsfake_strict")
         )
     fake = EcsFake(**options)
+    request.node.stash[_FAKE] = fake
     fake.start()
     try:
         yield fake

@@ -30,7 +30,7 @@ def test_context_manager_serves_ecs_and_stops_cleanly() -> None:
 
     from pytest_ecsfake import _intercept
 
-    assert Endpoint._send is _intercept._real_send
+    assert Endpoint._send is not _intercept._send and _intercept._patched == {}
 
 
 def test_client_created_before_activation_is_served() -> None:

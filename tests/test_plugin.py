@@ -20,7 +20,8 @@ def ecs():
 
 def run(pytester: pytest.Pytester, body: str, *args: str) -> pytest.RunResult:
     pytester.makepyfile(HEADER + body)
-    return pytester.runpytest("-p", "no:cacheprovider", *args)
+    # pytest-asyncio (a test dependency) is not what these tests are about; keep the inner runs minimal.
+    return pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio", *args)
 
 
 def test_fixture_yields_an_active_fake(pytester: pytest.Pytester) -> None:
@@ -131,7 +132,7 @@ def test_marker_overrides(ecs_fake):
 
 
 def test_marker_is_registered(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--markers")
+    result = pytester.runpytest("-p", "no:asyncio", "--markers")
     result.stdout.fnmatch_lines(["@pytest.mark.ecsfake(**options):*"])
 
 

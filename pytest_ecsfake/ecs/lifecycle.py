@@ -31,6 +31,7 @@ def _count(task: Task, status: str, delta: int) -> None:
 def set_status(task: Task, status: str, at: float) -> None:
     _count(task, task.last_status, -1)
     task.last_status = status
+    task.history.append((at, status))
     _count(task, status, +1)
     task.version += 1
     for watcher in list(task.watchers):
@@ -40,6 +41,7 @@ def set_status(task: Task, status: str, at: float) -> None:
 def launch(backend: Backend, task: Task, at: float) -> None:
     """Start the lifecycle of a task created at ``at`` (its first status is already set)."""
     _count(task, task.last_status, +1)
+    task.history.append((at, task.last_status))
     timings = backend.timings
     if task.last_status == "PROVISIONING":
         backend.events.schedule(at + timings["provisioning"], lambda t: _pending(backend, task, t))

@@ -48,6 +48,7 @@ class EcsState:
     container_instances: dict[str, Any] = field(default_factory=dict)
     # Tasks by their 32-hex id (ecs/tasks owns the records and the per-cluster indexes).
     tasks: dict[str, Any] = field(default_factory=dict)
+    services: dict[str, Any] = field(default_factory=dict)  # by service ARN (ecs/services.py owns the records)
     next_seq: int = 0  # creation order of tasks in this region
     # RunTask clientToken → (the request's fingerprint, the ARNs it launched) [M:RunTask].
     client_tokens: dict[str, tuple[str, list[str]]] = field(default_factory=dict)

@@ -97,6 +97,7 @@ class Task:
     # Called as watcher(task, new_last_status, at) after every lastStatus change: how services and Batch
     # follow the tasks they own without the lifecycle knowing about them.
     watchers: list[Callable[[Task, str, float], None]] = field(default_factory=list)
+    history: list[tuple[float, str]] = field(default_factory=list)  # (at, lastStatus): the failure report's timeline
 
     @property
     def running_containers(self) -> list[Container]:

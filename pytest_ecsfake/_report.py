@@ -1,0 +1,62 @@
+"""The ``ecsfake`` section of a failing test's report: the calls in order, and each task's timeline.
+
+Short enough to read (request summaries are cut, long lists are elided), complete enough to debug: every
+call with its fake time and outcome, every task with its states, exit codes and stop code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._clock import from_epoch
+
+if TYPE_CHECKING:
+    from ._backend import Backend
+
+MAX_CALLS = 60
+SUMMARY = 90
+
+
+def _summary(request: dict[str, Any]) -> str:
+    text = ", ".join(f"{k}={v!r}" for k, v in request.items())
+    return text if len(text) <= SUMMARY else text[: SUMMARY - 1] + "…"
+
+
+def _time(at: float, origin: float) -> str:
+    return f"+{at - origin:8.1f}s"
+
+
+def render(backend: Backend, origin: float) -> str:
+    lines = [f"fake clock started at {from_epoch(origin).isoformat()}; times below are offsets from it", "calls:"]
+    calls = backend.calls
+    shown = calls if len(calls) <= MAX_CALLS else calls[: MAX_CALLS // 2] + calls[-MAX_CALLS // 2 :]
+    for index, call in enumerate(shown):
+        if len(calls) > MAX_CALLS and index == MAX_CALLS // 2:
+            lines.append(f"  … {len(calls) - MAX_CALLS} calls not shown …")
+        at = call.at.timestamp() if call.at else origin
+        outcome = f"{call.status} {call.error}" if call.error else str(call.status)
+        name = f"{call.service}:{call.operation}"
+        lines.append(f"  {_time(at, origin)}  {name:<32} {outcome:<32} {_summary(call.request)}")
+    if not calls:
+        lines.append("  (none)")
+    timelines = list(_task_timelines(backend, origin))
+    if timelines:
+        lines.append("tasks:")
+        lines.extend(timelines)
+    return "\n".join(lines)
+
+
+def _task_timelines(backend: Backend, origin: float) -> Any:
+    for state in backend.regions.values():
+        if state.ecs is None:
+            continue
+        for task in state.ecs.tasks.values():
+            steps = " → ".join(f"{status} +{at - origin:.1f}s" for at, status in task.history)
+            definition = f"{task.definition.family}:{task.definition.revision}"
+            yield f"  {task.cluster.name}/{task.id[:8]} ({definition}): {steps}"
+            exits = ", ".join(f"{c.name}={c.exit_code}" for c in task.containers if c.exit_code is not None)
+            facts = [f"exit codes {exits}"] if exits else []
+            if task.stop_code:
+                facts.append(f"stopCode {task.stop_code} ({task.stopped_reason})")
+            if facts:
+                yield "      " + "; ".join(facts)

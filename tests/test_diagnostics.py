@@ -1,0 +1,119 @@
+"""Diagnostics a user reads: call assertions with diffs, strict mode, the ecsfake report section."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import boto3
+import pytest
+from ecs_helpers import fargate_definition, run_fargate
+
+from pytest_ecsfake import EcsFake
+
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def ecs_c(ecs: Any) -> Any:
+    ecs.create_cluster(clusterName="c")
+    fargate_definition(ecs)
+    return ecs
+
+
+def test_assert_called_by_subset(ecs_c: Any, ecs_fake: EcsFake) -> None:
+    run_fargate(ecs_c, startedBy="deployer")
+    hits = ecs_fake.assert_called("RunTask", cluster="c", launchType="FARGATE",
+                                  networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c3d"]}})
+    assert len(hits) == 1 and hits[0].status == 200
+    ecs_fake.assert_called("ecs:RunTask", times=1)
+    assert [c.operation for c in ecs_fake.calls_to("RegisterTaskDefinition")] == ["RegisterTaskDefinition"]
+    ecs_fake.assert_not_called("StopTask")
+
+
+def test_assert_called_failure_lists_each_call_and_what_differs(ecs_c: Any, ecs_fake: EcsFake) -> None:
+    run_fargate(ecs_c)
+    with pytest.raises(AssertionError) as info:
+        ecs_fake.assert_called("RunTask", launchType="EC2", count=2)
+    message = str(info.value)
+    assert message.startswith("expected a RunTask call with a request containing {'launchType': 'EC2', 'count': 2};")
+    assert "called 1 time(s), none matching" in message
+    assert "- launchType: expected 'EC2', got 'FARGATE'" in message
+    assert "- count: expected 2, missing" in message
+
+
+def test_assert_called_never_called_and_times(ecs_c: Any, ecs_fake: EcsFake) -> None:
+    with pytest.raises(AssertionError, match=r"StopTask was never called \(operations called: CreateCluster, "):
+        ecs_fake.assert_called("StopTask")
+    run_fargate(ecs_c)
+    run_fargate(ecs_c)
+    with pytest.raises(AssertionError, match="expected 1 RunTask call, got 2"):
+        ecs_fake.assert_called("RunTask", times=1)
+    with pytest.raises(AssertionError, match="expected no RunTask call, got 2"):
+        ecs_fake.assert_not_called("RunTask")
+
+
+def test_strict_mode_fails_at_teardown_even_when_the_error_is_swallowed() -> None:
+    fake = EcsFake(strict=True)
+    with pytest.raises(AssertionError) as teardown, fake:  # noqa: PT012
+        ecs = boto3.client("ecs", region_name="us-east-1")
+        with contextlib.suppress(ecs.exceptions.InvalidParameterException):  # code that swallows the error
+            ecs.list_clusters(maxResults=500)
+    message = str(teardown.value)
+    assert "strict mode: the ecs:ListClusters request your code sent breaks the API reference's rules" in message
+    assert "Member must have value less than or equal to 100" in message
+    assert "request: {'maxResults': 500}" in message and "#errors-you-may-see" in message
+
+
+def test_without_strict_a_handled_rejection_is_fine() -> None:
+    with EcsFake() as fake:
+        ecs = boto3.client("ecs", region_name="us-east-1")
+        with pytest.raises(ecs.exceptions.InvalidParameterException):
+            ecs.list_clusters(maxResults=500)
+        assert fake._backend.problems == []
+
+
+def test_failure_report_section(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("""
+import boto3
+
+def test_migration(ecs_fake):
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    ecs.create_cluster(clusterName="jobs")
+    ecs.register_task_definition(family="migrate", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+        cpu="256", memory="512", containerDefinitions=[{"name": "app", "image": "migrate:1"}])
+    ecs_fake.behavior("migrate:1", runs_for=30, exit_code=3)
+    arn = ecs.run_task(cluster="jobs", taskDefinition="migrate", launchType="FARGATE",
+        networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-1"]}})["tasks"][0]["taskArn"]
+    ecs_fake.advance(120)
+    try:
+        ecs.stop_task(cluster="nope", task=arn)
+    except Exception:
+        pass
+    assert ecs.describe_tasks(cluster="jobs", tasks=[arn])["tasks"][0]["containers"][0]["exitCode"] == 0
+""")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "*- ecsfake -*",
+        "fake clock started at 2025-01-01T00:00:00+00:00; times below are offsets from it",
+        "calls:",
+        "  +     0.0s  ecs:CreateCluster * 200 * clusterName='jobs'",
+        "  +     0.0s  ecs:RunTask * 200 * cluster='jobs', taskDefinition='migrate', launchType='FARGATE'*",
+        "  +   120.0s  ecs:StopTask * 400 ClusterNotFoundException * cluster='nope'*",
+        "  +   120.0s  ecs:DescribeTasks * 200 *",
+        "tasks:",
+        "  jobs/* (migrate:1): PROVISIONING +0.0s → PENDING +5.0s → ACTIVATING +16.0s → RUNNING +18.0s → "
+        "DEACTIVATING +48.0s → STOPPING +50.0s → DEPROVISIONING +51.0s → STOPPED +56.0s",
+        "      exit codes app=3; stopCode EssentialContainerExited (Essential container in task exited)",
+    ])
+
+
+def test_passing_tests_have_no_report(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("""
+def test_ok(ecs_fake):
+    pass
+""")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio", "-rA")
+    result.assert_outcomes(passed=1)
+    result.stdout.no_fnmatch_line("*ecsfake -*")

@@ -118,6 +118,7 @@ def _container_exited(backend: Backend, task: Task, container: Container, code: 
         return
     container.last_status = "STOPPED"
     container.exit_code = code
+    container.stopped_at = at
     container.exit_event = None
     task.version += 1
     if container.essential and not _stopping_requested(task):
@@ -173,7 +174,10 @@ def _stopping(backend: Backend, task: Task, at: float) -> None:
 
 
 def _containers_stopped(backend: Backend, task: Task, at: float) -> None:
-    task.times["executionStoppedAt"] = at
+    # Execution stopped when the last container did, which may be before the task reached STOPPING (an
+    # essential container's own exit starts the stop).
+    task.times["executionStoppedAt"] = max((c.stopped_at for c in task.containers if c.stopped_at is not None),
+                                           default=at)
     backend.events.schedule(at + backend.timings["cleanup"], lambda t: _cleaned_up(backend, task, t))
 
 

@@ -32,6 +32,7 @@ class Container:
     runtime_id: str | None = None
     image_digest: str | None = None
     exit_event: Event | None = None  # the pending exit (by itself or after a signal), earliest wins
+    stopped_at: float | None = None  # when it exited: the task's executionStoppedAt is the last of these
 
     def describe(self, task: Task) -> dict[str, Any]:
         body: dict[str, Any] = {

@@ -86,7 +86,7 @@ def test_a_swallowed_unsupported_operation_fails_the_test_at_teardown(pytester: 
     result = run(pytester, """
 def test_it(ecs_fake):
     try:
-        ecs().create_service(serviceName="s", taskDefinition="t")
+        ecs().create_task_set(cluster="c", service="s", taskDefinition="t")
     except Exception:
         pass
 """)
@@ -94,7 +94,7 @@ def test_it(ecs_fake):
     result.stdout.fnmatch_lines([
         "*ERROR at teardown of test_it*",
         "*pytest-ecsfake saw 1 problem(s) during this test:*",
-        "*does not implement ecs:CreateService yet*",
+        "*does not implement ecs:CreateTaskSet yet*",
     ])
 
 
@@ -102,7 +102,7 @@ def test_a_failing_test_is_not_masked_by_teardown(pytester: pytest.Pytester) -> 
     result = run(pytester, """
 def test_it(ecs_fake):
     try:
-        ecs().create_service(serviceName="s", taskDefinition="t")
+        ecs().create_task_set(cluster="c", service="s", taskDefinition="t")
     except Exception:
         pass
     assert False, "the real failure"

@@ -125,10 +125,10 @@ def test_batch_schema_violations_are_client_exceptions() -> None:
 
 def test_unsupported_operation_names_itself_and_fails_the_test_at_teardown() -> None:
     fake = EcsFake()
-    with pytest.raises(AssertionError, match="does not implement ecs:CreateService") as teardown, fake:
+    with pytest.raises(AssertionError, match="does not implement ecs:CreateTaskSet") as teardown, fake:
         ecs = boto3.client("ecs", region_name="us-east-1")
         try:
-            ecs.create_service(serviceName="web", taskDefinition="web")
+            ecs.create_task_set(cluster="c", service="web", taskDefinition="web")
         except ClientError as error:  # code under test that swallows errors cannot hide it
             assert error.response["Error"]["Code"] == "UnsupportedOperation"
             assert "Supported ecs operations: CreateCluster" in error.response["Error"]["Message"]

@@ -84,7 +84,8 @@ def test_list_filters(ecs_c: Any) -> None:
     assert ecs_c.list_tasks(cluster="c", startedBy="deployer")["taskArns"] == [a]
     assert ecs_c.list_tasks(cluster="c", launchType="FARGATE")["taskArns"] == [a, b]
     assert ecs_c.list_tasks(cluster="c", launchType="EC2")["taskArns"] == []
-    assert ecs_c.list_tasks(cluster="c", serviceName="web")["taskArns"] == []
+    with pytest.raises(ecs_c.exceptions.ServiceNotFoundException, match="Service not found."):
+        ecs_c.list_tasks(cluster="c", serviceName="web")
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from .._context import Context
-from .._errors import ConflictException, InvalidParameterException
+from .._errors import AwsError, ConflictException, InvalidParameterException
 from .._paging import make_token, read_token, with_token
 from .._registry import handler
 from . import lifecycle
@@ -172,6 +172,11 @@ def describe_tasks(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 @handler("ecs", "ListTasks")
 def list_tasks(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     cluster = get_cluster(ctx, req.get("cluster"))
+    if req.get("serviceName"):
+        from .services import find_service
+
+        if find_service(ctx, cluster, req["serviceName"]) is None:
+            raise AwsError("Service not found.", code="ServiceNotFoundException")  # [M:ListTasks errors]
     desired = req.get("desiredStatus", "RUNNING")
     if desired == "PENDING":
         return {"taskArns": []}  # accepted as a filter, but ECS never sets desiredStatus PENDING [M:ListTasks]

@@ -1,5 +1,23 @@
-"""Default durations of AWS Batch phases, in seconds of fake time (see _timings.py)."""
+"""Default durations of AWS Batch phases, in seconds of fake time (see _timings.py).
+
+AWS documents the order of these phases, not their lengths. The defaults are plausible figures: a compute
+environment is VALID within half a minute, and a job on Fargate is RUNNING about 25 s after SubmitJob (2 s
+until the scheduler sees it, 5 s until it is placed, then the ECS task's own launch phases). Every attempt is
+an ECS task, so the ECS task timings (``provisioning``, ``pull``, ...) apply to jobs too.
+"""
 
 from __future__ import annotations
 
-BATCH_TIMINGS: dict[str, float] = {}
+BATCH_TIMINGS: dict[str, float] = {
+    # Compute environments and job queues: the status change each request starts.
+    "batch_compute_environment_create": 20.0,  # CREATING → VALID (its ECS cluster appears)
+    "batch_compute_environment_update": 10.0,  # UPDATING → VALID
+    "batch_compute_environment_delete": 20.0,  # DELETING → gone (its ECS cluster becomes INACTIVE)
+    "batch_job_queue_create": 5.0,  # CREATING → VALID
+    "batch_job_queue_update": 5.0,  # UPDATING → VALID
+    "batch_job_queue_delete": 10.0,  # DELETING → gone
+    # Jobs.
+    "batch_submitted": 2.0,  # SUBMITTED → PENDING or RUNNABLE: the scheduler picks the job up
+    "batch_scheduling": 5.0,  # RUNNABLE → STARTING at the earliest, once capacity is free
+    "batch_job_retention": 604800.0,  # a finished job stays visible to DescribeJobs/ListJobs this long (7 days)
+}

@@ -1,0 +1,139 @@
+"""Job attempts as ECS tasks: start, follow, end, retry, time out.
+
+An attempt starts when the scheduler places the job (STARTING: the ECS task exists, ``container.taskArn``
+is set). The job follows its task through ``Task.watchers``: RUNNING when the task is RUNNING (``startedAt``,
+``logStreamName``), and the attempt ends when ECS reports its container stopped. The container's behaviour is
+``fake.behavior(...)`` matched by image, else by job name, taken when the attempt starts.
+
+The attempt's outcome [M:RetryStrategy; M:JobTimeout; M:TerminateJob]:
+
+* terminated (TerminateJob) → FAILED, statusReason = the reason, not retried;
+* timed out (``attemptDurationSeconds`` from the attempt's startedAt; SIGTERM, then SIGKILL after 30 s)
+  → FAILED, "Job attempt duration exceeded timeout", not retried;
+* exit code 0 from the container's own exit → SUCCEEDED;
+* anything else (non-zero exit, image pull failure, an interrupted or externally stopped task) → retried
+  while attempts remain and ``evaluateOnExit`` says RETRY (or no rule matches), else FAILED.
+
+The attempt's vCPUs go back to the environment when the task is STOPPED; then the scheduler runs again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._backend import Backend
+from .._behavior import behavior_for
+from .._errors import AwsError
+from ..ecs import lifecycle
+from ..ecs.launch import create_task, place_and_create
+from ..ecs.task_model import Task
+from . import launch, scheduler, transitions
+from .state import Attempt, BatchState, ComputeEnvironment, Job, event_context
+
+TIMEOUT_REASON = "Job attempt duration exceeded timeout"
+TIMEOUT_KILL_AFTER = 30.0  # "on expiry SIGTERM then SIGKILL after 30 s" [FIDELITY.md "AWS Batch"]
+
+
+def start(backend: Backend, state: BatchState, job: Job, env: ComputeEnvironment, at: float) -> bool:
+    """Start an attempt of ``job`` in ``env`` if it has room now; False (and nothing changed) if not."""
+    ctx = event_context(backend, state.region, at)
+    number = len(job.attempts) + 1
+    spec = launch.spec(ctx, job, env, number)
+    task: Task
+    if env.fargate:
+        if env.used_vcpus + job.vcpus > env.max_vcpus:
+            return False
+        task = create_task(ctx, spec, capacity_provider=env.resource_type)
+        env.used_vcpus += job.vcpus
+    else:
+        try:
+            tasks, _ = place_and_create(ctx, spec, 1, [], [])
+        except AwsError:  # no container instance in the cluster (an UNMANAGED environment not yet scaled)
+            return False
+        if not tasks:
+            return False
+        task = tasks[0]
+    container = task.containers[0]
+    container.behavior = behavior_for(backend.behaviors, container.image, job.name)
+    attempt = Attempt(number=number, environment=env, task=task, vcpus=job.vcpus)
+    job.attempts.append(attempt)
+    env.active_attempts += 1
+    job.status_reason = None
+    transitions.set_status(backend, job, "STARTING", at)
+    task.watchers.append(lambda t, status, when: _task_moved(backend, state, job, attempt, status, when))
+    return True
+
+
+def _task_moved(backend: Backend, state: BatchState, job: Job, attempt: Attempt, status: str, at: float) -> None:
+    task = attempt.task
+    if status == "RUNNING" and not attempt.ended:
+        attempt.started_at = job.started_at = at
+        attempt.log_stream = f"{job.definition.name}/{launch.CONTAINER_NAME}/{task.id}"
+        transitions.set_status(backend, job, "RUNNING", at)
+        seconds = (job.timeout or {}).get("attemptDurationSeconds")
+        if seconds:
+            attempt.timeout = backend.events.schedule(at + seconds, lambda t: _timed_out(backend, job, attempt, t))
+    elif not attempt.ended and all(c.last_status == "STOPPED" for c in task.containers):
+        _end(backend, job, attempt, at)
+    if status == "STOPPED" and not attempt.released:
+        attempt.released = True
+        env = attempt.environment
+        env.active_attempts -= 1
+        if env.fargate:
+            env.used_vcpus -= attempt.vcpus
+        scheduler.request_pass(backend, state, at)
+
+
+def _timed_out(backend: Backend, job: Job, attempt: Attempt, at: float) -> None:
+    if attempt.ended or job.terminate_reason is not None:
+        return
+    job.timed_out = True
+    for container in attempt.task.containers:
+        container.stop_timeout = TIMEOUT_KILL_AFTER
+    lifecycle.request_stop(backend, attempt.task, at, "UserInitiated", TIMEOUT_REASON)
+
+
+def _end(backend: Backend, job: Job, attempt: Attempt, at: float) -> None:
+    task = attempt.task
+    container = task.containers[0]
+    attempt.ended = True
+    attempt.stopped_at = at
+    attempt.exit_code = container.exit_code
+    attempt.reason = container.reason
+    attempt.status_reason = task.stopped_reason
+    if attempt.timeout is not None:
+        attempt.timeout.cancel()
+    if job.terminate_reason is not None:
+        transitions.finish(backend, job, "FAILED", job.terminate_reason, at)
+    elif job.timed_out:
+        transitions.finish(backend, job, "FAILED", TIMEOUT_REASON, at)
+    elif attempt.exit_code == 0 and task.stop_code == "EssentialContainerExited":
+        transitions.finish(backend, job, "SUCCEEDED", task.stopped_reason, at)
+    elif should_retry(job, attempt):
+        transitions.make_runnable(backend, job, at)
+    else:
+        transitions.finish(backend, job, "FAILED", task.stopped_reason, at)
+
+
+def should_retry(job: Job, attempt: Attempt) -> bool:
+    """Attempts left, and the first ``evaluateOnExit`` rule whose conditions all match says RETRY (no rule
+    matching: retry) [M:RetryStrategy.evaluateOnExit]."""
+    strategy: dict[str, Any] = job.retry or {}
+    if len(job.attempts) >= strategy.get("attempts", 1):
+        return False
+    exit_code = "" if attempt.exit_code is None else str(attempt.exit_code)
+    for rule in strategy.get("evaluateOnExit", []):
+        if (_glob(rule.get("onStatusReason"), attempt.status_reason or "")
+                and _glob(rule.get("onReason"), attempt.reason or "")
+                and _glob(rule.get("onExitCode"), exit_code)):
+            return str(rule["action"]).upper() == "RETRY"
+    return True
+
+
+def _glob(pattern: str | None, value: str) -> bool:
+    """AWS's patterns: exact, or a prefix when they end with ``*``; an absent pattern matches anything."""
+    if pattern is None:
+        return True
+    if pattern.endswith("*"):
+        return value.startswith(pattern[:-1])
+    return value == pattern

@@ -1,0 +1,195 @@
+"""RegisterJobDefinition, DescribeJobDefinitions, DeregisterJobDefinition, and ``resolve_definition`` for
+SubmitJob. Single-node container job definitions only (``containerProperties``)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .._context import Context
+from .._errors import ClientException
+from .._paging import page, with_token
+from .._registry import handler
+from ..ecs.task_definitions import FARGATE_MEMORY
+from .refs import name_of
+from .state import JobDefinition, batch_state
+from .unsupported import unsupported
+
+RESERVED_ENV_PREFIX = "AWS_BATCH"
+
+
+def requirement(requirements: list[dict[str, str]], kind: str) -> str | None:
+    """The value of the ``kind`` (VCPU, MEMORY, GPU) resource requirement, if given."""
+    return next((r["value"] for r in requirements if r["type"] == kind), None)
+
+
+def check_environment(variables: list[dict[str, Any]]) -> None:
+    for variable in variables:
+        if str(variable.get("name", "")).startswith(RESERVED_ENV_PREFIX):
+            raise ClientException(
+                f"Environment variable {variable['name']!r}: names starting with AWS_BATCH are reserved for the "
+                "variables that Batch sets."
+            )
+
+
+def fargate_resources(vcpus: float | None, memory: int | None) -> None:
+    """AWS's Fargate vCPU/memory pairs [M:ResourceRequirement.value]; ClientException for any other."""
+    if vcpus is None or memory is None:
+        raise ClientException("Fargate jobs must specify VCPU and MEMORY in resourceRequirements.")
+    units = vcpus * 1024
+    if units != int(units) or memory not in FARGATE_MEMORY.get(int(units), ()):
+        raise ClientException(
+            f"Fargate resource requirements VCPU={vcpus:g} and MEMORY={memory} are not a supported combination "
+            "(e.g. VCPU 0.25 with MEMORY 512, 1024 or 2048; VCPU 1 with MEMORY 2048 to 8192)."
+        )
+
+
+def number(value: str, what: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise ClientException(f"resourceRequirements {what} value {value!r} is not a number.") from None
+
+
+def _check_container(props: dict[str, Any], fargate: bool) -> None:
+    if not props.get("image"):
+        raise ClientException("containerProperties.image is required.")
+    check_environment(props.get("environment", []))
+    requirements = props.get("resourceRequirements", [])
+    if fargate:
+        for member in ("vcpus", "memory"):
+            if member in props:
+                raise ClientException(
+                    f"containerProperties.{member} isn't supported for jobs running on Fargate resources: use "
+                    "resourceRequirements."
+                )
+        if not props.get("executionRoleArn"):
+            raise ClientException("containerProperties.executionRoleArn is required for jobs that run on Fargate "
+                                  "resources.")
+        vcpu, memory = requirement(requirements, "VCPU"), requirement(requirements, "MEMORY")
+        fargate_resources(None if vcpu is None else number(vcpu, "VCPU"),
+                          None if memory is None else int(number(memory, "MEMORY")))
+    elif "vcpus" in props and requirement(requirements, "VCPU") is not None:
+        raise ClientException("Specify the vCPU requirement in vcpus or in resourceRequirements, not both.")
+
+
+def check_retry(retry: dict[str, Any] | None) -> None:
+    if retry and retry.get("evaluateOnExit") and "attempts" not in retry:
+        raise ClientException("retryStrategy.attempts must be specified when evaluateOnExit is.")
+
+
+def _container_body(props: dict[str, Any], fargate: bool) -> dict[str, Any]:
+    body = copy.deepcopy(props)
+    for key in ("environment", "mountPoints", "ulimits", "volumes", "resourceRequirements", "secrets"):
+        body.setdefault(key, [])
+    if fargate:
+        body.setdefault("networkConfiguration", {"assignPublicIp": "DISABLED"})
+        body.setdefault("fargatePlatformConfiguration", {"platformVersion": "LATEST"})
+    return body
+
+
+@handler("batch", "RegisterJobDefinition")
+def register_job_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    for member, feature in (("nodeProperties", "multi-node parallel jobs"), ("eksProperties", "jobs on Amazon EKS"),
+                            ("ecsProperties", "multi-container jobs (ecsProperties)"),
+                            ("consumableResourceProperties", "consumable resources")):
+        if member in req:
+            unsupported(ctx, feature)
+    if req["type"] == "multinode":
+        unsupported(ctx, "multi-node parallel jobs")
+    if "containerProperties" not in req:
+        raise ClientException("containerProperties is required for a job definition of type container.")
+    capabilities = req.get("platformCapabilities", ["EC2"])
+    fargate = "FARGATE" in capabilities
+    _check_container(req["containerProperties"], fargate)
+    check_retry(req.get("retryStrategy"))
+    name = req["jobDefinitionName"]
+    revisions = batch_state(ctx).job_definitions.setdefault(name, [])
+    revision = len(revisions) + 1
+    arn = ctx.arn("batch", f"job-definition/{name}:{revision}")
+    body: dict[str, Any] = {
+        "jobDefinitionName": name,
+        "jobDefinitionArn": arn,
+        "revision": revision,
+        "status": "ACTIVE",
+        "type": "container",
+        "parameters": dict(req.get("parameters", {})),
+        "containerProperties": _container_body(req["containerProperties"], fargate),
+        "propagateTags": req.get("propagateTags", False),
+        "platformCapabilities": list(capabilities),
+        "containerOrchestrationType": "ECS",
+    }
+    for key in ("retryStrategy", "timeout", "schedulingPriority"):
+        if key in req:
+            body[key] = copy.deepcopy(req[key])
+    revisions.append(JobDefinition(name, revision, arn, body, dict(req.get("tags", {}))))
+    return {"jobDefinitionName": name, "jobDefinitionArn": arn, "revision": revision}
+
+
+def describe(definition: JobDefinition) -> dict[str, Any]:
+    """The JobDefinition shape."""
+    body = copy.deepcopy(definition.body)
+    if definition.tags:
+        body["tags"] = dict(definition.tags)
+    return body
+
+
+def find_definitions(ctx: Context, ref: str) -> list[JobDefinition]:
+    """``name:revision`` or an ARN with revision → that revision; a bare name or an ARN without revision →
+    every revision of that name."""
+    plain = name_of(ctx, ref, "job-definition")
+    if plain is None:
+        return []
+    name, _, revision = plain.partition(":")
+    revisions = batch_state(ctx).job_definitions.get(name, [])
+    if not revision:
+        return list(revisions)
+    if not revision.isdigit() or not 1 <= int(revision) <= len(revisions):
+        return []
+    return [revisions[int(revision) - 1]]
+
+
+def resolve_definition(ctx: Context, ref: str) -> JobDefinition:
+    """The job definition SubmitJob names: without a revision, the latest ACTIVE one [M:SubmitJobRequest]."""
+    found = find_definitions(ctx, ref)
+    explicit = ":" in (name_of(ctx, ref, "job-definition") or "")
+    if explicit:
+        if found and found[0].status != "ACTIVE":
+            raise ClientException(f"Job definition {ref} is INACTIVE: register a new revision or submit another one.")
+    else:
+        found = [d for d in found if d.status == "ACTIVE"][-1:]
+    if not found:
+        raise ClientException(f"Job definition {ref} does not exist.")
+    return found[0]
+
+
+@handler("batch", "DescribeJobDefinitions")
+def describe_job_definitions(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    refs = req.get("jobDefinitions")
+    if refs and ("jobDefinitionName" in req or "status" in req):
+        raise ClientException("jobDefinitions can't be used with jobDefinitionName or status.")
+    if refs:
+        seen: dict[str, JobDefinition] = {}
+        for ref in refs:
+            seen.update((d.arn, d) for d in find_definitions(ctx, ref))  # unknown ones are simply absent
+        chosen = list(seen.values())
+    else:
+        name = req.get("jobDefinitionName")
+        everything = batch_state(ctx).job_definitions
+        chosen = [d for n, revisions in everything.items() if name in (None, n) for d in revisions]
+        if "status" in req:
+            chosen = [d for d in chosen if d.status == req["status"]]
+    chunk, token = page(chosen, req, "DescribeJobDefinitions", ClientException)
+    return with_token({"jobDefinitions": [describe(d) for d in chunk]}, token)
+
+
+@handler("batch", "DeregisterJobDefinition")
+def deregister_job_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    ref = req["jobDefinition"]
+    if ":" not in (name_of(ctx, ref, "job-definition") or ""):
+        raise ClientException(f"Deregistering needs 'name:revision' or the job definition's ARN, got {ref!r}.")
+    found = find_definitions(ctx, ref)
+    if not found:
+        raise ClientException(f"Job definition {ref} does not exist.")
+    found[0].body["status"] = "INACTIVE"
+    return {}

@@ -1,0 +1,194 @@
+"""CreateJobQueue, DescribeJobQueues, UpdateJobQueue, DeleteJobQueue.
+
+A queue goes CREATING → VALID on the clock; jobs can be submitted while it is CREATING and wait for it.
+Its compute environments must be VALID when attached, of one kind (EC2/SPOT or FARGATE/FARGATE_SPOT), at
+most three [M:CreateJobQueueRequest.computeEnvironmentOrder]. A queue must be DISABLED before it is deleted,
+and deleting it terminates the jobs still in it [M:DeleteJobQueue].
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._backend import Backend
+from .._context import Context
+from .._errors import ClientException
+from .._paging import page, with_token
+from .._registry import handler
+from .compute_environments import find_environment
+from .refs import name_of
+from .state import ComputeEnvironment, JobQueue, batch_state
+from .unsupported import unsupported
+
+HEALTHY = "JobQueue Healthy"
+
+
+def find_queue(ctx: Context, ref: str) -> JobQueue | None:
+    """A job queue by name or ARN."""
+    name = name_of(ctx, ref, "job-queue")
+    return None if name is None else batch_state(ctx).job_queues.get(name)
+
+
+def get_queue(ctx: Context, ref: str) -> JobQueue:
+    queue = find_queue(ctx, ref)
+    if queue is None:
+        raise ClientException(f"Job queue {ref} does not exist.")
+    return queue
+
+
+def describe(queue: JobQueue) -> dict[str, Any]:
+    """The JobQueueDetail shape."""
+    body: dict[str, Any] = {
+        "jobQueueName": queue.name,
+        "jobQueueArn": queue.arn,
+        "state": queue.state,
+        "status": queue.status,
+        "priority": queue.priority,
+        "computeEnvironmentOrder": [{"order": order, "computeEnvironment": env.arn}
+                                    for order, env in sorted(queue.order, key=lambda pair: pair[0])],
+        "jobQueueType": "ECS_FARGATE" if any(env.fargate for _, env in queue.order) else "ECS",
+        "jobStateTimeLimitActions": [dict(a) for a in queue.time_limit_actions],
+    }
+    if queue.status_reason:
+        body["statusReason"] = queue.status_reason
+    if queue.tags:
+        body["tags"] = dict(queue.tags)
+    return body
+
+
+def _order(ctx: Context, given: list[dict[str, Any]]) -> list[tuple[int, ComputeEnvironment]]:
+    if not given:
+        raise ClientException("computeEnvironmentOrder must name at least one compute environment.")
+    chosen: list[tuple[int, ComputeEnvironment]] = []
+    for item in given:
+        env = find_environment(ctx, item["computeEnvironment"])
+        if env is None:
+            raise ClientException(f"Compute environment {item['computeEnvironment']} does not exist.")
+        if env.status != "VALID":
+            raise ClientException(
+                f"Compute environment {env.name} is {env.status}: it must be VALID to be associated with a job queue."
+            )
+        if any(env is other for _, other in chosen):
+            raise ClientException(f"Compute environment {env.name} appears twice in computeEnvironmentOrder.")
+        if any(item["order"] == order for order, _ in chosen):
+            raise ClientException(f"computeEnvironmentOrder: order {item['order']} is given twice.")
+        chosen.append((item["order"], env))
+    if len({env.fargate for _, env in chosen}) > 1:
+        raise ClientException(
+            "All of the compute environments of a job queue must be either EC2 (EC2 or SPOT) or Fargate "
+            "(FARGATE or FARGATE_SPOT); EC2 and Fargate compute environments can't be mixed."
+        )
+    return chosen
+
+
+def _time_limit_actions(given: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for action in given:
+        seconds = action["maxTimeSeconds"]
+        if not 600 <= seconds <= 86400:
+            raise ClientException(f"jobStateTimeLimitActions.maxTimeSeconds must be from 600 to 86400, got {seconds}.")
+    return [dict(a) for a in given]
+
+
+def _refuse_unsupported(ctx: Context, req: dict[str, Any]) -> None:
+    if "schedulingPolicyArn" in req:
+        unsupported(ctx, "fair-share scheduling policies (schedulingPolicyArn)")
+    if "serviceEnvironmentOrder" in req:
+        unsupported(ctx, "service environments (serviceEnvironmentOrder)")
+    if req.get("jobQueueType") in ("EKS", "SAGEMAKER_TRAINING"):
+        unsupported(ctx, f"jobQueueType {req['jobQueueType']}")
+
+
+@handler("batch", "CreateJobQueue")
+def create_job_queue(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    state = batch_state(ctx)
+    name = req["jobQueueName"]
+    _refuse_unsupported(ctx, req)
+    if name in state.job_queues:
+        raise ClientException("Object already exists")
+    queue = JobQueue(
+        name=name,
+        arn=ctx.arn("batch", f"job-queue/{name}"),
+        seq=state.seq(),
+        priority=req["priority"],
+        state=req.get("state", "ENABLED"),
+        order=_order(ctx, req.get("computeEnvironmentOrder", [])),
+        tags=dict(req.get("tags", {})),
+        time_limit_actions=_time_limit_actions(req.get("jobStateTimeLimitActions", [])),
+    )
+    state.job_queues[name] = queue
+    _settle_later(ctx, queue, "batch_job_queue_create")
+    return {"jobQueueName": name, "jobQueueArn": queue.arn}
+
+
+def _settle_later(ctx: Context, queue: JobQueue, timing: str) -> None:
+    backend = ctx.backend
+    if queue.pending is not None:
+        queue.pending.cancel()
+    queue.pending = backend.events.schedule(ctx.now + backend.timings[timing], lambda t: _valid(backend, queue, t))
+
+
+def _valid(backend: Backend, queue: JobQueue, at: float) -> None:
+    from .scheduler import request_pass
+
+    queue.status, queue.status_reason, queue.pending = "VALID", HEALTHY, None
+    request_pass(backend, backend.region_state(queue.arn.split(":")[3]).batch, at)
+
+
+@handler("batch", "DescribeJobQueues")
+def describe_job_queues(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    queues = list(batch_state(ctx).job_queues.values())
+    refs = req.get("jobQueues")
+    if refs:
+        wanted = [find_queue(ctx, ref) for ref in refs]
+        queues = [queue for queue in queues if queue in wanted]  # unknown names are simply absent
+    chunk, token = page(queues, req, "DescribeJobQueues", ClientException)
+    return with_token({"jobQueues": [describe(queue) for queue in chunk]}, token)
+
+
+@handler("batch", "UpdateJobQueue")
+def update_job_queue(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    queue = get_queue(ctx, req["jobQueue"])
+    _refuse_unsupported(ctx, req)
+    if queue.status in ("CREATING", "DELETING"):
+        raise ClientException(f"Job queue {queue.name} is {queue.status} and can't be updated now.")
+    if "computeEnvironmentOrder" in req:
+        queue.order = _order(ctx, req["computeEnvironmentOrder"])
+    if "jobStateTimeLimitActions" in req:
+        queue.time_limit_actions = _time_limit_actions(req["jobStateTimeLimitActions"])
+    queue.priority = req.get("priority", queue.priority)
+    queue.state = req.get("state", queue.state)
+    queue.status, queue.status_reason = "UPDATING", None
+    _settle_later(ctx, queue, "batch_job_queue_update")
+    from .scheduler import request_pass
+
+    request_pass(ctx.backend, batch_state(ctx), ctx.now)
+    return {"jobQueueName": queue.name, "jobQueueArn": queue.arn}
+
+
+@handler("batch", "DeleteJobQueue")
+def delete_job_queue(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    from .stopping import terminate
+
+    queue = get_queue(ctx, req["jobQueue"])
+    if queue.status == "DELETING":
+        return {}
+    if queue.state != "DISABLED":
+        raise ClientException(
+            f"Cannot delete, job queue {queue.name} is ENABLED: disable it with UpdateJobQueue first."
+        )
+    if queue.pending is not None:
+        queue.pending.cancel()
+    queue.status, queue.status_reason = "DELETING", None
+    state = batch_state(ctx)
+    for job in [j for j in state.jobs.values() if j.queue is queue and j.parent is None and not j.finished]:
+        terminate(ctx.backend, job, "Job queue deleted", ctx.now)
+    backend = ctx.backend
+    queue.pending = backend.events.schedule(ctx.now + backend.timings["batch_job_queue_delete"],
+                                            lambda t: _deleted(state, queue))
+    return {}
+
+
+def _deleted(state: Any, queue: JobQueue) -> None:
+    queue.pending = None
+    if state.job_queues.get(queue.name) is queue:
+        del state.job_queues[queue.name]

@@ -1,0 +1,171 @@
+"""SubmitJob and DescribeJobs. ListJobs lives in listing.py, TerminateJob/CancelJob in stopping.py."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .._context import Context
+from .._errors import ClientException
+from .._registry import handler
+from . import transitions
+from .job_definitions import check_environment, check_retry, fargate_resources, number, requirement, resolve_definition
+from .job_queues import get_queue
+from .state import Job, JobDefinition, batch_state
+from .stopping import find_job
+from .unsupported import unsupported
+from .wire import job_detail
+
+_UNSUPPORTED_MEMBERS = {
+    "nodeOverrides": "multi-node parallel jobs (nodeOverrides)",
+    "eksPropertiesOverride": "jobs on Amazon EKS (eksPropertiesOverride)",
+    "ecsPropertiesOverride": "multi-container jobs (ecsPropertiesOverride)",
+    "consumableResourcePropertiesOverride": "consumable resources",
+}
+
+
+def _container(definition: JobDefinition, req: dict[str, Any]) -> dict[str, Any]:
+    """The job's ContainerProperties: the definition's, with SubmitJob's overrides and parameters applied."""
+    props: dict[str, Any] = copy.deepcopy(definition.body["containerProperties"])
+    changes = req.get("containerOverrides", {})
+    if "instanceType" in changes:
+        raise ClientException("containerOverrides.instanceType isn't applicable to single-node container jobs.")
+    for member in ("vcpus", "memory"):
+        if member in changes:
+            if definition.fargate:
+                raise ClientException(
+                    f"containerOverrides.{member} isn't supported for jobs running on Fargate resources: use "
+                    "resourceRequirements."
+                )
+            props[member] = changes[member]
+    if "command" in changes:
+        props["command"] = list(changes["command"])
+    if "environment" in changes:
+        check_environment(changes["environment"])
+        merged = {v["name"]: dict(v) for v in props.get("environment", [])}
+        merged.update({v["name"]: dict(v) for v in changes["environment"]})
+        props["environment"] = list(merged.values())
+    if "resourceRequirements" in changes:
+        by_type = {r["type"]: dict(r) for r in props.get("resourceRequirements", [])}
+        by_type.update({r["type"]: dict(r) for r in changes["resourceRequirements"]})
+        props["resourceRequirements"] = list(by_type.values())
+    parameters = {**definition.body.get("parameters", {}), **req.get("parameters", {})}
+    if "command" in props:
+        # "Ref::name" placeholders in the command take the parameter's value [M:SubmitJobRequest.parameters].
+        props["command"] = [
+            parameters.get(arg[5:], arg) if arg.startswith("Ref::") else arg for arg in props["command"]
+        ]
+    return props
+
+
+def _resources(props: dict[str, Any], fargate: bool) -> tuple[float, int]:
+    """The job's vCPUs and MiB: resourceRequirements first, else the deprecated vcpus/memory."""
+    requirements = props.get("resourceRequirements", [])
+    vcpu, memory = requirement(requirements, "VCPU"), requirement(requirements, "MEMORY")
+    vcpus = number(vcpu, "VCPU") if vcpu is not None else props.get("vcpus")
+    mib = int(number(memory, "MEMORY")) if memory is not None else props.get("memory")
+    if fargate:
+        fargate_resources(vcpus, mib)
+    else:
+        if vcpus is None or vcpus < 1:
+            raise ClientException("The job must reserve at least 1 vCPU: set VCPU in resourceRequirements (in the job "
+                                  "definition or containerOverrides).")
+        if mib is None or mib < 4:
+            raise ClientException("The job must reserve at least 4 MiB of memory: set MEMORY in resourceRequirements "
+                                  "(in the job definition or containerOverrides).")
+    assert vcpus is not None and mib is not None
+    return float(vcpus), int(mib)
+
+
+def _dependencies(ctx: Context, req: dict[str, Any], size: int | None) -> list[Job]:
+    found: list[Job] = []
+    for spec in req.get("dependsOn", []):
+        kind, ident = spec.get("type"), spec.get("jobId")
+        if kind == "SEQUENTIAL":
+            if size is None or ident:
+                raise ClientException("A SEQUENTIAL dependency is for array jobs and takes no jobId: the job's "
+                                      "children then run one after the other, from index 0.")
+            continue
+        if not ident:
+            raise ClientException("dependsOn: jobId is required (except for a SEQUENTIAL dependency of an array job).")
+        dep = find_job(ctx, ident)
+        if dep is None:
+            raise ClientException(f"dependsOn: job {ident} does not exist.")
+        if kind == "N_TO_N" and (size is None or dep.size != size):
+            raise ClientException(
+                f"An N_TO_N dependency needs two array jobs of the same size; job {ident} has size {dep.size} and "
+                f"this job {size}."
+            )
+        found.append(dep)
+    return found
+
+
+def _check_queue(ctx: Context, req: dict[str, Any], definition: JobDefinition) -> Any:
+    queue = get_queue(ctx, req["jobQueue"])
+    if queue.state != "ENABLED" or queue.status == "DELETING":
+        why = "being deleted" if queue.status == "DELETING" else "DISABLED"
+        raise ClientException(f"Job queue {queue.name} is {why}: new jobs can't be added to it.")
+    capability = "FARGATE" if definition.fargate else "EC2"
+    if any(env.fargate != definition.fargate for _, env in queue.order):
+        raise ClientException(
+            f"Job Queue is attached to Compute Environment that can not run Jobs with capability {capability}"
+        )
+    return queue
+
+
+@handler("batch", "SubmitJob")
+def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    for member, feature in _UNSUPPORTED_MEMBERS.items():
+        if member in req:
+            unsupported(ctx, feature)
+    definition = resolve_definition(ctx, req["jobDefinition"])
+    queue = _check_queue(ctx, req, definition)
+    if "shareIdentifier" in req:
+        raise ClientException("shareIdentifier can only be given for a job queue with a fair-share scheduling policy.")
+    props = _container(definition, req)
+    vcpus, memory = _resources(props, definition.fargate)
+    retry = copy.deepcopy(req.get("retryStrategy", definition.body.get("retryStrategy")))
+    check_retry(retry)
+    size: int | None = None
+    if "arrayProperties" in req:
+        size = req["arrayProperties"].get("size")
+        if size is None:
+            raise ClientException("arrayProperties.size is required for an array job (2 to 10,000).")
+    waits_for = _dependencies(ctx, req, size)
+    state = batch_state(ctx)
+    job_id = ctx.backend.ids.uuid()
+    job = Job(
+        id=job_id,
+        arn=ctx.arn("batch", f"job/{job_id}"),
+        name=req["jobName"],
+        key=(state.seq(), 0),
+        queue=queue,
+        definition=definition,
+        created_at=ctx.now,
+        container=props,
+        vcpus=vcpus,
+        memory=memory,
+        parameters={**definition.body.get("parameters", {}), **req.get("parameters", {})},
+        retry=retry,
+        timeout=copy.deepcopy(req.get("timeout", definition.body.get("timeout"))),
+        tags=dict(req.get("tags", {})),
+        propagate_tags=req.get("propagateTags", definition.body.get("propagateTags", False)),
+        depends_on=[dict(d) for d in req.get("dependsOn", [])],
+        scheduling_priority=req.get("schedulingPriorityOverride", definition.body.get("schedulingPriority")),
+        size=size,
+        waits_for=waits_for,
+    )
+    if size is None:
+        for dep in waits_for:
+            dep.dependents.append(job)  # an array parent's children wait instead (arrays.spawn)
+    state.jobs[job_id] = job
+    backend = ctx.backend
+    backend.events.schedule(ctx.now + backend.timings["batch_submitted"],
+                            lambda t: transitions.leave_submitted(backend, job, t))
+    return {"jobArn": job.arn, "jobName": job.name, "jobId": job.id}
+
+
+@handler("batch", "DescribeJobs")
+def describe_jobs(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    found = [find_job(ctx, ref) for ref in req["jobs"]]
+    return {"jobs": [job_detail(job) for job in found if job is not None]}  # unknown ids are simply absent

@@ -1,0 +1,116 @@
+"""What an attempt runs on ECS: the task definition of a job definition revision, and the per-job overrides.
+
+Each job definition revision gets one ECS task definition, ``batch-<name>:<revision>``, with one container
+named ``default`` (as Batch log streams ``<jobDefName>/default/<task id>`` show). It is kept out of
+``EcsState.families``: it runs tasks, but ECS ListTaskDefinitions/DescribeTaskDefinition don't see it, as
+they don't see the task definitions AWS Batch manages. What differs per job (command, environment, vCPUs and
+memory) travels as ECS task overrides, as Batch passes it; the environment also carries the variables Batch
+sets (``AWS_BATCH_JOB_ID``, ``AWS_BATCH_JOB_ATTEMPT``, ``AWS_BATCH_JQ_NAME``, ``AWS_BATCH_CE_NAME`` and, for
+array children, ``AWS_BATCH_JOB_ARRAY_INDEX``).
+
+Fargate environments launch ``awsvpc`` tasks in the environment's subnets with the FARGATE or FARGATE_SPOT
+capacity provider; EC2 environments launch ``bridge`` tasks on their container instances.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._context import Context
+from ..ecs.launch import PLATFORM_VERSIONS, LaunchSpec
+from ..ecs.state import TaskDefinition
+from .state import ComputeEnvironment, Job, JobDefinition
+
+CONTAINER_NAME = "default"
+
+
+def task_definition(ctx: Context, definition: JobDefinition) -> TaskDefinition:
+    """The ECS task definition attempts of ``definition`` run (made once per revision)."""
+    if definition.task_definition is not None:
+        return definition.task_definition
+    props = definition.body["containerProperties"]
+    family = f"batch-{definition.name}"
+    arn = ctx.arn("ecs", f"task-definition/{family}:{definition.revision}")
+    container: dict[str, Any] = {
+        "name": CONTAINER_NAME,
+        "image": props["image"],
+        "essential": True,
+        "cpu": 0,
+        "command": list(props.get("command", [])),
+        "environment": [dict(v) for v in props.get("environment", [])],
+        "portMappings": [],
+        "mountPoints": [],
+        "volumesFrom": [],
+    }
+    body: dict[str, Any] = {
+        "taskDefinitionArn": arn,
+        "family": family,
+        "revision": definition.revision,
+        "status": "ACTIVE",
+        "containerDefinitions": [container],
+        "networkMode": "awsvpc" if definition.fargate else "bridge",
+        "compatibilities": ["EC2", "FARGATE"] if definition.fargate else ["EC2"],
+        "requiresAttributes": [],
+        "placementConstraints": [],
+        "volumes": [],
+        "registeredAt": ctx.now,
+        "registeredBy": "batch.amazonaws.com",
+    }
+    for source, target in (("executionRoleArn", "executionRoleArn"), ("jobRoleArn", "taskRoleArn")):
+        if props.get(source):
+            body[target] = props[source]
+    if definition.fargate:
+        body["requiresCompatibilities"] = ["FARGATE"]
+    definition.task_definition = TaskDefinition(arn, family, definition.revision, body)
+    return definition.task_definition
+
+
+def _environment(job: Job, env: ComputeEnvironment, attempt: int) -> list[dict[str, str]]:
+    variables = [dict(v) for v in job.container.get("environment", [])]
+    variables += [
+        {"name": "AWS_BATCH_JOB_ID", "value": job.id},
+        {"name": "AWS_BATCH_JOB_ATTEMPT", "value": str(attempt)},
+        {"name": "AWS_BATCH_JQ_NAME", "value": job.queue.name},
+        {"name": "AWS_BATCH_CE_NAME", "value": env.name},
+    ]
+    if job.index is not None:
+        variables.append({"name": "AWS_BATCH_JOB_ARRAY_INDEX", "value": str(job.index)})
+    return variables
+
+
+def overrides(job: Job, env: ComputeEnvironment, attempt: int) -> dict[str, Any]:
+    """The ECS task overrides of one attempt."""
+    container: dict[str, Any] = {"name": CONTAINER_NAME, "environment": _environment(job, env, attempt)}
+    if job.container.get("command"):
+        container["command"] = list(job.container["command"])
+    body: dict[str, Any] = {"containerOverrides": [container]}
+    if env.fargate:
+        body["cpu"] = str(int(job.vcpus * 1024))
+        body["memory"] = str(job.memory)
+    else:
+        container["cpu"] = int(job.vcpus * 1024)
+        container["memory"] = job.memory
+    return body
+
+
+def spec(ctx: Context, job: Job, env: ComputeEnvironment, attempt: int) -> LaunchSpec:
+    """The LaunchSpec of one attempt of ``job`` in ``env``'s cluster."""
+    assert env.cluster is not None
+    definition = task_definition(ctx, job.definition)
+    tags = {**job.definition.tags, **job.tags} if job.propagate_tags else {}
+    version = None
+    if env.fargate:
+        asked = job.container.get("fargatePlatformConfiguration", {}).get("platformVersion", "LATEST")
+        version = PLATFORM_VERSIONS.get(asked, asked)
+    return LaunchSpec(
+        cluster=env.cluster,
+        definition=definition,
+        launch_type="FARGATE" if env.fargate else "EC2",
+        network_mode="awsvpc" if env.fargate else "bridge",
+        overrides=overrides(job, env, attempt),
+        group=f"family:{definition.family}",
+        started_by=job.id,
+        subnets=list(env.resources["subnets"]) if env.fargate and env.resources else [],
+        platform_version=version,
+        tags=[{"key": k, "value": v} for k, v in tags.items()],
+    )

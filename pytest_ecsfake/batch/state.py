@@ -1,0 +1,212 @@
+"""AWS Batch resources of one region, as plain records. The modules beside this one own the rules.
+
+Every record keeps fake time in epoch seconds (floats); the wire shows Batch timestamps in epoch
+milliseconds, converted by ``ms`` at the edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .._context import Context
+
+if TYPE_CHECKING:
+    from .._backend import Backend
+    from .._clock import Event
+    from ..ecs.state import Cluster, TaskDefinition
+    from ..ecs.task_model import Task
+
+# Job statuses in the order a job walks them [M:JobDetail.status; FIDELITY.md "AWS Batch"].
+JOB_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
+FINISHED = frozenset({"SUCCEEDED", "FAILED"})
+NOT_STARTED = frozenset({"SUBMITTED", "PENDING", "RUNNABLE"})
+FARGATE_TYPES = frozenset({"FARGATE", "FARGATE_SPOT"})
+
+
+def ms(seconds: float) -> int:
+    """Epoch seconds of the fake clock → the epoch milliseconds Batch puts on the wire."""
+    return int(round(seconds * 1000))
+
+
+@dataclass(eq=False)
+class ComputeEnvironment:
+    name: str
+    arn: str
+    uuid: str
+    kind: str  # MANAGED | UNMANAGED
+    state: str  # ENABLED | DISABLED
+    resources: dict[str, Any] | None  # the ComputeResource shape as given (MANAGED only)
+    service_role: str | None
+    tags: dict[str, str]
+    status: str = "CREATING"
+    status_reason: str | None = None
+    cluster: Cluster | None = None  # the ECS cluster, created when the environment becomes VALID
+    unmanaged_vcpus: int | None = None
+    update_policy: dict[str, Any] | None = None
+    used_vcpus: float = 0.0  # Fargate accounting; EC2 capacity is accounted on the ECS container instance
+    instance: Any = None  # MANAGED EC2/SPOT: the ECS container instance that stands for the capacity
+    active_attempts: int = 0
+    pending: Event | None = None  # the status change under way (CREATING/UPDATING/DELETING → ...)
+
+    @property
+    def resource_type(self) -> str:
+        """EC2, SPOT, FARGATE or FARGATE_SPOT; an UNMANAGED environment runs EC2 instances."""
+        return str(self.resources["type"]) if self.resources else "EC2"
+
+    @property
+    def fargate(self) -> bool:
+        return self.resource_type in FARGATE_TYPES
+
+    @property
+    def max_vcpus(self) -> int:
+        return int(self.resources["maxvCpus"]) if self.resources else 0
+
+    @property
+    def schedulable(self) -> bool:
+        return self.state == "ENABLED" and self.status in ("VALID", "UPDATING") and self.cluster is not None
+
+
+@dataclass(eq=False)
+class JobQueue:
+    name: str
+    arn: str
+    seq: int  # creation order: ties between queues of equal priority
+    priority: int
+    state: str
+    order: list[tuple[int, ComputeEnvironment]]  # (order, environment), ascending
+    tags: dict[str, str]
+    time_limit_actions: list[dict[str, Any]] = field(default_factory=list)
+    scheduling_policy: str | None = None
+    status: str = "CREATING"
+    status_reason: str | None = None
+    pending: Event | None = None
+    # RUNNABLE jobs by scheduling key (submission order; array children after their parent's position).
+    runnable: dict[tuple[int, int], Job] = field(default_factory=dict)
+    runnable_keys: list[tuple[int, int]] = field(default_factory=list)  # the same keys, sorted
+
+    @property
+    def environments(self) -> list[ComputeEnvironment]:
+        return [env for _, env in sorted(self.order, key=lambda pair: pair[0])]
+
+
+@dataclass(eq=False)
+class JobDefinition:
+    name: str
+    revision: int
+    arn: str
+    body: dict[str, Any]  # the JobDefinition shape as DescribeJobDefinitions answers it (without tags)
+    tags: dict[str, str]
+    task_definition: TaskDefinition | None = None  # the ECS task definition its attempts run, made on first use
+
+    @property
+    def status(self) -> str:
+        return str(self.body["status"])
+
+    @property
+    def fargate(self) -> bool:
+        return "FARGATE" in self.body.get("platformCapabilities", ["EC2"])
+
+
+@dataclass(eq=False)
+class Attempt:
+    """One run of a job: an ECS task in a compute environment's cluster."""
+
+    number: int  # 1-based
+    environment: ComputeEnvironment
+    task: Task
+    vcpus: float
+    started_at: float | None = None
+    stopped_at: float | None = None
+    exit_code: int | None = None
+    reason: str | None = None
+    status_reason: str | None = None
+    log_stream: str | None = None
+    timeout: Event | None = None
+    ended: bool = False
+    released: bool = False
+
+
+@dataclass(eq=False)
+class Job:
+    id: str
+    arn: str
+    name: str
+    key: tuple[int, int]  # scheduling order: (submission sequence, array index + 1 or 0)
+    queue: JobQueue
+    definition: JobDefinition
+    created_at: float
+    container: dict[str, Any]  # effective ContainerProperties (definition + overrides, parameters applied)
+    vcpus: float
+    memory: int
+    parameters: dict[str, str]
+    retry: dict[str, Any] | None
+    timeout: dict[str, Any] | None
+    tags: dict[str, str]
+    propagate_tags: bool
+    depends_on: list[dict[str, str]]  # as submitted
+    scheduling_priority: int | None = None
+    status: str = "SUBMITTED"
+    status_reason: str | None = None
+    started_at: float | None = None
+    stopped_at: float | None = None
+    attempts: list[Attempt] = field(default_factory=list)
+    # Jobs this one waits for, and jobs that wait for this one.
+    waits_for: list[Job] = field(default_factory=list)
+    dependents: list[Job] = field(default_factory=list)
+    runnable_since: float | None = None
+    eligible_at: float = 0.0
+    # Array jobs: the parent has size and children; a child has parent and index.
+    size: int | None = None
+    children: list[Job] = field(default_factory=list)
+    parent: Job | None = None
+    index: int | None = None
+    summary: dict[str, int] = field(default_factory=dict)
+    summary_at: float | None = None
+    # Why the job is stopping or was stopped by a user or a rule.
+    cancel_reason: str | None = None  # CancelJob on a PENDING job: applied once its dependencies finish
+    is_cancelled: bool = False
+    is_terminated: bool = False
+    terminate_reason: str | None = None
+    timed_out: bool = False
+    head_since: float | None = None  # when the job became the blocked head of its queue
+
+    @property
+    def current(self) -> Attempt | None:
+        """The attempt under way (STARTING/RUNNING), if any."""
+        if self.attempts and not self.attempts[-1].ended:
+            return self.attempts[-1]
+        return None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+
+@dataclass
+class BatchState:
+    region: str
+    compute_environments: dict[str, ComputeEnvironment] = field(default_factory=dict)  # by name
+    job_queues: dict[str, JobQueue] = field(default_factory=dict)  # by name
+    job_definitions: dict[str, list[JobDefinition]] = field(default_factory=dict)  # revision r at r-1
+    jobs: dict[str, Job] = field(default_factory=dict)  # by id, children included (``<parent>:<index>``)
+    next_seq: int = 0
+    passes: set[float] = field(default_factory=set)  # instants a scheduler pass is already due at
+
+    def seq(self) -> int:
+        self.next_seq += 1
+        return self.next_seq
+
+
+def batch_state(ctx: Context) -> BatchState:
+    """The region's Batch state, created on first use (as ``Context.ecs`` does for ECS)."""
+    region_state = ctx.state
+    if region_state.batch is None:
+        region_state.batch = BatchState(ctx.region)
+    state: BatchState = region_state.batch
+    return state
+
+
+def event_context(backend: Backend, region: str, at: float) -> Context:
+    """A Context for work an event does at ``at`` (creating ECS tasks, ARNs) outside any request."""
+    return Context(backend, "batch", "event", region, at)

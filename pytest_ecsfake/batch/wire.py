@@ -1,0 +1,121 @@
+"""Jobs on the wire: DescribeJobs' ``JobDetail`` and ListJobs' ``JobSummary``. Timestamps in epoch ms.
+
+``attempts`` lists the attempts that have ended; the attempt under way shows in ``container`` (``taskArn``
+from STARTING, ``logStreamName`` from RUNNING, ``exitCode``/``reason`` once it ended).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .state import Attempt, Job, ms
+
+
+def _attempt_container(attempt: Attempt) -> dict[str, Any]:
+    task = attempt.task
+    body: dict[str, Any] = {"taskArn": task.arn}
+    if task.container_instance is not None:
+        body["containerInstanceArn"] = task.container_instance.arn
+    if attempt.log_stream:
+        body["logStreamName"] = attempt.log_stream
+    if attempt.exit_code is not None:
+        body["exitCode"] = attempt.exit_code
+    if attempt.reason:
+        body["reason"] = attempt.reason
+    body["networkInterfaces"] = (
+        [{"attachmentId": task.eni["id"], "privateIpv4Address": task.private_ip}] if task.eni is not None else []
+    )
+    return body
+
+
+def attempt_detail(attempt: Attempt) -> dict[str, Any]:
+    body: dict[str, Any] = {"container": _attempt_container(attempt)}
+    if attempt.started_at is not None:
+        body["startedAt"] = ms(attempt.started_at)
+    if attempt.stopped_at is not None:
+        body["stoppedAt"] = ms(attempt.stopped_at)
+    if attempt.status_reason:
+        body["statusReason"] = attempt.status_reason
+    return body
+
+
+def _array(job: Job) -> dict[str, Any] | None:
+    if job.index is not None:
+        return {"index": job.index}
+    if job.size is None:
+        return None
+    body: dict[str, Any] = {"size": job.size}
+    if job.summary:
+        body["statusSummary"] = dict(job.summary)
+        if job.summary_at is not None:
+            body["statusSummaryLastUpdatedAt"] = ms(job.summary_at)
+    return body
+
+
+def job_detail(job: Job) -> dict[str, Any]:
+    """The JobDetail shape."""
+    container = copy.deepcopy(job.container)
+    attempt = job.attempts[-1] if job.attempts else None
+    if attempt is not None:
+        container.update(_attempt_container(attempt))
+    body: dict[str, Any] = {
+        "jobArn": job.arn,
+        "jobName": job.name,
+        "jobId": job.id,
+        "jobQueue": job.queue.arn,
+        "status": job.status,
+        "attempts": [attempt_detail(a) for a in job.attempts if a.ended],
+        "createdAt": ms(job.created_at),
+        "dependsOn": [dict(d) for d in job.depends_on],
+        "jobDefinition": job.definition.arn,
+        "parameters": dict(job.parameters),
+        "container": container,
+        "propagateTags": job.propagate_tags,
+        "platformCapabilities": list(job.definition.body["platformCapabilities"]),
+        "isCancelled": job.is_cancelled,
+        "isTerminated": job.is_terminated,
+    }
+    optional: dict[str, Any] = {
+        "statusReason": job.status_reason,
+        "startedAt": None if job.started_at is None else ms(job.started_at),
+        "stoppedAt": None if job.stopped_at is None else ms(job.stopped_at),
+        "retryStrategy": copy.deepcopy(job.retry),
+        "timeout": dict(job.timeout) if job.timeout else None,
+        "tags": dict(job.tags) if job.tags else None,
+        "arrayProperties": _array(job),
+        "schedulingPriority": job.scheduling_priority,
+    }
+    body.update({k: v for k, v in optional.items() if v is not None})
+    return body
+
+
+def job_summary(job: Job) -> dict[str, Any]:
+    """The JobSummary shape."""
+    body: dict[str, Any] = {
+        "jobArn": job.arn,
+        "jobId": job.id,
+        "jobName": job.name,
+        "createdAt": ms(job.created_at),
+        "status": job.status,
+        "jobDefinition": job.definition.arn,
+    }
+    if job.status_reason:
+        body["statusReason"] = job.status_reason
+    if job.started_at is not None:
+        body["startedAt"] = ms(job.started_at)
+    if job.stopped_at is not None:
+        body["stoppedAt"] = ms(job.stopped_at)
+    ended = [a for a in job.attempts if a.ended]
+    if ended:
+        last = ended[-1]
+        summary: dict[str, Any] = {}
+        if last.exit_code is not None:
+            summary["exitCode"] = last.exit_code
+        if last.reason:
+            summary["reason"] = last.reason
+        body["container"] = summary
+    array = _array(job)
+    if array is not None:
+        body["arrayProperties"] = array
+    return body

@@ -1,12 +1,14 @@
 """Which fakes are active, and the process-wide patches that exist only while at least one is.
 
 Fakes nest as a stack; the innermost one serves every intercepted call. The first activation installs
-the botocore patches (``_intercept``), the ``time.sleep`` patch and a safe environment; the last
-deactivation removes them all.
+the botocore patches (``_intercept``), the ``requests`` interception (``_requests_mock``), the aiobotocore
+patches when aiobotocore is (or gets) imported (``_aio``), the ``time.sleep`` patch and a safe environment;
+the last deactivation removes them all.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 import threading
@@ -77,9 +79,14 @@ def _set_env(name: str, value: str) -> None:
 
 
 def _install(fake: EcsFake) -> None:
-    from . import _intercept
+    from . import _intercept, _requests_mock
 
     _intercept.install()
+    _requests_mock.install()
+    if importlib.util.find_spec("aiobotocore") is not None:
+        from . import _aio
+
+        _aio.install()
     time.sleep = _sleep
     # No credential lookup may reach the instance metadata service (a network call) while faking.
     _set_env("AWS_EC2_METADATA_DISABLED", "true")
@@ -90,9 +97,12 @@ def _install(fake: EcsFake) -> None:
 
 
 def _uninstall() -> None:
-    from . import _intercept
+    from . import _intercept, _requests_mock
 
     _intercept.uninstall()
+    _requests_mock.uninstall()
+    if "pytest_ecsfake._aio" in sys.modules:
+        sys.modules["pytest_ecsfake._aio"].uninstall()
     time.sleep = _real_sleep
     for name, value in _saved_env.items():
         if value is None:

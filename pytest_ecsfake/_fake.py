@@ -6,6 +6,7 @@ import functools
 import inspect
 import os
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
@@ -23,7 +24,9 @@ DEFAULT_START = "2025-01-01T00:00:00Z"
 T = TypeVar("T")
 
 # Besides freezegun's own list, these modules keep real time: they measure waits in wall time.
-_FREEZEGUN_IGNORE = ["subprocess", "selectors", "socketserver", "http.server", "concurrent.futures"]
+# pytest and pluggy keep real time too, so --durations and pytest's own timeouts measure wall time.
+_FREEZEGUN_IGNORE = ["subprocess", "selectors", "socketserver", "http.server", "concurrent.futures", "_pytest",
+                     "pluggy"]
 
 
 class EcsFake:
@@ -231,6 +234,25 @@ class EcsFake:
         """Forget all resources, calls, faults and behaviours; the clock stays where it is."""
         with self._backend.lock:
             self._backend.reset()
+
+    # -- an HTTP server over this fake, in this process ------------------------------------------------------
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> AbstractContextManager[str]:
+        """A context manager: an HTTP server over this fake, run by a thread of this process; yields its URL.
+
+        It speaks ECS and Batch as AWS does (plus the ``/_ecsfake/`` admin endpoints of ``ecsfake serve``),
+        through the same dispatcher as intercepted calls. Because it runs in the test's process, the fake
+        clock (freezegun, ``advance()``) applies to whatever calls it: the AWS CLI in a subprocess, curl, a
+        client of another language. ``port=0`` picks a free port. Clients pointed at a loopback URL are not
+        intercepted, so they really go over HTTP (and sign their requests: give them dummy credentials).
+
+        Example::
+
+            with ecs_fake.serve() as url:
+                subprocess.run(["aws", "ecs", "list-clusters", "--endpoint-url", url], env=env, check=True)
+        """
+        from ._server import serving
+
+        return serving(self, host, port)
 
     # -- the one entrance for requests (botocore patch, responses, the HTTP server) ------------------------
     def _handle(self, service: str, request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -56,8 +57,23 @@ socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
 socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 
 
-@pytest.fixture
-def ecs(ecs_fake: Any) -> Any:
+@pytest.fixture(params=["hook", "server"], ids=["botocore hook", "HTTP server"])
+def ecs(request: pytest.FixtureRequest, ecs_fake: Any) -> Iterator[Any]:
+    """A boto3 ECS client served by ``ecs_fake``: through the botocore hook, or over real HTTP through
+    ``ecs_fake.serve()`` (a loopback endpoint is not intercepted; it signs, so it gets dummy keys)."""
     import boto3
 
-    return boto3.client("ecs", region_name="us-east-1")
+    if request.param == "hook":
+        client = boto3.client("ecs", region_name="us-east-1")
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    with ecs_fake.serve() as url:
+        client = boto3.client("ecs", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing",
+                              aws_secret_access_key="testing")
+        try:
+            yield client
+        finally:
+            client.close()

@@ -1,0 +1,99 @@
+"""``requests`` interception, with ``responses``: installed while any fake is active.
+
+* A ``responses.RequestsMock`` of our own, started at the first activation, answers requests to ECS and
+  Batch endpoints of any region (``ecs.<region>.amazonaws.com``, ``ecs-fips.…``, ``batch.…``,
+  ``fips.batch.…``, China, dual-stack ``api.aws``) from the active fake, through the one dispatcher. Anything
+  else passes through to whatever ``HTTPAdapter.send`` was before it started: the real one, or the mock of a
+  test that started its own ``RequestsMock`` first.
+* ``responses`` consults only the innermost started mock, so a test's own mock started after the fake
+  (``@responses.activate`` on a test that uses ``ecs_fake``) would refuse ECS calls it has no rule for. One
+  class-level patch, ``RequestsMock._on_request``, hands such calls to our mock instead, unless the test
+  registered a rule that matches them: the test's own rules win.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from . import _active
+from ._intercept import REGION_HEADER
+from ._protocol import Headers, HttpRequest
+
+if TYPE_CHECKING:
+    import responses
+
+_DNS_SUFFIX = r"(?:amazonaws\.com(?:\.cn)?|amazonaws\.eu|api\.aws|api\.amazonwebservices\.com\.cn)"
+ENDPOINT = re.compile(
+    rf"^https?://(?:(?P<service>ecs|batch)(?:-fips)?|fips\.(?P<fips>batch))\.(?P<region>[a-z0-9-]+)\.{_DNS_SUFFIX}"
+    r"(?::\d+)?(?:[/?#]|$)",
+    re.IGNORECASE,
+)
+_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD")
+
+# The mock and the original method of the current install. Looked up at each install (not at import) so a
+# responses imported afresh (pytester's in-process runs unload modules between runs) is patched too.
+_installed: dict[str, Any] = {}
+
+
+def _answer(request: Any) -> tuple[int, dict[str, str], bytes]:
+    fake = _active.current()
+    match = ENDPOINT.match(str(request.url))
+    if fake is None or match is None:  # only reachable through a stale reference to our mock
+        raise ConnectionError(f"pytest-ecsfake: no active fake to answer {request.method} {request.url}")
+    body = request.body
+    if body is None:
+        body = b""
+    elif isinstance(body, str):
+        body = body.encode()
+    elif hasattr(body, "read"):
+        body = body.read()
+        body = body.encode() if isinstance(body, str) else body
+    elif not isinstance(body, bytes):  # a generator or another iterable of chunks (sent chunked)
+        body = b"".join(part.encode() if isinstance(part, str) else part for part in body)
+    headers = Headers(dict(request.headers))
+    headers[REGION_HEADER] = match.group("region").lower()
+    service = (match.group("service") or match.group("fips")).lower()
+    response = fake._handle(service, HttpRequest(request.method, str(request.url), headers, body))
+    return response.status, dict(response.headers), response.body
+
+
+def _has_own_rule(mock: responses.RequestsMock, request: Any, kwargs: dict[str, Any]) -> bool:
+    # What RequestsMock._on_request prepares before matching, so matchers see the same request.
+    request.params = mock._parse_request_params(request.path_url)
+    request.req_kwargs = kwargs
+    return any(rule.matches(request)[0] for rule in mock.registered())
+
+
+def _on_request(self: responses.RequestsMock, adapter: Any, request: Any, **kwargs: Any) -> Any:
+    ours = _installed.get("mock")
+    real = _installed["on_request"]
+    handed_over = (
+        ours is not None
+        and self is not ours
+        and ENDPOINT.match(str(request.url)) is not None
+        and not _has_own_rule(self, request, kwargs)
+    )
+    return real(ours if handed_over else self, adapter, request, **kwargs)
+
+
+def install() -> None:
+    import responses
+    from requests.adapters import HTTPAdapter
+
+    # HTTPAdapter.send right now is the real one, or the mock of a test that started its own before the fake.
+    onward: Any = HTTPAdapter.send
+    mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=onward)
+    for method in _METHODS:
+        mock.add_callback(method, ENDPOINT, callback=_answer)
+    mock.add_passthru(re.compile(".*"))
+    mock.start()
+    _installed.update(mock=mock, cls=responses.RequestsMock, on_request=responses.RequestsMock._on_request)
+    responses.RequestsMock._on_request = _on_request  # type: ignore[method-assign]
+
+
+def uninstall() -> None:
+    if _installed:
+        _installed["cls"]._on_request = _installed["on_request"]
+        _installed["mock"].stop(allow_assert=False)
+        _installed.clear()

@@ -24,9 +24,10 @@ DEFAULT_START = "2025-01-01T00:00:00Z"
 T = TypeVar("T")
 
 # Besides freezegun's own list, these modules keep real time: they measure waits in wall time.
-# pytest and pluggy keep real time too, so --durations and pytest's own timeouts measure wall time.
-_FREEZEGUN_IGNORE = ["subprocess", "selectors", "socketserver", "http.server", "concurrent.futures", "_pytest",
-                     "pluggy"]
+# Not "_pytest": freezegun answers real time to any caller with an ignored module a few frames up the stack,
+# and every test body is called from _pytest, so user code would see real time.monotonic() (a regression
+# test in tests/test_clock.py). The price: pytest's --durations reads frozen time while a fake is active.
+_FREEZEGUN_IGNORE = ["subprocess", "selectors", "socketserver", "http.server", "concurrent.futures"]
 
 
 class EcsFake:

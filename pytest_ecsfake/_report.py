@@ -43,7 +43,33 @@ def render(backend: Backend, origin: float) -> str:
     if timelines:
         lines.append("tasks:")
         lines.extend(timelines)
+    jobs = list(_job_timelines(backend, origin))
+    if jobs:
+        lines.append("batch jobs:")
+        lines.extend(jobs)
     return "\n".join(lines)
+
+
+def _job_timelines(backend: Backend, origin: float) -> Any:
+    for state in backend.regions.values():
+        if state.batch is None:
+            continue
+        for job in state.batch.jobs.values():
+            if job.parent is not None:
+                continue  # array children are summarised on their parent
+            steps = " → ".join(f"{status} +{at - origin:.1f}s"
+                               for at, status in [(job.created_at, "SUBMITTED"), *job.history])
+            yield f"  {job.name} ({job.id[:8]}, {job.queue.name}): {steps}"
+            facts = []
+            codes = [a.exit_code for a in job.attempts if a.exit_code is not None]
+            if job.attempts:
+                facts.append(f"{len(job.attempts)} attempt(s)" + (f", exit codes {codes}" if codes else ""))
+            if job.children:
+                facts.append(f"array of {len(job.children)}: {job.summary}")
+            if job.status_reason:
+                facts.append(f"statusReason {job.status_reason!r}")
+            if facts:
+                yield "      " + "; ".join(facts)
 
 
 def _task_timelines(backend: Backend, origin: float) -> Any:

@@ -93,3 +93,20 @@ def test_threads_share_one_clock() -> None:
         worker.start()
         worker.join()
         assert seen == [fake.now]
+
+
+def _poll_until(deadline_seconds: float) -> int:
+    """A user's polling loop with a monotonic deadline, one call away from the test body."""
+    deadline = time.monotonic() + deadline_seconds
+    polls = 0
+    while time.monotonic() < deadline:
+        time.sleep(30)
+        polls += 1
+    return polls
+
+
+def test_monotonic_deadlines_in_code_under_test_follow_the_fake_clock() -> None:
+    with EcsFake() as fake:
+        before = fake.now
+        assert _poll_until(600) == 20  # ten minutes of fake time, polled every 30 s
+        assert fake.now - before == timedelta(minutes=10)

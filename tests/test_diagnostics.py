@@ -117,3 +117,21 @@ def test_ok(ecs_fake):
     result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio", "-rA")
     result.assert_outcomes(passed=1)
     result.stdout.no_fnmatch_line("*ecsfake -*")
+
+
+def test_report_shows_batch_jobs(ecs_fake: EcsFake) -> None:
+    from batch_helpers import ready, submit
+
+    batch = boto3.client("batch", region_name="us-east-1")
+    ready(batch, ecs_fake)
+    ecs_fake.behavior("worker:1", runs_for=30, exit_code=2)
+    submit(batch, name="etl", retryStrategy={"attempts": 2})
+    ecs_fake.advance(300)
+    report = ecs_fake.report()
+    assert "batch jobs:" in report
+    job_lines = report.split("batch jobs:\n", 1)[1].splitlines()
+    assert job_lines[0].startswith("  etl (")
+    # The first attempt fails at +80 s and goes back to RUNNABLE; the retry fails for good.
+    assert job_lines[0].endswith(": SUBMITTED +25.0s → RUNNABLE +27.0s → STARTING +32.0s → RUNNING +50.0s → "
+                                 "RUNNABLE +80.0s → STARTING +85.0s → RUNNING +103.0s → FAILED +133.0s")
+    assert job_lines[1] == "      2 attempt(s), exit codes [2, 2]; statusReason 'Essential container in task exited'"

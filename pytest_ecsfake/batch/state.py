@@ -170,6 +170,7 @@ class Job:
     terminate_reason: str | None = None
     timed_out: bool = False
     head_since: float | None = None  # when the job became the blocked head of its queue
+    history: list[tuple[float, str]] = field(default_factory=list)  # (at, status) after SUBMITTED: the report
 
     @property
     def current(self) -> Attempt | None:

@@ -28,6 +28,7 @@ def state_of(backend: Backend, job: Job) -> BatchState:
 def set_status(backend: Backend, job: Job, status: str, at: float) -> None:
     """Move ``job`` to ``status`` at ``at``; a finished job stamps stoppedAt and releases its dependents."""
     old, job.status = job.status, status
+    job.history.append((at, status))
     if job.parent is not None:
         arrays.child_moved(backend, job, old, at)
     if status in FINISHED:

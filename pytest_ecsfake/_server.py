@@ -192,9 +192,12 @@ class _Handler(BaseHTTPRequestHandler):
         return super().handle_expect_100()
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        target = self.headers.get("X-Amz-Target", "") if self.headers else ""
+        # A request line http.server refuses (send_error) is logged before any headers were parsed.
+        headers = getattr(self, "headers", None)
+        target = headers.get("X-Amz-Target", "") if headers else ""
         operation = f" ({target.rsplit('.', 1)[-1]})" if target else ""
-        self.log_message("%s %s%s %s", self.command, self.path, operation, code)
+        self.log_message("%s %s%s %s", getattr(self, "command", None) or "-", getattr(self, "path", "-"),
+                         operation, code)
 
     def log_message(self, format: str, *args: Any) -> None:
         log = self.server.log
@@ -219,7 +222,10 @@ class _Handler(BaseHTTPRequestHandler):
             return b""
         if size > self.server.max_body:
             raise _BodyTooLarge(size)
-        return self.rfile.read(size)
+        body = self.rfile.read(size)
+        if len(body) < size:  # the client closed before sending what it declared: never serve half a body
+            raise ValueError(f"the connection ended after {len(body)} of the {size} body bytes declared")
+        return body
 
     def _read_chunked(self) -> bytes:
         parts: list[bytes] = []
@@ -266,9 +272,11 @@ class _Handler(BaseHTTPRequestHandler):
         except _BodyTooLarge as exc:
             self._refuse_too_large(exc.size, drain=True)
             return
-        except ValueError:
+        except ValueError as exc:
             self.close_connection = True
-            self._send(_error(400, "SerializationException", "Malformed chunked request body"), close=True)
+            detail = str(exc) if "body bytes declared" in str(exc) else "Malformed chunked request body"
+            with contextlib.suppress(OSError):  # the client may be gone already
+                self._send(_error(400, "SerializationException", detail), close=True)
             return
         path = urlsplit(self.path).path
         try:

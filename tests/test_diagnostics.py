@@ -92,7 +92,7 @@ def test_migration(ecs_fake):
         pass
     assert ecs.describe_tasks(cluster="jobs", tasks=[arn])["tasks"][0]["containers"][0]["exitCode"] == 0
 """)
-    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio", "-p", "no:benchmark")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([
         "*- ecsfake -*",
@@ -114,7 +114,7 @@ def test_passing_tests_have_no_report(pytester: pytest.Pytester) -> None:
 def test_ok(ecs_fake):
     pass
 """)
-    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio", "-rA")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio", "-p", "no:benchmark", "-rA")
     result.assert_outcomes(passed=1)
     result.stdout.no_fnmatch_line("*ecsfake -*")
 

@@ -21,7 +21,7 @@ def ecs():
 def run(pytester: pytest.Pytester, body: str, *args: str) -> pytest.RunResult:
     pytester.makepyfile(HEADER + body)
     # pytest-asyncio (a test dependency) is not what these tests are about; keep the inner runs minimal.
-    return pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio", *args)
+    return pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio", "-p", "no:benchmark", *args)
 
 
 def test_fixture_yields_an_active_fake(pytester: pytest.Pytester) -> None:
@@ -132,7 +132,7 @@ def test_marker_overrides(ecs_fake):
 
 
 def test_marker_is_registered(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("-p", "no:asyncio", "--markers")
+    result = pytester.runpytest("-p", "no:asyncio", "-p", "no:benchmark", "--markers")
     result.stdout.fnmatch_lines(["@pytest.mark.ecsfake(**options):*"])
 
 

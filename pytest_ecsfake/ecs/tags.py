@@ -36,6 +36,8 @@ def tags_of(ctx: Context, arn: str) -> dict[str, str]:
 def set_tags(ctx: Context, arn: str, tags: list[dict[str, Any]], *, replace: bool = False) -> None:
     current = {} if replace else dict(ctx.ecs.tags.get(arn, {}))
     for tag in tags:
+        if not tag.get("key"):  # the model leaves key optional; ECS refuses a tag without one
+            raise InvalidParameterException("The specified tag is invalid: every tag must have a key.")
         current[tag["key"]] = tag.get("value", "")
     if len(current) > MAX_TAGS:
         raise InvalidParameterException(

@@ -1,0 +1,65 @@
+"""Crashes the fuzzer and the robustness tests found, each pinned by the smallest input that showed it."""
+
+from __future__ import annotations
+
+import json
+import socket
+from urllib.parse import urlsplit
+
+import boto3
+import pytest
+
+from pytest_ecsfake import EcsFake
+
+TARGET = "AmazonEC2ContainerServiceV20141113."
+
+
+def _exchange(url: str, data: bytes) -> bytes:
+    parts = urlsplit(url)
+    assert parts.hostname is not None and parts.port is not None
+    with socket.create_connection((parts.hostname, parts.port), timeout=20) as sock:
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
+        return sock.makefile("rb").read()
+
+
+@pytest.mark.parametrize("operation", ["CreateCluster", "TagResource"])
+def test_a_tag_without_a_key_is_invalid_parameter_not_a_crash(ecs_fake: EcsFake, operation: str) -> None:
+    # Fuzz: {"tags": [{}]} made ecs/tags.py raise KeyError('key'): a 500 and a recorded fake bug.
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    arn = ecs.create_cluster(clusterName="c")["cluster"]["clusterArn"]
+    request = {"tags": [{}]} if operation == "CreateCluster" else {"resourceArn": arn, "tags": [{"value": "v"}]}
+    with pytest.raises(ecs.exceptions.InvalidParameterException, match="every tag must have a key"):
+        ecs._make_api_call(operation, request)
+    assert ecs_fake._backend.problems == []
+
+
+def test_a_malformed_request_line_is_answered_not_dropped(ecs_fake: EcsFake) -> None:
+    # Robustness: http.server logs the refusal before parsing headers; log_request read self.headers and
+    # raised AttributeError, so the client got no answer and a traceback went to stderr.
+    with ecs_fake.serve() as url:
+        reply = _exchange(url, b"POST / HTTP/1.1 extra\r\n\r\n")  # answered HTTP/0.9 style: a body only
+    assert b"Error code: 400" in reply
+
+
+def test_a_body_shorter_than_its_content_length_is_not_served(ecs_fake: EcsFake) -> None:
+    # Robustness: Content-Length 100 and then close: the server served the empty body as {} (CreateCluster
+    # made the "default" cluster, 200) instead of refusing the truncated request.
+    with ecs_fake.serve() as url:
+        reply = _exchange(url, f"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {TARGET}CreateCluster\r\n"
+                               f"Content-Length: 100\r\n\r\n".encode())
+    assert b" 400 " in reply.split(b"\r\n", 1)[0]
+    assert b"SerializationException" in reply
+    assert ecs_fake.calls == []
+
+
+@pytest.mark.xfail(strict=True, reason="_protocol._json_object lets RecursionError out of json.loads: reported, "
+                                       "_protocol.py is not ours to change (see docs/hardening.md)")
+def test_deeply_nested_json_is_a_serialization_error() -> None:
+    with EcsFake() as fake, fake.serve() as url:
+        body = b'{"cluster": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+        reply = _exchange(url, f"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {TARGET}ListTasks\r\n"
+                               f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+        head, _, payload = reply.partition(b"\r\n\r\n")
+        assert b" 400 " in head.split(b"\r\n", 1)[0], head
+        assert json.loads(payload)["__type"] == "SerializationException"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import freezegun.api as _freezegun  # its real_perf_counter: freezegun rewrites copies held by other modules
 
@@ -23,3 +24,31 @@ def per_call(func: Callable[[], object], calls: int, rounds: int = 5) -> float:
 
 def fmt(seconds: float) -> str:
     return f"{seconds * 1e6:9.1f} µs"
+
+
+def wall(func: Callable[[], object]) -> float:
+    """Real seconds one call of ``func`` takes (frozen clocks and patched sleeps included)."""
+    start = _freezegun.real_perf_counter()
+    func()
+    return float(_freezegun.real_perf_counter() - start)
+
+
+Case = tuple[Callable[[], AbstractContextManager[object]], Callable[[], object]]
+
+
+def interleaved(cases: dict[str, Case], calls: int, rounds: int = 5) -> dict[str, float]:
+    """``per_call`` for several (context, func) cases, their rounds taken in turn: a burst of load on the
+    machine hits every case alike, so the ratios between them hold better than the absolute figures."""
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for context, func in cases.values():
+        with context():
+            for _ in range(min(calls, 5)):
+                func()
+    for _ in range(rounds):
+        for name, (context, func) in cases.items():
+            with context():
+                start = _freezegun.real_perf_counter()
+                for _ in range(calls):
+                    func()
+                samples[name].append((_freezegun.real_perf_counter() - start) / calls)
+    return {name: statistics.median(values) for name, values in samples.items()}

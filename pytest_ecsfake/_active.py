@@ -78,12 +78,27 @@ def _set_env(name: str, value: str) -> None:
     os.environ[name] = value
 
 
+_findable: dict[tuple[str, ...], bool] = {}
+
+
+def _aiobotocore_findable() -> bool:
+    # find_spec of a package not imported yet searches sys.path on disk (~10 stat calls per activation, as
+    # profiled here): asked once per sys.path, not at every activation.
+    if "aiobotocore" in sys.modules:
+        return True
+    path = tuple(sys.path)
+    found = _findable.get(path)
+    if found is None:
+        found = _findable[path] = importlib.util.find_spec("aiobotocore") is not None
+    return found
+
+
 def _install(fake: EcsFake) -> None:
     from . import _intercept, _requests_mock
 
     _intercept.install()
     _requests_mock.install()
-    if importlib.util.find_spec("aiobotocore") is not None:
+    if _aiobotocore_findable():
         from . import _aio
 
         _aio.install()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 import threading
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -38,6 +37,12 @@ class Fault:
     remaining: int
 
 
+# What uuid.UUID(int=n, version=4) does to n (RFC 4122 variant and version bits), without building a UUID
+# object: one per request (its request id), so this is on every call's path. Same strings, same draws.
+_V4_KEEP = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
+_V4_SET = (0x8000 << 48) | (4 << 76)
+
+
 class Ids:
     """Identifiers from a generator seeded per fake: the same test gives the same ARNs every run."""
 
@@ -45,10 +50,11 @@ class Ids:
         self._rng = random.Random(seed)
 
     def uuid(self) -> str:
-        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        h = self.hex32()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def hex32(self) -> str:
-        return uuid.UUID(int=self._rng.getrandbits(128), version=4).hex
+        return "%032x" % ((self._rng.getrandbits(128) & _V4_KEEP) | _V4_SET)
 
     def choice(self, items: list[Any]) -> Any:
         return self._rng.choice(items)

@@ -53,7 +53,10 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
             backend.problems.append(
                 f"pytest-ecsfake bug in {service}:{operation}: {last}\n{traceback.format_exc()}"
             )
-            bug = ServerException(f"pytest-ecsfake internal error (a bug in the fake, not AWS): {last}")
+            bug = ServerException(
+                f"pytest-ecsfake internal error (a bug in the fake, not AWS): {last}. The test fails at teardown "
+                f"with the traceback; please report it. See {ERRORS_URL}"
+            )
             return _refuse(backend, service, operation, params, bug, request_id)
         if backend.validate_responses:
             _check_response(backend, service, operation, body)

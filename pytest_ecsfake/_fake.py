@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -16,7 +17,7 @@ from ._backend import Backend, Call, Fault
 from ._behavior import make_behavior
 from ._clock import from_epoch, parse_start, seconds_of
 from ._context import Context
-from ._errors import FakeBugError
+from ._errors import README_ERRORS, FakeBugError
 from ._protocol import HttpRequest, HttpResponse
 from ._timings import merged
 
@@ -28,6 +29,31 @@ T = TypeVar("T")
 # and every test body is called from _pytest, so user code would see real time.monotonic() (a regression
 # test in tests/test_clock.py). The price: pytest's --durations reads frozen time while a fake is active.
 _FREEZEGUN_IGNORE = ["subprocess", "selectors", "socketserver", "http.server", "concurrent.futures"]
+
+
+README = "https://github.com/pytest-ecsfake/pytest-ecsfake"
+README_OPTIONS = README + "#quick-start"
+README_BEHAVIORS = README + "#tasks-on-the-clock"
+
+
+def _check_options(region: Any, account_id: Any, stop_timeout: Any, seed: Any) -> None:
+    if not isinstance(region, str) or not region:
+        raise TypeError(f"EcsFake(region=...) takes a region name such as 'us-east-1', got {region!r}")
+    if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
+        raise TypeError(f"EcsFake(account_id=...) takes 12 digits such as '123456789012', got {account_id!r}")
+    if isinstance(stop_timeout, bool) or not isinstance(stop_timeout, (int, float)) or stop_timeout < 0:
+        raise TypeError(f"EcsFake(stop_timeout=...) takes seconds >= 0, got {stop_timeout!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"EcsFake(seed=...) takes an int, got {seed!r}")
+
+
+@contextlib.contextmanager
+def _explained(where: str) -> Iterator[None]:
+    """Errors at a test author name the README section that explains the option (same exception type)."""
+    try:
+        yield
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{exc}. See {where}") from None
 
 
 class EcsFake:
@@ -56,14 +82,10 @@ class EcsFake:
         timings: Mapping[str, float] | None = None,
         seed: int = 0,
     ) -> None:
-        if not isinstance(region, str) or not region:
-            raise TypeError(f"EcsFake(region=...) takes a region name such as 'us-east-1', got {region!r}")
-        if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
-            raise TypeError(f"EcsFake(account_id=...) takes 12 digits such as '123456789012', got {account_id!r}")
-        if isinstance(stop_timeout, bool) or not isinstance(stop_timeout, (int, float)) or stop_timeout < 0:
-            raise TypeError(f"EcsFake(stop_timeout=...) takes seconds >= 0, got {stop_timeout!r}")
-        if isinstance(seed, bool) or not isinstance(seed, int):
-            raise TypeError(f"EcsFake(seed=...) takes an int, got {seed!r}")
+        with _explained(README_OPTIONS):
+            _check_options(region, account_id, stop_timeout, seed)
+            self._start_at = parse_start(start)
+            self._timings = merged(timings)
         self._options: dict[str, Any] = {
             "region": region,
             "account_id": account_id,
@@ -74,7 +96,6 @@ class EcsFake:
             "timings": dict(timings) if timings else None,
             "seed": seed,
         }
-        self._start_at = parse_start(start)
         self._adopt_frozen_time = start is DEFAULT_START
         self._freeze = bool(freeze)
         self._backend = Backend(
@@ -82,7 +103,7 @@ class EcsFake:
             account_id=account_id,
             seed=seed,
             stop_timeout=float(stop_timeout),
-            timings=merged(timings),
+            timings=self._timings,
             validate_responses=os.environ.get("ECSFAKE_VALIDATE_RESPONSES") == "1",
             strict=bool(strict),
         )
@@ -140,9 +161,10 @@ class EcsFake:
 
         Example: ``fake.behavior("migrate:1", runs_for=45, exit_code=3)``.
         """
-        if not isinstance(match, str) or not match:
-            raise TypeError(f"behavior(match=...) takes an image or container name, got {match!r}")
-        chosen = make_behavior(runs_for, exit_code, stop_takes, ignores_sigterm, pull_error)
+        with _explained(README_BEHAVIORS):
+            if not isinstance(match, str) or not match:
+                raise TypeError(f"behavior(match=...) takes an image or container name, got {match!r}")
+            chosen = make_behavior(runs_for, exit_code, stop_takes, ignores_sigterm, pull_error)
         with self._backend.lock:
             self._backend.behaviors[match] = chosen
 
@@ -269,10 +291,12 @@ class EcsFake:
         import freezegun
         import freezegun.api
 
+        from ._clock import start_freezer
+
         factories = freezegun.api.freeze_factories
         if self._freeze and not (factories and self._adopt_frozen_time):
             self._freezer = freezegun.freeze_time(self._start_at, ignore=_FREEZEGUN_IGNORE, real_asyncio=True)
-            self._freezer.start()
+            start_freezer(self._freezer)  # freezegun's start(), with a cheaper module check (see _clock)
         self._backend.clock.bind(factories if self._freeze else [], freezegun.api.real_time)
         self._origin = self._backend.clock.now()
         self._active = True
@@ -294,7 +318,8 @@ class EcsFake:
         problems = self._backend.problems
         if check and problems:
             listed = "\n".join(f"- {p}" for p in problems)
-            raise FakeBugError(f"pytest-ecsfake saw {len(problems)} problem(s) during this test:\n{listed}")
+            raise FakeBugError(f"pytest-ecsfake saw {len(problems)} problem(s) during this test:\n{listed}\n"
+                               f"What each means and how to fix it: {README_ERRORS}")
 
     def __enter__(self) -> EcsFake:
         return self.start()

@@ -14,7 +14,8 @@ botocore is imported at install (first activation), never when the plugin loads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ _LOOPBACK_HOSTS = frozenset({"localhost", "::1", "[::1]"})
 _patched: dict[str, Any] = {}
 
 
+@lru_cache(maxsize=512)  # asked twice per request (sign, send); a client's URLs are few
 def is_loopback(url: str) -> bool:
     host = urlsplit(url).hostname or ""
     return host in _LOOPBACK_HOSTS or host.startswith("127.")
@@ -61,8 +63,17 @@ def _send(endpoint: Any, request: Any) -> Any:
         body = body.encode()
     elif not isinstance(body, bytes):
         body = body.read()
-    response = fake._handle(service, HttpRequest(request.method, request.url, Headers(request.headers), body))
+    response = fake._handle(service, HttpRequest(request.method, request.url, Headers(_header_items(request.headers)),
+                                                 body))
     return _patched["response"](request.url, response.status, response.headers, _Body(response.body))
+
+
+def _header_items(headers: Any) -> Mapping[Any, Any]:
+    # botocore's HeadersDict keeps {_HeaderKey: value} in ``_dict``; its public items() rebuilds a _HeaderKey per
+    # lookup (5.5 µs for a request's 7 headers here, 1.7 µs this way). str() of a _HeaderKey is the header's name
+    # as sent. Any other mapping (another botocore) goes the public way.
+    raw = getattr(headers, "_dict", None)
+    return raw if type(raw) is dict else headers
 
 
 def _sign(signer: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -26,9 +26,11 @@ class Headers(dict[str, str]):
     """Case-insensitive header lookup (keys stored lower-case)."""
 
     def __init__(self, items: Mapping[str, Any] | None = None) -> None:
-        super().__init__()
-        for key, value in (items or {}).items():
-            self[key.lower()] = value.decode() if isinstance(value, bytes) else str(value)
+        # One comprehension, not a __setitem__ per header: this runs for every intercepted request.
+        super().__init__(
+            {str(key).lower(): value if type(value) is str else value.decode() if isinstance(value, bytes)
+             else str(value) for key, value in (items or {}).items()}
+        )
 
 
 @dataclass
@@ -38,13 +40,19 @@ class HttpRequest:
     headers: Headers
     body: bytes
 
+    # Parsed once per request, and only when asked (an ECS request with its X-Amz-Target never asks).
+    @cached_property
+    def _parts(self) -> tuple[str, str]:
+        parts = urlsplit(self.url)
+        return parts.path or "/", parts.query
+
     @property
     def path(self) -> str:
-        return urlsplit(self.url).path or "/"
+        return self._parts[0]
 
     @property
     def query(self) -> str:
-        return urlsplit(self.url).query
+        return self._parts[1]
 
 
 @dataclass
@@ -91,6 +99,8 @@ def _json_object(body: bytes) -> dict[str, Any]:
         value = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise SerializationException(f"Request body is not valid JSON: {exc}") from None
+    except RecursionError:  # nesting deeper than Python's parser goes: refuse it as AWS refuses bad JSON
+        raise SerializationException("Request body is not valid JSON: nested too deeply") from None
     if not isinstance(value, dict):
         raise SerializationException(
             f"Request body must be a JSON object, got {type(value).__name__}"
@@ -108,10 +118,9 @@ def _decode_json(request: HttpRequest) -> tuple[str, dict[str, Any]]:
     from .schemas import operation_names
 
     target = request.headers.get("x-amz-target")
-    path = request.path
-    if target is None and path.startswith("/v1/"):
+    if target is None and request.path.startswith("/v1/"):
         # The reference's curl examples post to /v1/<Action> without a target header.
-        operation = path[4:].strip("/")
+        operation = request.path[4:].strip("/")
     elif target is None or not target.startswith(ECS_TARGET_PREFIX):
         raise UnknownOperationException(
             f"Missing or unknown X-Amz-Target {target!r}: expected '{ECS_TARGET_PREFIX}<Operation>'"
@@ -169,8 +178,12 @@ def _decode_rest_json(request: HttpRequest) -> tuple[str, dict[str, Any]]:
     return operation, params
 
 
+# json.dumps with any option builds a new JSONEncoder per call; one shared encoder gives the same bytes.
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+
+
 def encode_result(service: str, body: dict[str, Any], request_id: str) -> HttpResponse:
-    payload = json.dumps(body, separators=(",", ":")).encode()
+    payload = _COMPACT.encode(body).encode()
     return HttpResponse(200, payload, _headers(service, payload, request_id))
 
 

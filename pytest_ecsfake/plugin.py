@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ._fake import EcsFake
+from ._fake import README_OPTIONS, EcsFake
 
 _FAILED = pytest.StashKey[bool]()
 _FAKE = pytest.StashKey[EcsFake]()
@@ -56,14 +56,14 @@ def _marker_options(node: pytest.Item) -> dict[str, Any]:
         if marker.args:
             raise TypeError(
                 f"@pytest.mark.ecsfake takes keyword options only (got positional {marker.args!r}); "
-                f"options: {', '.join(_OPTIONS)}"
+                f"options: {', '.join(_OPTIONS)}. See {README_OPTIONS}"
             )
         options.update(marker.kwargs)
     unknown = sorted(set(options) - set(_OPTIONS))
     if unknown:
         raise TypeError(
             f"@pytest.mark.ecsfake: unknown option(s) {', '.join(map(repr, unknown))}; "
-            f"EcsFake takes: {', '.join(_OPTIONS)}"
+            f"EcsFake takes: {', '.join(_OPTIONS)}. See {README_OPTIONS}"
         )
     return options
 

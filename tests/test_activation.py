@@ -192,8 +192,9 @@ def test_starting_an_active_fake_twice_is_refused() -> None:
     ],
 )
 def test_bad_options_say_what_is_expected(options: dict[str, object], message: str) -> None:
-    with pytest.raises((TypeError, ValueError), match=message):
+    with pytest.raises((TypeError, ValueError), match=message) as info:
         EcsFake(**options)  # type: ignore[arg-type]
+    assert str(info.value).endswith("See https://github.com/pytest-ecsfake/pytest-ecsfake#quick-start")
 
 
 def test_same_seed_same_request_ids() -> None:

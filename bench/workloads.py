@@ -14,6 +14,8 @@ from typing import Any
 
 import boto3
 
+from pytest_ecsfake._intercept import _Body as ResponseBody  # the raw body botocore reads
+
 REGION = "us-east-1"
 TASK_DEFINITION: dict[str, Any] = {
     "family": "job", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": "256", "memory": "512",
@@ -98,18 +100,6 @@ def moto_network() -> tuple[str, str, str]:
     return subnet, group, role
 
 
-class _Body:
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._body
-
-    def read(self, *_: Any, **__: Any) -> bytes:
-        body, self._body = self._body, b""
-        return body
-
-
 class Floor:
     """botocore answered by ``canned`` (status, headers, body) at ``Endpoint._send``: no backend at all."""
 
@@ -128,7 +118,7 @@ class Floor:
 
         def send(endpoint: Any, request: Any) -> Any:
             status, headers, body = self.canned
-            return AWSResponse(request.url, status, headers, _Body(body))
+            return AWSResponse(request.url, status, headers, ResponseBody(body))
 
         Endpoint._send = send
         # Signed: botocore's own sign(), even inside an active fake (which skips it); else no signing at all.

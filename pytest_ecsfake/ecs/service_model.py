@@ -34,6 +34,17 @@ def deployment_configuration(given: dict[str, Any] | None, current: dict[str, An
     return config
 
 
+def _launch_fields(owner: Any, body: dict[str, Any]) -> None:
+    """Either capacityProviderStrategy or launchType, never both [M:CreateService]; Fargate's platform."""
+    if owner.capacity_provider_strategy is not None:
+        body["capacityProviderStrategy"] = copy.deepcopy(owner.capacity_provider_strategy)
+    else:
+        body["launchType"] = owner.launch_type
+    if owner.platform_version is not None:
+        body["platformVersion"] = owner.platform_version
+        body["platformFamily"] = "Linux"
+
+
 @dataclass(eq=False)
 class Deployment:
     """One revision of a service's launch settings and the tasks launched from it."""
@@ -82,13 +93,7 @@ class Deployment:
             "rolloutState": self.rollout_state,
             "rolloutStateReason": self.rollout_state_reason,
         }
-        if self.capacity_provider_strategy is not None:
-            body["capacityProviderStrategy"] = copy.deepcopy(self.capacity_provider_strategy)
-        else:
-            body["launchType"] = self.launch_type
-        if self.platform_version is not None:
-            body["platformVersion"] = self.platform_version
-            body["platformFamily"] = "Linux"
+        _launch_fields(self, body)
         if self.network_configuration is not None:
             body["networkConfiguration"] = copy.deepcopy(self.network_configuration)
         return body
@@ -169,13 +174,7 @@ class Service:
         }
         # "A service will return either a capacityProviderStrategy or launchType parameter, but not both"
         # [M:CreateService]; deploymentController and taskSets are not returned for the ECS controller.
-        if self.capacity_provider_strategy is not None:
-            body["capacityProviderStrategy"] = copy.deepcopy(self.capacity_provider_strategy)
-        else:
-            body["launchType"] = self.launch_type
-        if self.platform_version is not None:
-            body["platformVersion"] = self.platform_version
-            body["platformFamily"] = "Linux"
+        _launch_fields(self, body)
         optional = {
             "networkConfiguration": copy.deepcopy(self.network_configuration),
             "healthCheckGracePeriodSeconds": self.health_check_grace_period,

@@ -35,7 +35,7 @@ _COMMON = {
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     "print_blob": True,
 }
-settings.register_profile("ecsfake-ci", max_examples=10, derandomize=True, **_COMMON)  # type: ignore[arg-type]
+settings.register_profile("ecsfake-ci", max_examples=6, derandomize=True, **_COMMON)  # type: ignore[arg-type]
 settings.register_profile("ecsfake-long", max_examples=400, **_COMMON)  # type: ignore[arg-type]
 # Triage: the CI examples without shrinking, so that a run full of failures ends quickly.
 settings.register_profile("ecsfake-quick", max_examples=20, derandomize=True, report_multiple_bugs=True,

@@ -23,9 +23,7 @@ def _attempt_container(attempt: Attempt) -> dict[str, Any]:
         body["exitCode"] = attempt.exit_code
     if attempt.reason:
         body["reason"] = attempt.reason
-    body["networkInterfaces"] = (
-        [{"attachmentId": task.eni["id"], "privateIpv4Address": task.private_ip}] if task.eni is not None else []
-    )
+    body["networkInterfaces"] = task.network_interfaces()
     return body
 
 

@@ -42,7 +42,6 @@ class Container:
             "image": self.image,
             "lastStatus": self.last_status,
             "networkBindings": [dict(b) for b in self.network_bindings],
-            "networkInterfaces": [],
             "healthStatus": "UNKNOWN",
             "cpu": str(self.cpu),
         }
@@ -58,10 +57,7 @@ class Container:
             body["memory"] = str(self.memory)
         if self.memory_reservation is not None:
             body["memoryReservation"] = str(self.memory_reservation)
-        if task.eni is not None:
-            body["networkInterfaces"] = [
-                {"attachmentId": task.eni["id"], "privateIpv4Address": task.private_ip}
-            ]
+        body["networkInterfaces"] = task.network_interfaces()
         return body
 
 
@@ -99,6 +95,12 @@ class Task:
     # follow the tasks they own without the lifecycle knowing about them.
     watchers: list[Callable[[Task, str, float], None]] = field(default_factory=list)
     history: list[tuple[float, str]] = field(default_factory=list)  # (at, lastStatus): the failure report's timeline
+
+    def network_interfaces(self) -> list[dict[str, Any]]:
+        """A container's ``networkInterfaces``: the task's ENI in awsvpc mode, else none."""
+        if self.eni is None:
+            return []
+        return [{"attachmentId": self.eni["id"], "privateIpv4Address": self.private_ip}]
 
     @property
     def running_containers(self) -> list[Container]:

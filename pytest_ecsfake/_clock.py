@@ -13,10 +13,8 @@ schedule more events; those run in the same call when they are due too.
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import itertools
-import weakref
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -60,47 +58,6 @@ def seconds_of(delta: float | int | timedelta) -> float:
     if isinstance(delta, bool) or not isinstance(delta, (int, float)):
         raise TypeError(f"advance() takes seconds (int/float) or a timedelta, not {type(delta).__name__}")
     return float(delta)
-
-
-# freezegun's start() patches every loaded module that holds a real time function (``from time import time``).
-# It keeps the list of such attributes per module, checked at each start by
-# ``id(module)-hash(frozenset(dir(module)))``: a sorted dir() of each of the ~500-1,000 loaded modules, about
-# 5 µs each, so 3-5 ms per activation, nearly all of a fake's per-test overhead.
-#
-# ``start_freezer`` runs freezegun's own start() with a cheaper check placed in front of freezegun's, for that
-# one call only: a module object seen before (same object, held by weak reference) with as many attributes
-# as then gets the attribute list freezegun computed then. Anything else (a new or re-imported module, a
-# module that gained or lost attributes) goes through freezegun's own check and scan, unchanged. What is
-# patched, restored at stop() and frozen for user code is freezegun's own doing in every case. Like
-# freezegun's name-set check, it does not look at values; it differs only for a module that both dropped one
-# name and bound a new one to a real time function between two activations (same count, other names).
-_known_modules: dict[int, tuple[weakref.ref[Any], int, Any]] = {}  # id(module) -> (module, attributes, list)
-
-
-def start_freezer(freezer: Any) -> Any:
-    """``freezer.start()`` (a ``freezegun.freeze_time``), with the cheaper module check described above."""
-    import freezegun.api as api
-
-    full_check = getattr(api, "_get_cached_module_attributes", None)
-    if full_check is None:  # a freezegun without its module cache: nothing to put in front of
-        return freezer.start()
-    known_modules = _known_modules
-
-    def quick_check(module: Any) -> Any:
-        known = known_modules.get(id(module))
-        if known is not None and known[0]() is module and len(module.__dict__) == known[1]:
-            return known[2]
-        attributes = full_check(module)
-        # Not remembered: objects without a __dict__ or not weakly referenceable (freezegun's way each time).
-        with contextlib.suppress(TypeError, AttributeError):
-            known_modules[id(module)] = (weakref.ref(module), len(module.__dict__), attributes)
-        return attributes
-
-    api._get_cached_module_attributes = quick_check
-    try:
-        return freezer.start()
-    finally:
-        api._get_cached_module_attributes = full_check
 
 
 class Clock:

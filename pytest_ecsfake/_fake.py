@@ -291,12 +291,12 @@ class EcsFake:
         import freezegun
         import freezegun.api
 
-        from ._clock import start_freezer
+        from ._freezer import start_freezer
 
         factories = freezegun.api.freeze_factories
         if self._freeze and not (factories and self._adopt_frozen_time):
             self._freezer = freezegun.freeze_time(self._start_at, ignore=_FREEZEGUN_IGNORE, real_asyncio=True)
-            start_freezer(self._freezer)  # freezegun's start(), with a cheaper module check (see _clock)
+            start_freezer(self._freezer)  # freezegun's start(), with a cheaper module walk (see _freezer)
         self._backend.clock.bind(factories if self._freeze else [], freezegun.api.real_time)
         self._origin = self._backend.clock.now()
         self._active = True

@@ -34,6 +34,9 @@ _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD")
 # The mock and the original method of the current install. Looked up at each install (not at import) so a
 # responses imported afresh (pytester's in-process runs unload modules between runs) is patched too.
 _installed: dict[str, Any] = {}
+# The last mock built, reused while it would be built the same (same responses class, same onward send):
+# building one and registering its rules is about a third of the cost of an install.
+_built: list[tuple[Any, Any, Any]] = []  # (RequestsMock class, onward send, mock)
 
 
 def _answer(request: Any) -> tuple[int, dict[str, str], bytes]:
@@ -83,10 +86,14 @@ def install() -> None:
 
     # HTTPAdapter.send right now is the real one, or the mock of a test that started its own before the fake.
     onward: Any = HTTPAdapter.send
-    mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=onward)
-    for method in _METHODS:
-        mock.add_callback(method, ENDPOINT, callback=_answer)
-    mock.add_passthru(re.compile(".*"))
+    if _built and _built[0][0] is responses.RequestsMock and _built[0][1] is onward:
+        mock = _built[0][2]
+    else:
+        mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=onward)
+        for method in _METHODS:
+            mock.add_callback(method, ENDPOINT, callback=_answer)
+        mock.add_passthru(re.compile(".*"))
+        _built[:] = [(responses.RequestsMock, onward, mock)]
     mock.start()
     _installed.update(mock=mock, cls=responses.RequestsMock, on_request=responses.RequestsMock._on_request)
     responses.RequestsMock._on_request = _on_request  # type: ignore[method-assign]
@@ -96,4 +103,5 @@ def uninstall() -> None:
     if _installed:
         _installed["cls"]._on_request = _installed["on_request"]
         _installed["mock"].stop(allow_assert=False)
+        _installed["mock"].calls.reset()  # reused by the next install: what it recorded goes
         _installed.clear()

@@ -1,0 +1,153 @@
+"""Starting freezegun's freezer without paying for a walk over every loaded module at each activation.
+
+freezegun's ``start()`` patches every loaded module that holds a real time function (``from time import
+time``). To find them it walks ``sys.modules`` (~500-1,000 modules in a test run) and, for each, checks
+whether the module changed since the last walk by hashing its sorted ``dir()`` (~5 µs a module). That walk is
+nearly all of a fake's per-test overhead. Two cheaper checks go in front of it; what is patched, restored at
+``stop()`` and frozen for user code stays freezegun's own doing:
+
+1. Per module (``_quick_check``, put in place of freezegun's ``_get_cached_module_attributes`` for the one
+   call): the same module object (weak reference) with as many attributes as last time gets the attribute
+   list freezegun computed then; anything else goes through freezegun's own check.
+2. Per walk (``start_freezer``): when ``sys.modules`` holds the same modules, in the same order, each with
+   as many attributes as at the last walk (compared in C, ~0.1 µs a module), freezegun's start() walks only
+   the modules that last walk found holding a time function: ``freezegun.api.sys`` is, for that call, a
+   stand-in whose ``modules`` are those. ``modules_at_start`` (what ``stop()`` compares against to restore
+   modules imported while frozen) is then set to the real module names, as freezegun would have.
+3. ``real_asyncio=True``: freezegun creates and closes an event loop at every start() to learn the loop
+   class whose ``time()`` it points at the real monotonic clock (~40 µs). The class is remembered per event
+   loop policy object; the patch itself and its undoing at ``stop()`` are freezegun's, as its own code
+   records them (an entry in ``undo_changes``).
+
+The blind spot, shared with freezegun's own name-set check (which ignores values): a module that, between two
+activations, both dropped one name and bound a new one to a real time function (same count, other names).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import weakref
+from typing import Any
+
+_known_modules: dict[int, tuple[weakref.ref[Any], int, Any]] = {}  # id(module) -> (module, attributes, list)
+
+
+class _Walk:
+    """What the last full walk saw: the modules, their sizes, and which held a time function."""
+
+    names: list[str] = []
+    modules: list[Any] = []
+    sizes: list[int] = []
+    ignore: tuple[str, ...] = ()
+    patched: dict[str, Any] = {}  # module name -> module, for the modules with time functions
+
+
+class _Sys:
+    """``sys`` as freezegun.api sees it during one start(): ``modules`` narrowed, anything else the real one."""
+
+    def __init__(self, modules: dict[str, Any]) -> None:
+        self.modules = modules
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(sys, name)
+
+
+def _sizes(modules: list[Any]) -> list[int] | None:
+    try:
+        return list(map(len, map(vars, modules)))
+    except TypeError:  # an entry without a __dict__ (None, a stand-in object): no fast path this time
+        return None
+
+
+def start_freezer(freezer: Any) -> Any:
+    """``freezer.start()`` (a ``freezegun.freeze_time``), with the cheaper checks described above."""
+    import freezegun.api as api
+
+    full_check = getattr(api, "_get_cached_module_attributes", None)
+    if full_check is None or api.freeze_factories or getattr(api, "sys", None) is not sys \
+            or not isinstance(getattr(freezer, "undo_changes", None), list):
+        return freezer.start()  # a freezegun unlike 1.x, or already frozen: start() walks nothing
+    real_asyncio = getattr(freezer, "real_asyncio", False)
+    freezer.real_asyncio = False
+    try:
+        factory = _start(api, freezer, full_check)
+    finally:
+        freezer.real_asyncio = real_asyncio
+    if real_asyncio:
+        loop_class: Any = _loop_class()
+        freezer.undo_changes.append((loop_class, "time", loop_class.time))
+        real_monotonic = api.real_monotonic
+        loop_class.time = lambda self: real_monotonic()
+    return factory
+
+
+_loop_classes: list[tuple[Any, type]] = []  # (event loop policy, the class of the loops it makes)
+
+
+def _loop_class() -> type:
+    import asyncio
+    import warnings
+
+    policy: Any = None
+    get_policy = getattr(asyncio, "get_event_loop_policy", None)  # deprecated in Python 3.14
+    if get_policy is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            policy = get_policy()
+        if _loop_classes and _loop_classes[0][0] is policy:
+            return _loop_classes[0][1]
+    loop = asyncio.new_event_loop()  # what freezegun does at every start()
+    loop.close()
+    if policy is not None:
+        _loop_classes[:] = [(policy, type(loop))]
+    return type(loop)
+
+
+def _start(api: Any, freezer: Any, full_check: Any) -> Any:
+    modules = sys.modules
+    names, values = list(modules), list(modules.values())
+    sizes = _sizes(values)
+    ignore = tuple(freezer.ignore)
+    walk = _Walk
+    if sizes is not None and sizes == walk.sizes and names == walk.names and values == walk.modules \
+            and ignore == walk.ignore:
+        real_names = set(names)
+        api.sys = _Sys(walk.patched)
+        api._get_cached_module_attributes = lambda module: _quick_check(module, full_check)
+        try:
+            factory = freezer.start()
+        finally:
+            api.sys = sys
+            api._get_cached_module_attributes = full_check
+        freezer.modules_at_start = real_names
+        return factory
+
+    patched: set[int] = set()  # id() of the modules holding a time function
+
+    def recording_check(module: Any) -> Any:
+        attributes = _quick_check(module, full_check)
+        if attributes:
+            patched.add(id(module))
+        return attributes
+
+    api._get_cached_module_attributes = recording_check
+    try:
+        factory = freezer.start()
+    finally:
+        api._get_cached_module_attributes = full_check
+    # freezegun walks under the names sys.modules gives; a module under two names is kept under each.
+    walk.patched = {name: module for name, module in zip(names, values, strict=True) if id(module) in patched}
+    walk.names, walk.modules, walk.sizes, walk.ignore = names, values, sizes or [], ignore
+    return factory
+
+
+def _quick_check(module: Any, full_check: Any) -> Any:
+    known = _known_modules.get(id(module))
+    if known is not None and known[0]() is module and len(module.__dict__) == known[1]:
+        return known[2]
+    attributes = full_check(module)
+    # Not remembered: objects without a __dict__ or not weakly referenceable (freezegun's way each time).
+    with contextlib.suppress(TypeError, AttributeError):
+        _known_modules[id(module)] = (weakref.ref(module), len(module.__dict__), attributes)
+    return attributes

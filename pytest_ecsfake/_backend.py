@@ -6,6 +6,7 @@ event application and ``advance()``, so threads sharing a fake see a consistent 
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 from dataclasses import dataclass, field
@@ -15,17 +16,38 @@ from typing import Any
 from ._clock import Clock, EventQueue
 
 
-@dataclass
 class Call:
-    """One request the fake answered (or refused): what was asked, at what fake time, and the outcome."""
+    """One request the fake answered (or refused): what was asked, at what fake time, and the outcome.
 
-    service: str
-    operation: str
-    request: dict[str, Any]
-    status: int
-    error: str | None
-    response: dict[str, Any]
-    at: datetime | None = None
+    ``response`` is the answer's body as a dict. For an answer it is decoded from the bytes that went on the
+    wire when first read (recording a call is on every call's path; reading ``fake.calls`` is not).
+    """
+
+    __slots__ = ("service", "operation", "request", "status", "error", "_response", "_payload", "at")
+
+    def __init__(self, service: str, operation: str, request: dict[str, Any], status: int, error: str | None,
+                 response: dict[str, Any] | None, at: datetime | None = None, *, payload: bytes = b"") -> None:
+        self.service, self.operation, self.request = service, operation, request
+        self.status, self.error, self.at = status, error, at
+        self._response, self._payload = response, payload
+
+    @property
+    def response(self) -> dict[str, Any]:
+        if self._response is None:
+            self._response = json.loads(self._payload) if self._payload else {}
+        return self._response
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.service, self.operation, self.request, self.status, self.error, self.response, self.at)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Call) and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return (f"Call(service={self.service!r}, operation={self.operation!r}, request={self.request!r}, "
+                f"status={self.status!r}, error={self.error!r}, response={self.response!r}, at={self.at!r})")
 
 
 @dataclass
@@ -90,6 +112,9 @@ class Backend:
     problems: list[str] = field(default_factory=list)
     validate_responses: bool = False
     strict: bool = False  # a schema-rejected request is also a problem (fails the test at teardown)
+    # Grows whenever state may have changed: events applied, any operation but Describe*/List*/Get*, the
+    # fake's own methods (see ``changed``). Answers described at one epoch may be reused within it (ecs/tasks).
+    epoch: int = 0
     ids: Ids = field(init=False)
 
     def __post_init__(self) -> None:
@@ -104,8 +129,13 @@ class Backend:
     def settle(self) -> float:
         """Apply every event due now; return now."""
         now = self.clock.now()
-        self.events.run_due(now)
+        if self.events.run_due(now):
+            self.epoch += 1
         return now
+
+    def changed(self) -> None:
+        """Say that state changed outside an operation or an event (the fake's own methods)."""
+        self.epoch += 1
 
     def take_fault(self, service: str, operation: str) -> Fault | None:
         for fault in self.faults:

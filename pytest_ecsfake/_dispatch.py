@@ -7,6 +7,7 @@ the test at teardown: it never poses as an AWS error that code under test could 
 
 from __future__ import annotations
 
+import json
 import traceback
 from typing import Any
 
@@ -22,11 +23,14 @@ from ._errors import (
     UnsupportedOperation,
 )
 from ._protocol import HttpRequest, HttpResponse, decode, detect_region, encode_error, encode_result
+from .schemas import format_violations, request_violations
 
 SUPPORTED_OPERATIONS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#supported-operations"
 ERRORS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#errors-you-may-see"
 _FIVE_HUNDREDS = {"ServerException": 500, "InternalFailure": 500, "ServiceUnavailableException": 503}
 _VALIDATION_ERROR = {"ecs": InvalidParameterException, "batch": ClientException}
+# Operations that change nothing (an answer is all they make); any other bumps Backend.epoch.
+_READ_ONLY = ("Describe", "List", "Get")
 
 
 def injected_status(code: str) -> int:
@@ -44,8 +48,11 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
     region = detect_region(request, backend.region)
     with backend.lock:
         now = backend.settle()
+        if not operation.startswith(_READ_ONLY):
+            backend.epoch += 1  # what was described before this call may change: see Backend.epoch
         try:
             body = _answer(backend, Context(backend, service, operation, region, now), params)
+            response = encode_result(service, body, request_id)
         except AwsError as error:
             return _refuse(backend, service, operation, params, error, request_id)
         except Exception as exc:  # a bug in the fake: say so, never as an AWS error the code could expect
@@ -59,9 +66,9 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
             )
             return _refuse(backend, service, operation, params, bug, request_id)
         if backend.validate_responses:
-            _check_response(backend, service, operation, body)
-        _record(backend, service, operation, params, 200, None, body)
-        return encode_result(service, body, request_id)
+            _check_response(backend, service, operation, json.loads(response.body))
+        backend.calls.append(Call(service, operation, params, 200, None, None, from_epoch(now), payload=response.body))
+        return response
 
 
 def _refuse(
@@ -77,8 +84,6 @@ def _answer(backend: Backend, ctx: Context, params: dict[str, Any]) -> dict[str,
     if fault is not None:
         raise AwsError(fault.message, code=fault.code, status=injected_status(fault.code))
     # AWS refuses bad input before anything else, so the schema speaks before "not implemented".
-    from .schemas import format_violations, request_violations
-
     violations = request_violations(service, operation, params)
     if violations:
         message = format_violations(violations)

@@ -179,6 +179,7 @@ class EcsFake:
         from .ecs.container_instances import add_container_instance
 
         with self._backend.lock:
+            self._backend.changed()
             ctx = self._context(self.region)
             return add_container_instance(ctx, cluster, cpu=cpu, memory=memory, instance_type=instance_type,
                                           availability_zone=availability_zone,
@@ -195,6 +196,7 @@ class EcsFake:
 
         with self._backend.lock:
             self._backend.settle()
+            self._backend.changed()
             interrupt(self, task, stop_code, reason)
 
     def _context(self, region: str, operation: str = "fake") -> Context:
@@ -257,6 +259,7 @@ class EcsFake:
         """Forget all resources, calls, faults and behaviours; the clock stays where it is."""
         with self._backend.lock:
             self._backend.reset()
+            self._backend.changed()
 
     # -- an HTTP server over this fake, in this process ------------------------------------------------------
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> AbstractContextManager[str]:
@@ -279,7 +282,7 @@ class EcsFake:
 
     # -- the one entrance for requests (botocore patch, responses, the HTTP server) ------------------------
     def _handle(self, service: str, request: HttpRequest) -> HttpResponse:
-        from ._dispatch import dispatch
+        from ._dispatch import dispatch  # imported at first use: the plugin's import stays light
 
         return dispatch(self._backend, service, request)
 

@@ -7,10 +7,11 @@ handler's answer into the HTTP response botocore, the AWS CLI or curl expect. No
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -114,9 +115,14 @@ def decode(service: str, request: HttpRequest) -> tuple[str, dict[str, Any]]:
     return _decode_rest_json(request)
 
 
-def _decode_json(request: HttpRequest) -> tuple[str, dict[str, Any]]:
+@cache
+def _operations(service: str) -> frozenset[str]:
     from .schemas import operation_names
 
+    return frozenset(operation_names(service))
+
+
+def _decode_json(request: HttpRequest) -> tuple[str, dict[str, Any]]:
     target = request.headers.get("x-amz-target")
     if target is None and request.path.startswith("/v1/"):
         # The reference's curl examples post to /v1/<Action> without a target header.
@@ -127,7 +133,7 @@ def _decode_json(request: HttpRequest) -> tuple[str, dict[str, Any]]:
         )
     else:
         operation = target[len(ECS_TARGET_PREFIX) :]
-    if operation not in operation_names("ecs"):
+    if operation not in _operations("ecs"):
         raise UnknownOperationException(f"Unknown operation {operation!r} for Amazon ECS")
     return operation, _json_object(request.body)
 
@@ -148,7 +154,24 @@ def _routes() -> list[tuple[str, re.Pattern[str], str, dict[str, dict[str, str]]
     return routes
 
 
+@lru_cache(maxsize=1)
+def _fixed_routes() -> dict[tuple[str, str], tuple[str, dict[str, str], dict[str, dict[str, str]]]]:
+    """Routes without labels by (method, path), with and without a trailing slash: most Batch calls."""
+    from .schemas import service_model
+
+    fixed: dict[tuple[str, str], tuple[str, dict[str, str], dict[str, dict[str, str]]]] = {}
+    for name, spec in service_model("batch")["operations"].items():
+        uri = spec["uri"].split("?")[0]
+        if "{" not in uri:
+            for path in (uri.rstrip("/") or "/", uri.rstrip("/") + "/"):
+                fixed[(spec["method"], path)] = (name, {}, spec.get("locations", {}))
+    return fixed
+
+
 def _match_route(method: str, path: str) -> tuple[str, dict[str, str], dict[str, dict[str, str]]] | None:
+    fixed = _fixed_routes().get((method, path))
+    if fixed is not None:
+        return fixed[0], {}, fixed[2]
     for route_method, pattern, name, locations in _routes():
         if route_method == method:
             match = pattern.match(path)
@@ -165,6 +188,8 @@ def _decode_rest_json(request: HttpRequest) -> tuple[str, dict[str, Any]]:
         )
     operation, labels, locations = route
     params = _json_object(request.body) if request.method in ("POST", "PUT") else {}
+    if not locations:
+        return operation, params
     query = parse_qs(request.query, keep_blank_values=True)
     for member, where in locations.items():
         wire = where["name"]
@@ -182,8 +207,50 @@ def _decode_rest_json(request: HttpRequest) -> tuple[str, dict[str, Any]]:
 _COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 
+class Encoded:
+    """Part of an answer already encoded as JSON text (a described resource, reused while it is unchanged).
+
+    Handlers may put one wherever a JSON value goes; ``encode_json`` writes its text as is.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def encoded(value: Any) -> Encoded:
+    return Encoded(_COMPACT.encode(value))
+
+
+# The JSON encoder asks ``default`` for what it cannot encode, in document order; an Encoded answers this
+# marker (a string no request can produce: it holds a NUL and a per-process random part), and the encoded
+# text is then cut at the markers and joined with the fragments: one pass, however many fragments.
+_MARKER = f"\x00ecsfake-encoded-{os.urandom(12).hex()}"
+_MARKER_JSON = json.dumps(_MARKER)
+
+
+def encode_json(body: Any) -> str:
+    fragments: list[str] = []
+
+    def default(value: Any) -> str:
+        if type(value) is Encoded:
+            fragments.append(value.text)
+            return _MARKER
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    text = json.JSONEncoder(separators=(",", ":"), default=default).encode(body)
+    if not fragments:
+        return text
+    parts = text.split(_MARKER_JSON)
+    joined = [parts[0]]
+    for fragment, part in zip(fragments, parts[1:], strict=True):
+        joined += (fragment, part)
+    return "".join(joined)
+
+
 def encode_result(service: str, body: dict[str, Any], request_id: str) -> HttpResponse:
-    payload = _COMPACT.encode(body).encode()
+    payload = encode_json(body).encode()
     return HttpResponse(200, payload, _headers(service, payload, request_id))
 
 

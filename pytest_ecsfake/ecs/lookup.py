@@ -11,10 +11,10 @@ T = TypeVar("T")
 def describe_each(
     refs: Iterable[str],
     find: Callable[[str], T | None],
-    describe: Callable[[T], dict[str, Any]],
+    describe: Callable[[T], Any],
     missing_arn: Callable[[str], str],
-) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    found: list[dict[str, Any]] = []
+) -> tuple[list[Any], list[dict[str, str]]]:
+    found: list[Any] = []
     failures: list[dict[str, str]] = []
     for ref in refs:
         item = find(ref)

@@ -1,0 +1,80 @@
+"""A described task is encoded once per state of the fake and reused while nothing changed
+(ecs/tasks.py ``_describe``, ``Backend.epoch``): every kind of change must show in the next answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from ecs_helpers import describe, fargate_definition, run_fargate
+
+from pytest_ecsfake import EcsFake
+
+
+@pytest.fixture
+def task(ecs: Any) -> dict[str, Any]:
+    ecs.create_cluster(clusterName="c")
+    fargate_definition(ecs)
+    return run_fargate(ecs)
+
+
+def test_unchanged_state_answers_the_same(ecs: Any, task: dict[str, Any]) -> None:
+    first = describe(ecs, task["taskArn"])
+    assert describe(ecs, task["taskArn"]) == first
+    assert first == {k: v for k, v in task.items() if k != "tags"}  # RunTask's answer: nothing happened since
+
+
+def test_tags_written_show_in_the_next_describe(ecs: Any, task: dict[str, Any]) -> None:
+    arn = task["taskArn"]
+    assert ecs.describe_tasks(cluster="c", tasks=[arn], include=["TAGS"])["tasks"][0]["tags"] == []
+    ecs.tag_resource(resourceArn=arn, tags=[{"key": "team", "value": "data"}])
+    tagged = ecs.describe_tasks(cluster="c", tasks=[arn], include=["TAGS"])["tasks"][0]
+    assert tagged["tags"] == [{"key": "team", "value": "data"}]
+    assert "tags" not in describe(ecs, arn)  # without include=TAGS: another answer, not the tagged one
+    ecs.untag_resource(resourceArn=arn, tagKeys=["team"])
+    assert ecs.describe_tasks(cluster="c", tasks=[arn], include=["TAGS"])["tasks"][0]["tags"] == []
+
+
+def test_transitions_on_the_clock_show(ecs: Any, ecs_fake: EcsFake, task: dict[str, Any]) -> None:
+    arn = task["taskArn"]
+    assert describe(ecs, arn)["lastStatus"] == "PROVISIONING"
+    ecs_fake.advance(60)
+    running = describe(ecs, arn)
+    assert running["lastStatus"] == "RUNNING" and running["version"] > task["version"]
+    assert "pullStartedAt" in running
+
+
+def test_the_fakes_own_methods_show(ecs: Any, ecs_fake: EcsFake, task: dict[str, Any]) -> None:
+    arn = task["taskArn"]
+    ecs_fake.advance(60)
+    assert describe(ecs, arn)["desiredStatus"] == "RUNNING"
+    ecs_fake.interrupt(arn, stop_code="SpotInterruption")
+    stopping = describe(ecs, arn)
+    assert (stopping["desiredStatus"], stopping["stopCode"]) == ("STOPPED", "SpotInterruption")
+
+
+def test_recorded_response_is_what_went_on_the_wire(ecs: Any, ecs_fake: EcsFake, task: dict[str, Any]) -> None:
+    answer = ecs.describe_tasks(cluster="c", tasks=[task["taskArn"], "nope"])
+    call = ecs_fake.calls_to("DescribeTasks")[-1]
+    assert call.response["tasks"][0]["taskArn"] == task["taskArn"]
+    assert call.response["tasks"][0]["createdAt"] == answer["tasks"][0]["createdAt"].timestamp()
+    assert call.response["failures"] == [{"arn": "arn:aws:ecs:us-east-1:123456789012:task/c/nope",
+                                          "reason": "MISSING"}]
+    assert call == ecs_fake.calls_to("DescribeTasks")[-1] and "DescribeTasks" in repr(call)
+
+
+def test_a_change_the_epoch_missed_is_reported_as_a_bug_of_the_fake() -> None:
+    # The suite runs with ECSFAKE_VALIDATE_RESPONSES=1: each reused answer is compared with a fresh one.
+    import boto3
+
+    with EcsFake() as fake:
+        client = boto3.client("ecs", region_name="us-east-1")
+        client.create_cluster(clusterName="c")
+        fargate_definition(client)
+        arn = run_fargate(client)["taskArn"]
+        describe(client, arn)
+        record = next(iter(fake._backend.regions["us-east-1"].ecs.tasks.values()))  # type: ignore[union-attr]
+        record.group = "changed:behind-the-epoch"  # a mutation no operation or event made
+        describe(client, arn)
+        assert any("changed without Backend.epoch moving" in p for p in fake._backend.problems)
+        fake._backend.problems.clear()

@@ -13,24 +13,22 @@ coroutines, so it gets patches of its own, on its classes:
   loop once, so waiters finish at once in fake time, as botocore's do through the ``time.sleep`` patch.
 
 Importing aiobotocore costs about 0.1 s (aiohttp), so activation does not import it: when it is not imported
-yet, a one-shot import hook applies the patches right after the test (or the code under test) imports it.
+yet, a one-shot import hook (``_when_imported``) applies the patches right after the test (or the code under
+test) imports it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib
-import importlib.abc
-import importlib.machinery
-import importlib.util
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from types import ModuleType
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from . import _active
 from ._intercept import REGION_HEADER, SERVICES, is_loopback
 from ._protocol import Headers, HttpRequest
+from ._when_imported import WhenImported
 
 _originals: dict[tuple[Any, str], Any] = {}
 
@@ -134,45 +132,16 @@ def _unpatch() -> None:
     _originals.clear()
 
 
-class _PatchWhenImported(importlib.abc.MetaPathFinder):
-    """Finds nothing itself; when ``aiobotocore`` is being imported, wraps its loader so that ``_patch``
-    runs as soon as the package is executed. One shot: it leaves ``sys.meta_path`` at that moment."""
-
-    def find_spec(self, fullname: str, path: Sequence[str] | None,
-                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
-        if fullname != "aiobotocore":
-            return None
-        _disarm()
-        spec = importlib.util.find_spec(fullname)
-        loader = spec.loader if spec is not None else None
-        if spec is None or loader is None or not hasattr(loader, "exec_module"):
-            return spec
-        execute = loader.exec_module
-
-        def exec_module(module: ModuleType) -> None:
-            execute(module)
-            if _active.current() is not None:
-                _patch()
-
-        loader.exec_module = exec_module  # type: ignore[method-assign]
-        return spec
-
-
-_hook = _PatchWhenImported()
-
-
-def _disarm() -> None:
-    if _hook in sys.meta_path:
-        sys.meta_path.remove(_hook)
+_hook = WhenImported(("aiobotocore",), lambda: _patch())
 
 
 def install() -> None:
     if "aiobotocore" in sys.modules:
         _patch()
-    elif _hook not in sys.meta_path:
-        sys.meta_path.insert(0, _hook)
+    else:
+        _hook.arm()
 
 
 def uninstall() -> None:
-    _disarm()
+    _hook.disarm()
     _unpatch()

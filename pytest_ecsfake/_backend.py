@@ -78,6 +78,11 @@ class Ids:
     def hex32(self) -> str:
         return "%032x" % ((self._rng.getrandbits(128) & _V4_KEEP) | _V4_SET)
 
+    def mac(self) -> str:
+        """A MAC address: byte k of the k-th of six ``hex32()`` draws (the same draws, not formatted whole)."""
+        bits = self._rng.getrandbits
+        return ":".join(["%02x" % ((bits(128) >> (120 - 8 * k)) & 0xFF) for k in range(6)])
+
     def choice(self, items: list[Any]) -> Any:
         return self._rng.choice(items)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,11 +23,12 @@ class Context:
     def account_id(self) -> str:
         return self.backend.account_id
 
-    @property
+    # Looked up once per operation (a handler asks many times); a Context lives for one operation.
+    @cached_property
     def state(self) -> RegionState:
         return self.backend.region_state(self.region)
 
-    @property
+    @cached_property
     def ecs(self) -> EcsState:
         state = self.state
         if state.ecs is None:

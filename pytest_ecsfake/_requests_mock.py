@@ -1,4 +1,5 @@
-"""``requests`` interception, with ``responses``: installed while any fake is active.
+"""``requests`` interception, with ``responses``: installed while any fake is active, once ``requests`` is
+imported (activation does not import it: see ``_when_imported``).
 
 * A ``responses.RequestsMock`` of our own, started at the first activation, answers requests to ECS and
   Batch endpoints of any region (``ecs.<region>.amazonaws.com``, ``ecs-fips.…``, ``batch.…``,
@@ -14,11 +15,13 @@
 from __future__ import annotations
 
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 from . import _active
 from ._intercept import REGION_HEADER
 from ._protocol import Headers, HttpRequest
+from ._when_imported import WhenImported
 
 if TYPE_CHECKING:
     import responses
@@ -81,6 +84,16 @@ def _on_request(self: responses.RequestsMock, adapter: Any, request: Any, **kwar
 
 
 def install() -> None:
+    """Intercept now when ``requests`` is imported; else when the test (or code under test) imports it."""
+    if "requests" in sys.modules:
+        _install()
+    else:
+        _hook.arm()
+
+
+def _install() -> None:
+    if _installed:
+        return
     import responses
     from requests.adapters import HTTPAdapter
 
@@ -99,7 +112,12 @@ def install() -> None:
     responses.RequestsMock._on_request = _on_request  # type: ignore[method-assign]
 
 
+# responses imports requests: whichever of the two is imported first is the outermost import.
+_hook = WhenImported(("requests", "responses"), lambda: _install())
+
+
 def uninstall() -> None:
+    _hook.disarm()
     if _installed:
         _installed["cls"]._on_request = _installed["on_request"]
         _installed["mock"].stop(allow_assert=False)

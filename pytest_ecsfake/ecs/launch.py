@@ -160,7 +160,7 @@ def _eni(ctx: Context, subnet: str, number: int) -> tuple[dict[str, Any], str]:
     ids = ctx.backend.ids
     ip = f"10.0.{(number // 250) % 250}.{number % 250 + 4}"
     eni_id = "eni-" + ids.hex32()[:17]
-    mac = ":".join(ids.hex32()[i : i + 2] for i in range(0, 12, 2))
+    mac = ids.mac()
     details = [
         {"name": "subnetId", "value": subnet},
         {"name": "networkInterfaceId", "value": eni_id},

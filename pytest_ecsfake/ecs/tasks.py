@@ -81,6 +81,8 @@ def _fresh(ctx: Context, task: Task, with_tags: bool) -> Encoded:
 
 def _idempotent(ctx: Context, req: dict[str, Any]) -> tuple[str | None, str]:
     token = req.get("clientToken")
+    if token is None:
+        return None, ""
     fingerprint = json.dumps({k: v for k, v in req.items() if k != "clientToken"}, sort_keys=True)
     return token, fingerprint
 

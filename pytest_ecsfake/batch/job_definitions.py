@@ -151,15 +151,18 @@ def find_definitions(ctx: Context, ref: str) -> list[JobDefinition]:
 
 def resolve_definition(ctx: Context, ref: str) -> JobDefinition:
     """The job definition SubmitJob names: without a revision, the latest ACTIVE one [M:SubmitJobRequest]."""
+    plain = name_of(ctx, ref, "job-definition")
+    if plain is not None and ":" not in plain:
+        revisions = batch_state(ctx).job_definitions.get(plain, [])
+        latest = next((d for d in reversed(revisions) if d.status == "ACTIVE"), None)
+        if latest is None:
+            raise ClientException(f"Job definition {ref} does not exist.")
+        return latest
     found = find_definitions(ctx, ref)
-    explicit = ":" in (name_of(ctx, ref, "job-definition") or "")
-    if explicit:
-        if found and found[0].status != "ACTIVE":
-            raise ClientException(f"Job definition {ref} is INACTIVE: register a new revision or submit another one.")
-    else:
-        found = [d for d in found if d.status == "ACTIVE"][-1:]
     if not found:
         raise ClientException(f"Job definition {ref} does not exist.")
+    if found[0].status != "ACTIVE":
+        raise ClientException(f"Job definition {ref} is INACTIVE: register a new revision or submit another one.")
     return found[0]
 
 

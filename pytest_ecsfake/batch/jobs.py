@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from .._context import Context
@@ -11,7 +10,7 @@ from .._registry import handler
 from . import transitions
 from .job_definitions import check_environment, check_retry, fargate_resources, number, requirement, resolve_definition
 from .job_queues import get_queue
-from .state import Job, JobDefinition, batch_state
+from .state import Job, JobDefinition, batch_state, json_copy
 from .stopping import find_job
 from .unsupported import unsupported
 from .wire import job_detail
@@ -22,11 +21,17 @@ _UNSUPPORTED_MEMBERS = {
     "ecsPropertiesOverride": "multi-container jobs (ecsPropertiesOverride)",
     "consumableResourcePropertiesOverride": "consumable resources",
 }
+_RESOURCE_MEMBERS = frozenset({"vcpus", "memory", "resourceRequirements"})  # containerOverrides members
 
 
-def _container(definition: JobDefinition, req: dict[str, Any]) -> dict[str, Any]:
-    """The job's ContainerProperties: the definition's, with SubmitJob's overrides and parameters applied."""
-    props: dict[str, Any] = copy.deepcopy(definition.body["containerProperties"])
+def _container(definition: JobDefinition, req: dict[str, Any], parameters: dict[str, str]) -> dict[str, Any]:
+    """The job's ContainerProperties: the definition's, with SubmitJob's overrides and parameters applied.
+
+    Copy-on-write: a shallow copy of the definition's ``containerProperties`` whose overridden members are
+    replaced by new values, never changed in place; the members not overridden are shared with the definition.
+    Both are read-only once made (the wire copies them, ``json_copy`` in wire.py), so sharing is safe.
+    """
+    props: dict[str, Any] = dict(definition.body["containerProperties"])
     changes = req.get("containerOverrides", {})
     if "instanceType" in changes:
         raise ClientException("containerOverrides.instanceType isn't applicable to single-node container jobs.")
@@ -49,7 +54,6 @@ def _container(definition: JobDefinition, req: dict[str, Any]) -> dict[str, Any]
         by_type = {r["type"]: dict(r) for r in props.get("resourceRequirements", [])}
         by_type.update({r["type"]: dict(r) for r in changes["resourceRequirements"]})
         props["resourceRequirements"] = list(by_type.values())
-    parameters = {**definition.body.get("parameters", {}), **req.get("parameters", {})}
     if "command" in props:
         # "Ref::name" placeholders in the command take the parameter's value [M:SubmitJobRequest.parameters].
         props["command"] = [
@@ -58,8 +62,17 @@ def _container(definition: JobDefinition, req: dict[str, Any]) -> dict[str, Any]
     return props
 
 
-def _resources(props: dict[str, Any], fargate: bool) -> tuple[float, int]:
-    """The job's vCPUs and MiB: resourceRequirements first, else the deprecated vcpus/memory."""
+def _resources(props: dict[str, Any], definition: JobDefinition, changes: dict[str, Any]) -> tuple[float, int]:
+    """The job's vCPUs and MiB; without containerOverrides of them, the definition's (worked out once)."""
+    if _RESOURCE_MEMBERS.isdisjoint(changes):
+        if definition.resources is None:  # not cached when it raises: every such SubmitJob raises alike
+            definition.resources = _work_out_resources(props, definition.fargate)
+        return definition.resources
+    return _work_out_resources(props, definition.fargate)
+
+
+def _work_out_resources(props: dict[str, Any], fargate: bool) -> tuple[float, int]:
+    """vCPUs and MiB: resourceRequirements first, else the deprecated vcpus/memory."""
     requirements = props.get("resourceRequirements", [])
     vcpu, memory = requirement(requirements, "VCPU"), requirement(requirements, "MEMORY")
     vcpus = number(vcpu, "VCPU") if vcpu is not None else props.get("vcpus")
@@ -105,11 +118,13 @@ def _check_queue(ctx: Context, req: dict[str, Any], definition: JobDefinition) -
     if queue.state != "ENABLED" or queue.status == "DELETING":
         why = "being deleted" if queue.status == "DELETING" else "DISABLED"
         raise ClientException(f"Job queue {queue.name} is {why}: new jobs can't be added to it.")
-    capability = "FARGATE" if definition.fargate else "EC2"
-    if any(env.fargate != definition.fargate for _, env in queue.order):
-        raise ClientException(
-            f"Job Queue is attached to Compute Environment that can not run Jobs with capability {capability}"
-        )
+    fargate = definition.fargate
+    for _, env in queue.order:
+        if env.fargate != fargate:
+            capability = "FARGATE" if fargate else "EC2"
+            raise ClientException(
+                f"Job Queue is attached to Compute Environment that can not run Jobs with capability {capability}"
+            )
     return queue
 
 
@@ -122,9 +137,10 @@ def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     queue = _check_queue(ctx, req, definition)
     if "shareIdentifier" in req:
         raise ClientException("shareIdentifier can only be given for a job queue with a fair-share scheduling policy.")
-    props = _container(definition, req)
-    vcpus, memory = _resources(props, definition.fargate)
-    retry = copy.deepcopy(req.get("retryStrategy", definition.body.get("retryStrategy")))
+    parameters = {**definition.body.get("parameters", {}), **req.get("parameters", {})}
+    props = _container(definition, req, parameters)
+    vcpus, memory = _resources(props, definition, req.get("containerOverrides", {}))
+    retry = json_copy(req.get("retryStrategy", definition.body.get("retryStrategy")))
     check_retry(retry)
     size: int | None = None
     if "arrayProperties" in req:
@@ -145,9 +161,9 @@ def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         container=props,
         vcpus=vcpus,
         memory=memory,
-        parameters={**definition.body.get("parameters", {}), **req.get("parameters", {})},
+        parameters=parameters,
         retry=retry,
-        timeout=copy.deepcopy(req.get("timeout", definition.body.get("timeout"))),
+        timeout=json_copy(req.get("timeout", definition.body.get("timeout"))),
         tags=dict(req.get("tags", {})),
         propagate_tags=req.get("propagateTags", definition.body.get("propagateTags", False)),
         depends_on=[dict(d) for d in req.get("dependsOn", [])],

@@ -29,6 +29,16 @@ def ms(seconds: float) -> int:
     return int(round(seconds * 1000))
 
 
+def json_copy(value: Any) -> Any:
+    """A copy of JSON-shaped data (dicts, lists, scalars) that shares nothing mutable with ``value``: what
+    ``copy.deepcopy`` gives for such data, a few times faster (no memo, no dispatch on every type)."""
+    if type(value) is dict:
+        return {key: json_copy(item) for key, item in value.items()}
+    if type(value) is list:
+        return [json_copy(item) for item in value]
+    return value
+
+
 @dataclass(eq=False)
 class ComputeEnvironment:
     name: str
@@ -98,14 +108,17 @@ class JobDefinition:
     body: dict[str, Any]  # the JobDefinition shape as DescribeJobDefinitions answers it (without tags)
     tags: dict[str, str]
     task_definition: TaskDefinition | None = None  # the ECS task definition its attempts run, made on first use
+    # SubmitJob's (vCPUs, MiB) from containerProperties alone (no containerOverrides of them), worked out on
+    # first use. Never invalidated: only ``status`` of a registered revision ever changes.
+    resources: tuple[float, int] | None = None
+    fargate: bool = field(init=False)  # platformCapabilities name FARGATE: fixed at registration
+
+    def __post_init__(self) -> None:
+        self.fargate = "FARGATE" in self.body.get("platformCapabilities", ["EC2"])
 
     @property
     def status(self) -> str:
         return str(self.body["status"])
-
-    @property
-    def fargate(self) -> bool:
-        return "FARGATE" in self.body.get("platformCapabilities", ["EC2"])
 
 
 @dataclass(eq=False)
@@ -127,7 +140,7 @@ class Attempt:
     released: bool = False
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Job:
     id: str
     arn: str
@@ -136,7 +149,9 @@ class Job:
     queue: JobQueue
     definition: JobDefinition
     created_at: float
-    container: dict[str, Any]  # effective ContainerProperties (definition + overrides, parameters applied)
+    # Effective ContainerProperties (definition + overrides, parameters applied). Read-only: members not
+    # overridden are the definition's own objects (jobs._container), and array children share their parent's.
+    container: dict[str, Any]
     vcpus: float
     memory: int
     parameters: dict[str, str]

@@ -6,10 +6,9 @@ from STARTING, ``logStreamName`` from RUNNING, ``exitCode``/``reason`` once it e
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
-from .state import Attempt, Job, ms
+from .state import Attempt, Job, json_copy, ms
 
 
 def _attempt_container(attempt: Attempt) -> dict[str, Any]:
@@ -53,7 +52,7 @@ def _array(job: Job) -> dict[str, Any] | None:
 
 def job_detail(job: Job) -> dict[str, Any]:
     """The JobDetail shape."""
-    container = copy.deepcopy(job.container)
+    container = json_copy(job.container)
     attempt = job.attempts[-1] if job.attempts else None
     if attempt is not None:
         container.update(_attempt_container(attempt))
@@ -74,17 +73,24 @@ def job_detail(job: Job) -> dict[str, Any]:
         "isCancelled": job.is_cancelled,
         "isTerminated": job.is_terminated,
     }
-    optional: dict[str, Any] = {
-        "statusReason": job.status_reason,
-        "startedAt": None if job.started_at is None else ms(job.started_at),
-        "stoppedAt": None if job.stopped_at is None else ms(job.stopped_at),
-        "retryStrategy": copy.deepcopy(job.retry),
-        "timeout": dict(job.timeout) if job.timeout else None,
-        "tags": dict(job.tags) if job.tags else None,
-        "arrayProperties": _array(job),
-        "schedulingPriority": job.scheduling_priority,
-    }
-    body.update({k: v for k, v in optional.items() if v is not None})
+    # The optional members, in this order; absent when None (an empty timeout or tags too).
+    if job.status_reason is not None:
+        body["statusReason"] = job.status_reason
+    if job.started_at is not None:
+        body["startedAt"] = ms(job.started_at)
+    if job.stopped_at is not None:
+        body["stoppedAt"] = ms(job.stopped_at)
+    if job.retry is not None:
+        body["retryStrategy"] = json_copy(job.retry)
+    if job.timeout:
+        body["timeout"] = dict(job.timeout)
+    if job.tags:
+        body["tags"] = dict(job.tags)
+    array = _array(job)
+    if array is not None:
+        body["arrayProperties"] = array
+    if job.scheduling_priority is not None:
+        body["schedulingPriority"] = job.scheduling_priority
     return body
 
 

@@ -2,7 +2,8 @@
 
 Handlers register with ``@handler("ecs", "RunTask")``. They take the request context and the decoded,
 schema-valid request, and return the response body; they raise ``AwsError`` subclasses for AWS errors.
-They never see HTTP. The handler modules are imported on first use, not when the plugin loads.
+They never see HTTP. A handler module is imported at the first call of one of its operations (``MODULES``),
+not when the plugin loads: the first call of a session imports what it needs, not every handler module.
 """
 
 from __future__ import annotations
@@ -17,8 +18,38 @@ if TYPE_CHECKING:
 Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
 
 _HANDLERS: dict[tuple[str, str], Handler] = {}
-_HANDLER_PACKAGES = ("pytest_ecsfake.ecs", "pytest_ecsfake.batch")
 _loaded = False
+
+# The module that registers each operation's handler (tests/test_registry.py checks this against what the
+# modules register).
+_ECS = "pytest_ecsfake.ecs."
+_BATCH = "pytest_ecsfake.batch."
+MODULES: dict[str, dict[str, str]] = {
+    "ecs": {
+        **dict.fromkeys(("CreateCluster", "DeleteCluster", "DescribeClusters", "ListClusters"), _ECS + "clusters"),
+        **dict.fromkeys(("DeregisterContainerInstance", "DescribeContainerInstances", "ListContainerInstances",
+                         "RegisterContainerInstance", "UpdateContainerInstancesState"),
+                        _ECS + "container_instances"),
+        **dict.fromkeys(("CreateService", "DeleteService", "DescribeServices", "ListServices", "UpdateService"),
+                        _ECS + "services"),
+        **dict.fromkeys(("ListTagsForResource", "TagResource", "UntagResource"), _ECS + "tags"),
+        **dict.fromkeys(("DeregisterTaskDefinition", "DescribeTaskDefinition", "ListTaskDefinitionFamilies",
+                         "ListTaskDefinitions", "RegisterTaskDefinition"), _ECS + "task_definitions"),
+        **dict.fromkeys(("DescribeTasks", "ListTasks", "RunTask", "StartTask", "StopTask"), _ECS + "tasks"),
+    },
+    "batch": {
+        **dict.fromkeys(("CreateComputeEnvironment", "DeleteComputeEnvironment", "DescribeComputeEnvironments",
+                         "UpdateComputeEnvironment"), _BATCH + "compute_environments"),
+        **dict.fromkeys(("DeregisterJobDefinition", "DescribeJobDefinitions", "RegisterJobDefinition"),
+                        _BATCH + "job_definitions"),
+        **dict.fromkeys(("CreateJobQueue", "DeleteJobQueue", "DescribeJobQueues", "UpdateJobQueue"),
+                        _BATCH + "job_queues"),
+        **dict.fromkeys(("DescribeJobs", "SubmitJob"), _BATCH + "jobs"),
+        "ListJobs": _BATCH + "listing",
+        **dict.fromkeys(("CancelJob", "TerminateJob"), _BATCH + "stopping"),
+        **dict.fromkeys(("ListTagsForResource", "TagResource", "UntagResource"), _BATCH + "tags"),
+    },
+}
 
 SERVICES = ("ecs", "batch")
 
@@ -37,14 +68,21 @@ def handler(service: str, operation: str) -> Callable[[Handler], Handler]:
 def _load() -> None:
     global _loaded
     if not _loaded:
-        for package in _HANDLER_PACKAGES:
-            importlib.import_module(package)
+        for modules in MODULES.values():
+            for module in sorted(set(modules.values())):
+                importlib.import_module(module)
         _loaded = True
 
 
 def get(service: str, operation: str) -> Handler | None:
-    _load()
-    return _HANDLERS.get((service, operation))
+    found = _HANDLERS.get((service, operation))
+    if found is None:
+        module = MODULES.get(service, {}).get(operation)
+        if module is None:
+            return None
+        importlib.import_module(module)
+        found = _HANDLERS.get((service, operation))
+    return found
 
 
 def supported(service: str) -> list[str]:

@@ -1,0 +1,40 @@
+"""The operation -> module table the registry imports from matches what the handler modules register."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from pytest_ecsfake import _registry
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_operation_is_registered_by_the_module_the_table_names() -> None:
+    for service in _registry.SERVICES:
+        assert _registry.supported(service) == sorted(_registry.MODULES[service])
+        for operation, module in _registry.MODULES[service].items():
+            found = _registry.get(service, operation)
+            assert found is not None and found.__module__ == module, (service, operation)
+    assert _registry.get("ecs", "CreateTaskSet") is None  # a real operation the fake does not implement
+    assert _registry.get("nope", "RunTask") is None
+
+
+def test_the_first_call_imports_only_what_it_needs() -> None:
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        import json, sys
+        import boto3
+        from pytest_ecsfake import EcsFake
+        with EcsFake():
+            boto3.client("ecs", region_name="us-east-1").list_clusters()
+        handlers = ("pytest_ecsfake.ecs.", "pytest_ecsfake.batch.")
+        print(json.dumps(sorted(m for m in sys.modules if m.startswith(handlers))))
+    """)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout)
+    assert "pytest_ecsfake.ecs.clusters" in loaded
+    assert not [m for m in loaded if m.startswith("pytest_ecsfake.batch.")]
+    assert "pytest_ecsfake.ecs.services" not in loaded and "pytest_ecsfake.ecs.tasks" not in loaded

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from batch_helpers import ready, submit
 from ecs_helpers import describe, fargate_definition, run_fargate
 
 from pytest_ecsfake import EcsFake
@@ -76,5 +77,23 @@ def test_a_change_the_epoch_missed_is_reported_as_a_bug_of_the_fake() -> None:
         record = next(iter(fake._backend.regions["us-east-1"].ecs.tasks.values()))  # type: ignore[union-attr]
         record.group = "changed:behind-the-epoch"  # a mutation no operation or event made
         describe(client, arn)
+        assert any("changed without Backend.epoch moving" in p for p in fake._backend.problems)
+        fake._backend.problems.clear()
+
+
+def test_a_job_change_the_epoch_missed_is_reported_as_a_bug_of_the_fake() -> None:
+    import boto3
+
+    with EcsFake() as fake:
+        batch = boto3.client("batch", region_name="us-east-1")
+        ready(batch, fake)
+        job = submit(batch)
+        first = batch.describe_jobs(jobs=[job])["jobs"][0]
+        assert batch.describe_jobs(jobs=[job])["jobs"][0] == first  # reused: nothing changed
+        fake.advance(60)
+        assert batch.describe_jobs(jobs=[job])["jobs"][0]["status"] == "RUNNING"
+        record = fake._backend.regions["us-east-1"].batch.jobs[job]
+        record.status_reason = "changed behind the epoch"  # a mutation no operation or event made
+        batch.describe_jobs(jobs=[job])
         assert any("changed without Backend.epoch moving" in p for p in fake._backend.problems)
         fake._backend.problems.clear()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from .._context import Context
 from .._errors import ClientException
 from .._registry import handler
+from .._reuse import described
 from . import transitions
 from .job_definitions import check_environment, check_retry, fargate_resources, number, requirement, resolve_definition
 from .job_queues import get_queue
@@ -184,4 +186,5 @@ def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 @handler("batch", "DescribeJobs")
 def describe_jobs(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     found = [find_job(ctx, ref) for ref in req["jobs"]]
-    return {"jobs": [job_detail(job) for job in found if job is not None]}  # unknown ids are simply absent
+    # Unknown ids are simply absent. Each JobDetail is encoded once per state of the fake (see _reuse).
+    return {"jobs": [described(ctx.backend, job, None, partial(job_detail, job)) for job in found if job is not None]}

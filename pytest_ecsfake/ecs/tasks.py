@@ -8,8 +8,9 @@ from typing import Any
 from .._context import Context
 from .._errors import AwsError, ConflictException, InvalidParameterException
 from .._paging import make_token, read_token, with_token
-from .._protocol import Encoded, encoded
+from .._protocol import Encoded
 from .._registry import handler
+from .._reuse import described
 from . import lifecycle
 from .clusters import cluster_name, get_cluster
 from .launch import (
@@ -57,26 +58,9 @@ def _spec(ctx: Context, req: dict[str, Any], launch_type: str) -> LaunchSpec:
 
 
 def _describe(ctx: Context, task: Task, with_tags: bool) -> Encoded:
-    """The task's wire shape, encoded once per state of the fake (``Backend.epoch``): a DescribeTasks poll
-    that finds nothing changed reuses it. With ECSFAKE_VALIDATE_RESPONSES (the suite), every reuse is
-    checked against a fresh description: a change that did not move the epoch is a problem of the fake."""
-    backend = ctx.backend
-    cached = task.described
-    if cached is not None and cached[0] == backend.epoch and cached[1] == with_tags:
-        if backend.validate_responses:
-            fresh = _fresh(ctx, task, with_tags).text
-            if fresh != cached[2].text:
-                backend.problems.append(f"pytest-ecsfake bug: task {task.arn} changed without Backend.epoch "
-                                        f"moving: described {cached[2].text}, now {fresh}")
-        answer: Encoded = cached[2]
-        return answer
-    answer = _fresh(ctx, task, with_tags)
-    task.described = (backend.epoch, with_tags, answer)
-    return answer
-
-
-def _fresh(ctx: Context, task: Task, with_tags: bool) -> Encoded:
-    return encoded(task.describe(tag_list(tags_of(ctx, task.arn)) if with_tags else None))
+    """The task's wire shape, encoded once per state of the fake (see _reuse)."""
+    return described(ctx.backend, task, with_tags,
+                     lambda: task.describe(tag_list(tags_of(ctx, task.arn)) if with_tags else None))
 
 
 def _idempotent(ctx: Context, req: dict[str, Any]) -> tuple[str | None, str]:

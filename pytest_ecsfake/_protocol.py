@@ -223,6 +223,23 @@ def encoded(value: Any) -> Encoded:
     return Encoded(_COMPACT.encode(value))
 
 
+# Printable ASCII but the quote and the backslash: the characters JSON writes as they are (json's ASCII
+# encoder escapes everything else, DEL included).
+_VERBATIM = bytes(c for c in range(0x20, 0x7F) if c not in b'"\\')
+
+
+def string_list(values: list[str]) -> Encoded:
+    """A list of strings (a page of ARNs) as JSON: the same text as the JSON encoder's, written directly
+    when no string needs escaping (~3x cheaper for a page of 100 ARNs)."""
+    try:
+        plain = " ".join(values).encode("ascii")
+    except UnicodeEncodeError:
+        return encoded(values)
+    if plain.translate(None, _VERBATIM):  # a character that needs escaping is left
+        return encoded(values)
+    return Encoded('["' + '","'.join(values) + '"]' if values else "[]")
+
+
 # The JSON encoder asks ``default`` for what it cannot encode, in document order; an Encoded answers this
 # marker (a string no request can produce: it holds a NUL and a per-process random part), and the encoded
 # text is then cut at the markers and joined with the fragments: one pass, however many fragments.

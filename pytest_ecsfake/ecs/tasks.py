@@ -8,7 +8,7 @@ from typing import Any
 from .._context import Context
 from .._errors import AwsError, ConflictException, InvalidParameterException
 from .._paging import make_token, read_token, with_token
-from .._protocol import Encoded
+from .._protocol import Encoded, string_list
 from .._registry import handler
 from .._reuse import described
 from . import lifecycle
@@ -192,16 +192,19 @@ def list_tasks(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     keep = _filter(ctx, req)
     tasks, more = cluster.tasks.page(desired, after, keep, req.get("maxResults") or 100)
     token = make_token("ListTasks", tasks[-1].seq) if more and tasks else None
-    return with_token({"taskArns": [t.arn for t in tasks]}, token)
+    return with_token({"taskArns": string_list([t.arn for t in tasks])}, token)
 
 
 def _filter(ctx: Context, req: dict[str, Any]) -> Any:
+    """A predicate for the filters the request gives; None when it gives none."""
     family = req.get("family")
     started_by = req.get("startedBy")
     group = f"service:{req['serviceName'].rsplit('/', 1)[-1]}" if req.get("serviceName") else None
     launch_type = req.get("launchType")
     instance = req.get("containerInstance")
     instance_id = instance.rsplit("/", 1)[-1] if instance else None
+    if family is None and started_by is None and group is None and launch_type is None and instance_id is None:
+        return None
 
     def keep(task: Task) -> bool:
         return (

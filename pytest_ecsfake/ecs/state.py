@@ -51,4 +51,4 @@ class EcsState:
     services: dict[str, Any] = field(default_factory=dict)  # by service ARN (ecs/services.py owns the records)
     next_seq: int = 0  # creation order of tasks in this region
     # RunTask clientToken → (the request's fingerprint, the ARNs it launched) [M:RunTask].
-    client_tokens: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    client_tokens: dict[str, tuple[dict[str, Any], list[str]]] = field(default_factory=dict)

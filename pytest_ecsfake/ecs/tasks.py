@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .._context import Context
@@ -63,12 +62,10 @@ def _describe(ctx: Context, task: Task, with_tags: bool) -> Encoded:
                      lambda: task.describe(tag_list(tags_of(ctx, task.arn)) if with_tags else None))
 
 
-def _idempotent(ctx: Context, req: dict[str, Any]) -> tuple[str | None, str]:
-    token = req.get("clientToken")
-    if token is None:
-        return None, ""
-    fingerprint = json.dumps({k: v for k, v in req.items() if k != "clientToken"}, sort_keys=True)
-    return token, fingerprint
+def _idempotent(ctx: Context, req: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """The clientToken (botocore sends a fresh one with every call) and the rest of the request, which a
+    repeat of the token must equal. Compared as decoded JSON, not re-encoded: this runs at every RunTask."""
+    return req.get("clientToken"), {k: v for k, v in req.items() if k != "clientToken"}
 
 
 @handler("ecs", "RunTask")

@@ -23,15 +23,23 @@ _HOST_REGION = re.compile(r"^(ecs|batch)(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.
 _SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
 
 
+def _text(value: Any) -> str:
+    return value if type(value) is str else value.decode() if isinstance(value, bytes) else str(value)
+
+
 class Headers(dict[str, str]):
     """Case-insensitive header lookup (keys stored lower-case)."""
 
     def __init__(self, items: Mapping[str, Any] | None = None) -> None:
         # One comprehension, not a __setitem__ per header: this runs for every intercepted request.
-        super().__init__(
-            {str(key).lower(): value if type(value) is str else value.decode() if isinstance(value, bytes)
-             else str(value) for key, value in (items or {}).items()}
-        )
+        super().__init__({str(key).lower(): _text(value) for key, value in (items or {}).items()})
+
+    @classmethod
+    def lowered(cls, items: Mapping[str, Any]) -> Headers:
+        """From names already lower-case (botocore keeps each header's lower-case name: see _intercept)."""
+        headers = dict.__new__(cls)
+        dict.update(headers, {key: value if type(value) is str else _text(value) for key, value in items.items()})
+        return headers
 
 
 @dataclass

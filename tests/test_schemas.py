@@ -28,7 +28,7 @@ from pytest_ecsfake.schemas import (
     validate_request,
 )
 from pytest_ecsfake.schemas.__main__ import main as schemas_cli
-from pytest_ecsfake.schemas._fastcheck import compile_schema
+from pytest_ecsfake.schemas._fastcheck import Unsupported, compile_schema
 from pytest_ecsfake.schemas._messages import violations_from
 from pytest_ecsfake.schemas._regex import compile_anchored, pattern_keywords
 
@@ -564,6 +564,177 @@ def test_fast_check_agrees_with_jsonschema() -> None:
         assert fast is not None
         full = not any(True for _ in schemas._validator(service, operation, direction).iter_errors(body))
         assert fast(body) is full, (service, operation, direction, body)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_unit_of_every_fast_check_compiles(service: str) -> None:
+    # Units are written and compiled on first call; eager=True compiles every one now.
+    for path in sorted((SCHEMAS / service).glob("*.*.json")):
+        check = compile_schema(json.loads(path.read_text(encoding="utf-8")), eager=True)
+        assert check({}) in (True, False)
+
+
+_ODD_VALUES = [None, True, 0, 1.0, 1.5, -1, "", "x" * 300, "a\n", [], [1], {}, {"zzz": 1}]
+
+
+def _mutations(body: Any) -> list[Any]:
+    """``body`` with each member or item in turn replaced by each odd value, dropped, or given an unknown
+    member: bodies that reach the fast check's units the test bodies do not."""
+    mutated = []
+    if isinstance(body, dict):
+        for key, value in body.items():
+            rest = {k: v for k, v in body.items() if k != key}
+            mutated += [rest, {**body, "zzz": value}]
+            mutated += [{**body, key: odd} for odd in _ODD_VALUES]
+            mutated += [{**body, key: inner} for inner in _mutations(value)]
+    elif isinstance(body, list):
+        for index, value in enumerate(body):
+            mutated += [[*body[:index], odd, *body[index + 1 :]] for odd in _ODD_VALUES[:4]]
+            mutated += [[*body[:index], inner, *body[index + 1 :]] for inner in _mutations(value)]
+        mutated.append(body * 30)
+    return mutated
+
+
+def test_fast_check_agrees_with_jsonschema_on_mutated_bodies() -> None:
+    bodies = [(s, op, "request", body) for s, op, body, *_ in BAD + GOOD + RAW] + _botocore_examples()
+    checked = valid = 0
+    for service, operation, direction, body in bodies:
+        fast = schemas._fast_check(service, operation, direction)
+        validator = schemas._validator(service, operation, direction)
+        assert fast is not None
+        mutations = _mutations(body)
+        for mutated in mutations[:: len(mutations) // 40 + 1]:  # at most 40 a body, spread over its members
+            full = not any(True for _ in validator.iter_errors(mutated))
+            assert fast(mutated) is full, (service, operation, direction, mutated)
+            checked += 1
+            valid += full
+    assert checked > 2_500 and valid > 250
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string", "minLength": 1}
+    for _ in range(depth):
+        members = {"a": schema, "b": {"type": "integer"}}
+        schema = {"type": "object", "properties": members, "additionalProperties": False}
+    return schema
+
+
+def _nested_value(depth: int, leaf: Any, extra: bool = False) -> Any:
+    value = leaf
+    for level in range(depth):
+        value = {"a": value, "c": 1} if extra and level == depth // 2 else {"a": value}
+    return value
+
+
+_ODD_NAME = "it's \"odd\"\n\\ {0} + __import__('os')"
+
+
+@pytest.mark.parametrize(
+    ("schema", "instances"),
+    [
+        # Member names and enum values are data, never code.
+        (
+            {"type": "object", "properties": {_ODD_NAME: {"enum": [_ODD_NAME, "b"]}}, "additionalProperties": False},
+            [{_ODD_NAME: _ODD_NAME}, {_ODD_NAME: "c"}, {"x": 1}, {}, {_ODD_NAME: 1}, []],
+        ),
+        # A recursive shape, and $ref to it with siblings.
+        (
+            {
+                "$defs": {
+                    "Node": {
+                        "type": "object",
+                        "properties": {
+                            "name": {"type": "string"},
+                            "children": {"type": "array", "items": {"$ref": "#/$defs/Node"}},
+                        },
+                        "required": ["name"],
+                        "additionalProperties": False,
+                    }
+                },
+                "$ref": "#/$defs/Node",
+                "maxProperties": 2,
+            },
+            [{"name": "a", "children": [{"name": "b", "children": [{"name": "c"}]}]}, {"name": "a", "children": [{}]},
+             {"name": "a", "children": [{"name": 1}]}, {"children": []}, "x"],
+        ),
+        # Deeper than a function is written in place.
+        (
+            _nested(20),
+            [_nested_value(20, "x"), _nested_value(20, 1), _nested_value(19, "x"), _nested_value(20, "x", extra=True)],
+        ),
+        # Keywords without a type: they apply only to their own type.
+        (
+            {"minLength": 2, "maxItems": 1, "minimum": 3, "required": ["a"], "pattern": "^a+$", "enum": ["aa", "b"]},
+            ["aa", "a", "b", [1], [1, 2], 5, 2, 2.5, True, None, {"a": 1}, {}],
+        ),
+        (
+            {"type": ["integer", "null"], "exclusiveMaximum": 3, "exclusiveMinimum": 1.0, "not": {"const": "x"}},
+            [1, 2, 2.0, 2.5, 3, 0, None, True, "x", float("inf")],
+        ),
+        (
+            {"anyOf": [{"type": "string", "maxLength": 1}, {"type": "array", "items": {"type": "boolean"}}],
+             "oneOf": [{"type": "string"}, {"maxItems": 1}]},
+            ["a", "ab", [True], [True, False], [1], 1, None],
+        ),
+        # A map, and an object with enough members to dispatch on the ones present.
+        (
+            {"type": "object", "additionalProperties": {"type": "integer"}, "propertyNames": {"maxLength": 2},
+             "properties": {"s": {"type": "string"}}, "minProperties": 1},
+            [{"s": "x", "ab": 1}, {"s": 1}, {"abc": 1}, {"ab": "x"}, {}, {"ab": 1.0}, {"ab": True}],
+        ),
+        (
+            {"type": "object", "properties": {f"m{i}": {"type": "integer", "maximum": i} for i in range(40)},
+             "required": ["m1", "m2", "m3", "m4"], "additionalProperties": False},
+            [{f"m{i}": i for i in range(1, 5)}, {f"m{i}": i for i in range(40)}, {"m1": 1, "m2": 2, "m3": 3},
+             {"m1": 1, "m2": 2, "m3": 3, "m4": 5}, {"m1": 1, "m2": 2, "m3": 3, "m4": 4, "m40": 0}],
+        ),
+        (
+            {"type": "object", "properties": {f"m{i}": {"type": "integer", "maximum": i} for i in range(40)},
+             "additionalProperties": {"type": "string"}},
+            [{"m1": 1, "zz": "s"}, {"m1": 1, "zz": 1}, {"m1": 50}, {}],
+        ),
+        # Keywords of another type than the one proven, or with nothing to check.
+        (
+            {"type": "string", "maxItems": 1, "minimum": 5, "allOf": [{"type": "string", "minLength": 1}],
+             "anyOf": [{}, {"type": "integer"}]},
+            ["a", "", 1, []],
+        ),
+        ({"type": "integer", "enum": ["a"]}, [1, "a"]),
+        ({"type": "object", "propertyNames": {}, "additionalProperties": {}, "items": {}}, [{"a": 1}, [], {}]),
+        (True, [1, None]),
+        ({"properties": {"a": False}, "x-maxJsonLength": 12}, [{"b": 1}, {"a": 1}, {"b": "x" * 10}, "x" * 12]),
+    ],
+)
+def test_fast_check_agrees_with_jsonschema_on_unusual_schemas(schema: Any, instances: list[Any]) -> None:
+    validator = schemas._validator_class()(schema)
+    fast = compile_schema(schema if isinstance(schema, dict) else {"allOf": [schema]}, eager=True)
+    for instance in instances:
+        assert fast(instance) is validator.is_valid(instance), instance
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"patternProperties": {"^a": {"type": "string"}}},
+        {"type": "object", "properties": {"a": {"format": "date-time"}}},
+        {"$ref": "#/$defs/Missing"},
+        {"$defs": {"A": {"type": "string"}}, "items": {"$ref": "#/definitions/A"}},
+        {"enum": ["a", 1]},
+        {"const": None},
+        {"required": [1]},
+        {"type": "decimal"},
+        {"type": []},
+        {"anyOf": []},
+        {"properties": {"a": 5}},
+        {"maximum": "10"},
+        {"pattern": 5},
+        {"$defs": []},
+    ],
+)
+def test_a_schema_outside_the_compiled_subset_is_refused_at_once(schema: dict[str, Any]) -> None:
+    # Left to jsonschema alone (schemas._fast_check returns None), never failing on a request later.
+    with pytest.raises(Unsupported):
+        compile_schema(schema)
 
 
 def test_botocore_documentation_examples_are_valid_requests() -> None:

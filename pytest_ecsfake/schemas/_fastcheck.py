@@ -1,201 +1,120 @@
-"""A yes/no check of a body against a generated schema, about ten times faster than jsonschema.
+"""A yes/no check of a body against a generated schema, compiled to straight-line Python.
 
 Validation runs on every intercepted call and almost every body is valid, so the answer "valid" is worth
-making cheap. This compiles the keyword subset the generator writes into nested closures. It only says
-valid or not: when it says "not", jsonschema runs and explains (its wording, paths and ``iter_errors``
-stay the single source of the messages). A schema with a keyword outside the subset raises
-``Unsupported`` and is left to jsonschema alone. tests/test_schemas.py checks that both agree.
+making cheap. ``compile_schema`` translates the keyword subset the generator writes into the source of
+plain Python functions: a valid DescribeTasks body costs a type test, one set comparison (``body.keys()
+<= declared``), an ``in`` per declared member and a test or two per present value; no closure or
+generator per keyword. It only says valid or not: when it says "not", jsonschema runs and explains (its
+wording, paths and ``iter_errors`` stay the single source of the messages). A schema with a keyword outside
+the subset raises ``Unsupported`` and is left to jsonschema alone. tests/test_schemas.py checks that both
+agree.
+
+Why "valid" can be trusted:
+
+- Each keyword is translated on its own, with its JSON Schema meaning, including "applies only to that
+  type": a check that needs an object is guarded by ``isinstance(value, dict)`` unless a type test that
+  has already passed proves the value is one. Every check is a pure test that returns False on failure,
+  so the checks of one schema object may run in any order: the ``type`` test runs first and lets the
+  others drop their guards.
+- No request data and no unquoted schema text reaches the generated source. Member names (schema
+  constants) are written as ``repr()`` literals and integer limits as the ``repr()`` of an int; every
+  other value (name sets, enum values, regexes, other limits) sits in the namespace under a numbered name,
+  and functions and variables are numbered too. The body is only ever an argument.
+
+First use stays cheap. Python's ``compile()`` costs about 10 µs a line and a body reaches a small part of
+its schema, so heavy members and shared shapes are *units*: functions written and compiled on their first
+call (under a lock; the compiled function then replaces the stub). ``compile_schema`` checks the whole
+schema against the subset at once, so ``Unsupported`` never surfaces later.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sized
+import threading
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from ._regex import compile_anchored
 
 Check = Callable[[Any], bool]
-Builder = Callable[[Any], Check]
+Lines = list[str]
 
 # Keywords that assert nothing.
 _ANNOTATIONS = frozenset(
     {"$schema", "$comment", "$defs", "title", "description"}
     | {"x-source", "x-aws-message", "x-rule", "x-field", "x-aws-pattern", "x-notRequired"}
 )
-_TYPES: dict[str, Check] = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    # JSON Schema: 1.0 is an integer.
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+# The keywords that apply only to one JSON type, by that type ("number" covers "integer").
+_FAMILY = {
+    **dict.fromkeys(
+        ("properties", "additionalProperties", "required", "propertyNames", "minProperties", "maxProperties"),
+        "object",
+    ),
+    **dict.fromkeys(("items", "minItems", "maxItems"), "array"),
+    **dict.fromkeys(("minLength", "maxLength", "pattern"), "string"),
+    **dict.fromkeys(("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"), "number"),
 }
+# JSON Schema's type tests, as jsonschema's is_type: bool is not a number, 1.0 is an integer. ``{0}`` is a
+# generated variable name or member access. The exact-type tests come first: the usual value answers at once.
+_TYPE_TESTS = {
+    "object": "isinstance({0}, dict)",
+    "array": "isinstance({0}, list)",
+    "string": "isinstance({0}, str)",
+    "boolean": "isinstance({0}, bool)",
+    "null": "{0} is None",
+    "number": "(type({0}) is int or type({0}) is float"
+    " or (isinstance({0}, (int, float)) and not isinstance({0}, bool)))",
+    "integer": "(type({0}) is int or (isinstance({0}, int) and not isinstance({0}, bool))"
+    " or (isinstance({0}, float) and {0}.is_integer()))",
+}
+# The guard of a family's keywords when the value's type is not proven.
+_GUARDS = {
+    "object": "isinstance({0}, dict)",
+    "array": "isinstance({0}, list)",
+    "string": "isinstance({0}, str)",
+    "number": "(isinstance({0}, (int, float)) and not isinstance({0}, bool))",
+}
+# Written as ``not x >= 1`` so that NaN fails them, like the closures this module replaced (a failure only
+# hands the body to jsonschema, which decides).
+_BOUNDS = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
+_SIZES = {
+    "minItems": "<",
+    "minLength": "<",
+    "minProperties": "<",
+    "maxItems": ">",
+    "maxLength": ">",
+    "maxProperties": ">",
+}
+_SUBSCHEMA = frozenset({"items", "additionalProperties", "propertyNames", "not"})
+_SUBSCHEMAS = frozenset({"allOf", "anyOf", "oneOf"})
+# A member, item or shape weighing more keywords than this (counting the shapes it reaches) is a unit rather
+# than written in place: one call per use, nothing compiled until a body has it.
+_INLINE_WEIGHT = 12
+# A shape this light is written in place at every use (an enum, a pattern string, a list of strings).
+_SMALL_WEIGHT = 8
+# An object with more declared members than this dispatches on the members present (a dict lookup and a
+# call each) instead of testing every declared name (an ``in`` each).
+_DISPATCH_OVER = 24
+# Past this block depth a sub-schema becomes a unit: Python limits nesting.
+_MAX_DEPTH = 12
+_FAIL = ": return False"
 
 
 class Unsupported(ValueError):
     """The schema uses a keyword this module does not compile."""
 
 
-def compile_schema(root: dict[str, Any]) -> Check:
-    """Compile ``root`` (a generated schema file) into a predicate: True when the body is valid."""
-    defs: dict[str, Any] = root.get("$defs", {})
-    compiled: dict[str, Check] = {}
+def compile_schema(root: dict[str, Any], *, eager: bool = False) -> Check:
+    """Compile ``root`` (a generated schema file) into a predicate: True when the body is valid.
 
-    def ref(target: str) -> Check:
-        if not target.startswith("#/$defs/") or target[8:] not in defs:
-            raise Unsupported(f"$ref {target!r}")
-        name = target[8:]
-        if name not in compiled:
-            compiled[name] = _no  # placeholder while compiling a recursive shape
-            compiled[name] = build(defs[name])
-        # Late-bound so recursive shapes see the finished check.
-        return lambda value: compiled[name](value)
-
-    def build(schema: Any) -> Check:
-        if schema is True:
-            return _yes
-        if schema is False:
-            return _no
-        checks = []
-        for keyword, argument in schema.items():
-            if keyword in _ANNOTATIONS:
-                continue
-            if keyword == "$ref":
-                checks.append(ref(argument))
-                continue
-            factory = _KEYWORDS.get(keyword)
-            if factory is None:
-                raise Unsupported(keyword)
-            checks.append(factory(argument, schema, build))
-        if len(checks) == 1:
-            return checks[0]
-        return lambda value: all(check(value) for check in checks)
-
-    return build(root)
-
-
-def _yes(value: Any) -> bool:
-    return True
-
-
-def _no(value: Any) -> bool:
-    return False
-
-
-def _type(argument: Any, schema: dict[str, Any], build: Builder) -> Check:
-    names = [argument] if isinstance(argument, str) else list(argument)
-    checks = [_TYPES[name] for name in names]
-    if len(checks) == 1:
-        return checks[0]
-    return lambda value: any(check(value) for check in checks)
-
-
-def _properties(argument: dict[str, Any], schema: dict[str, Any], build: Builder) -> Check:
-    members = {name: build(sub) for name, sub in argument.items()}
-
-    def check(value: Any) -> bool:
-        if isinstance(value, dict):
-            for name, item in value.items():
-                member = members.get(name)
-                if member is not None and not member(item):
-                    return False
-        return True
-
+    Raises ``Unsupported`` for a schema outside the subset. ``eager``: also compile every unit now (tests).
+    """
+    compiler = _Compiler(root)
+    check = compiler.entry()
+    if eager:
+        compiler.compile_all()
     return check
-
-
-def _additional(argument: Any, schema: dict[str, Any], build: Builder) -> Check:
-    if "patternProperties" in schema:
-        raise Unsupported("patternProperties")
-    known = frozenset(schema.get("properties", ()))
-    if argument is False:
-        return lambda value: not isinstance(value, dict) or known.issuperset(value)
-    sub = build(argument)
-    return lambda value: (
-        not isinstance(value, dict) or all(sub(item) for name, item in value.items() if name not in known)
-    )
-
-
-def _required(argument: list[str], schema: dict[str, Any], build: Builder) -> Check:
-    names = tuple(argument)
-    return lambda value: not isinstance(value, dict) or all(name in value for name in names)
-
-
-def _items(argument: Any, schema: dict[str, Any], build: Builder) -> Check:
-    sub = build(argument)
-    return lambda value: not isinstance(value, list) or all(sub(item) for item in value)
-
-
-def _property_names(argument: Any, schema: dict[str, Any], build: Builder) -> Check:
-    sub = build(argument)
-    return lambda value: not isinstance(value, dict) or all(sub(name) for name in value)
-
-
-def _sized(kind: type[Sized], at_least: bool) -> Callable[[int, dict[str, Any], Builder], Check]:
-    def factory(limit: int, schema: dict[str, Any], build: Builder) -> Check:
-        if at_least:
-            return lambda value: not isinstance(value, kind) or len(value) >= limit
-        return lambda value: not isinstance(value, kind) or len(value) <= limit
-
-    return factory
-
-
-def _bound(compare: Callable[[Any, Any], bool]) -> Callable[[Any, dict[str, Any], Builder], Check]:
-    def factory(limit: Any, schema: dict[str, Any], build: Builder) -> Check:
-        def check(value: Any) -> bool:
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                return True
-            return compare(value, limit)
-
-        return check
-
-    return factory
-
-
-def _strings(argument: Any) -> frozenset[str]:
-    # jsonschema's equality tells 1 from True and 1 from 1.0; for string values plain `in` agrees with it.
-    values = argument if isinstance(argument, list) else [argument]
-    if not all(isinstance(item, str) for item in values):
-        raise Unsupported("enum/const with non-string values")
-    return frozenset(values)
-
-
-def _enum(argument: list[Any], schema: dict[str, Any], build: Builder) -> Check:
-    allowed = _strings(argument)
-    return lambda value: isinstance(value, str) and value in allowed
-
-
-def _const(argument: Any, schema: dict[str, Any], build: Builder) -> Check:
-    allowed = _strings(argument)
-    return lambda value: isinstance(value, str) and value in allowed
-
-
-def _pattern(argument: str, schema: dict[str, Any], build: Builder) -> Check:
-    regex = compile_anchored(argument)
-    return lambda value: not isinstance(value, str) or regex.search(value) is not None
-
-
-def _all_of(argument: list[Any], schema: dict[str, Any], build: Builder) -> Check:
-    subs = [build(sub) for sub in argument]
-    return lambda value: all(sub(value) for sub in subs)
-
-
-def _any_of(argument: list[Any], schema: dict[str, Any], build: Builder) -> Check:
-    subs = [build(sub) for sub in argument]
-    return lambda value: any(sub(value) for sub in subs)
-
-
-def _one_of(argument: list[Any], schema: dict[str, Any], build: Builder) -> Check:
-    subs = [build(sub) for sub in argument]
-    return lambda value: sum(1 for sub in subs if sub(value)) == 1
-
-
-def _not(argument: Any, schema: dict[str, Any], build: Builder) -> Check:
-    sub = build(argument)
-    return lambda value: not sub(value)
 
 
 def json_length(value: Any) -> int:
@@ -204,33 +123,386 @@ def json_length(value: Any) -> int:
     return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str))
 
 
-def _max_json_length(limit: int, schema: dict[str, Any], build: Builder) -> Check:
-    return lambda value: json_length(value) <= limit
+class _Compiler:
+    """One schema file's checks: writes and compiles each unit into one namespace, on first call.
+
+    ``_emit`` turns a schema into statements about one variable that ``return False`` when the value breaks
+    the schema and fall through when it satisfies it; a unit is a function of such statements plus
+    ``return True``. A ``$defs`` shape is written in place where it is used, unless it is recursive, or
+    used in several places and not small: then it is a unit of its own.
+    """
+
+    def __init__(self, root: dict[str, Any]) -> None:
+        self.root = root  # kept: it holds every schema object, so their ids (see _weight) stay theirs
+        self.defs: dict[str, Any] = root.get("$defs", {})
+        if not isinstance(self.defs, dict):
+            raise Unsupported("$defs")
+        self.namespace: dict[str, Any] = {"json_length": json_length}
+        self.namespace["units"] = self.namespace
+        self._lock = threading.Lock()
+        self._pending: dict[str, Any] = {}  # unit name -> schema, not compiled yet
+        self._open: Lines = []  # the helper functions of the unit being written
+        self._constant_names: dict[tuple[type, Any], str] = {}
+        self._def_units: dict[str, str] = {}
+        self._weights: dict[int, int] = {}
+        self._count = 0
+        # Checked in full now, so that writing a unit later cannot fail.
+        self._uses = Counter(_supported(root, self.defs))
+        edges = {}
+        for name, schema in self.defs.items():
+            refs = _supported(schema, self.defs)
+            self._uses.update(refs)
+            edges[name] = set(refs)
+        self._recursive = {name for name in self.defs if name in _reachable(edges, name)}
+
+    def entry(self) -> Check:
+        """The root's check, compiled now."""
+        name = self._unit(self.root)
+        with self._lock:
+            self._compile(name)
+        check: Check = self.namespace[name]
+        return check
+
+    def compile_all(self) -> None:
+        """Compile every unit not compiled yet, and the units those reach."""
+        with self._lock:
+            while self._pending:
+                self._compile(next(iter(self._pending)))
+
+    def _unit(self, schema: Any) -> str:
+        """A unit checking ``schema``, compiled on its first call; its name."""
+        name = self._fresh("f")
+        self._pending[name] = schema
+
+        def compile_on_first_call(value: Any) -> bool:
+            with self._lock:
+                if name in self._pending:  # else another thread has just compiled it
+                    self._compile(name)
+            check: Check = self.namespace[name]
+            return check(value)
+
+        self.namespace[name] = compile_on_first_call
+        return name
+
+    def _compile(self, name: str) -> None:
+        """Write and compile the pending unit ``name`` (the lock held); it replaces its stub."""
+        self._open = []
+        body, _ = self._emit(self._pending[name], "v", None, 1)
+        source = "\n".join([*self._open, f"def {name}(v):", *_indent(body), "    return True", ""])
+        exec(compile(source, "<schema check>", "exec"), self.namespace)  # noqa: S102 - see module doc
+        del self._pending[name]
+
+    def _helper(self, body: Lines, parameter: str) -> str:
+        """Write a function of ``parameter`` running ``body`` into the open unit; its name."""
+        name = self._fresh("h")
+        self._open += [f"def {name}({parameter}):", *_indent(body), "    return True"]
+        return name
+
+    def _fresh(self, prefix: str) -> str:
+        self._count += 1
+        return f"{prefix}{self._count}"
+
+    def _constant(self, value: Any) -> str:
+        key = (type(value), value)
+        if key not in self._constant_names:
+            name = self._fresh("k")
+            self._constant_names[key] = name
+            self.namespace[name] = value
+        return self._constant_names[key]
+
+    def _number(self, value: Any) -> str:
+        return repr(value) if type(value) is int else self._constant(value)
+
+    def _weight(self, schema: Any) -> int:
+        """Keywords checked when ``schema`` is written in place (a recursive reference counts one)."""
+        if not isinstance(schema, dict):
+            return 0
+        if id(schema) not in self._weights:
+            self._weights[id(schema)] = self._count_weight(schema)
+        return self._weights[id(schema)]
+
+    def _count_weight(self, schema: dict[str, Any]) -> int:
+        total = 0
+        for keyword, argument in schema.items():
+            if keyword in _ANNOTATIONS:
+                continue
+            total += 1
+            if keyword == "$ref":
+                total += 1 if argument[8:] in self._recursive else self._weight(self.defs[argument[8:]])
+            elif keyword == "properties":
+                total += sum(self._weight(sub) for sub in argument.values())
+            elif keyword in _SUBSCHEMAS:
+                total += sum(self._weight(sub) for sub in argument)
+            elif keyword in _SUBSCHEMA:
+                total += self._weight(argument)
+        return total
+
+    def _emit(self, schema: Any, var: str, known: str | None, depth: int) -> tuple[Lines, str | None]:
+        """Statements (at block depth ``depth``) that ``return False`` when ``var`` breaks ``schema``.
+
+        ``known``: the JSON type ``var`` is already proven to have, or None. Returns the statements and the
+        type proven once they have passed.
+        """
+        if schema is True:
+            return [], known
+        if schema is False:
+            return ["return False"], known
+        lines: Lines = []
+        if "type" in schema:
+            lines, known = self._type(schema["type"], var, known)
+        if "$ref" in schema:
+            more, known = self._ref(schema["$ref"][8:], var, known, depth)
+            lines += more
+        for sub in schema.get("allOf", ()):
+            more, known = self._emit(sub, var, known, depth)
+            lines += more
+        if "enum" in schema:
+            lines += self._enum(schema["enum"], var, known)
+        if "const" in schema:
+            lines += self._enum([schema["const"]], var, known)
+        if "not" in schema:
+            lines.append(f"if not ({self._failure(schema['not'], var, known)}){_FAIL}")
+        if "anyOf" in schema:
+            failures = " and ".join(f"({self._failure(sub, var, known)})" for sub in schema["anyOf"])
+            lines.append(f"if {failures}{_FAIL}")
+        if "oneOf" in schema:
+            passes = " + ".join(f"(not ({self._failure(sub, var, known)}))" for sub in schema["oneOf"])
+            lines.append(f"if ({passes}) != 1{_FAIL}")
+        if "x-maxJsonLength" in schema:
+            lines.append(f"if json_length({var}) > {self._number(schema['x-maxJsonLength'])}{_FAIL}")
+        for family in dict.fromkeys(_FAMILY[keyword] for keyword in schema if keyword in _FAMILY):
+            if known is not None and not _covers(known, family):
+                continue  # proven to be another type: these keywords do not apply
+            guarded = not _covers(known, family)
+            body = self._family(family, schema, var, depth + guarded)
+            if body and guarded:
+                lines += [f"if {_GUARDS[family].format(var)}:", *_indent(body)]
+            else:
+                lines += body
+        return lines, known
+
+    def _type(self, argument: Any, var: str, known: str | None) -> tuple[Lines, str | None]:
+        names = [argument] if isinstance(argument, str) else argument
+        if known is not None and any(_covers(known, name) for name in names):
+            return [], known
+        if len(names) == 1:
+            return [f"if not {_TYPE_TESTS[names[0]].format(var)}{_FAIL}"], names[0]
+        tests = " or ".join(_TYPE_TESTS[name].format(var) for name in names)
+        return [f"if not ({tests}){_FAIL}"], known
+
+    def _in_place(self, name: str, depth: int) -> bool:
+        """Whether the shape ``name`` is written where it is used (else it is a unit)."""
+        if name in self._recursive or depth > _MAX_DEPTH:
+            return False
+        return self._uses[name] == 1 or self._weight(self.defs[name]) <= _SMALL_WEIGHT
+
+    def _ref(self, name: str, var: str, known: str | None, depth: int) -> tuple[Lines, str | None]:
+        schema = self.defs[name]
+        if self._in_place(name, depth):
+            return self._emit(schema, var, known, depth)
+        declared = schema.get("type") if isinstance(schema, dict) else None
+        if isinstance(declared, str) and not _covers(known, declared):
+            known = declared
+        return [f"if not {self._def_unit(name)}({var}){_FAIL}"], known
+
+    def _sub(self, schema: Any, var: str, depth: int) -> Lines:
+        """Checks of a member, item or name held in ``var``: in place, or a call when heavy or deep."""
+        if depth <= _MAX_DEPTH and self._weight(schema) <= _INLINE_WEIGHT:
+            lines, _ = self._emit(schema, var, None, depth)
+            return lines
+        return [f"if not {self._unit_of(schema)}({var}){_FAIL}"]
+
+    def _unit_of(self, schema: Any) -> str:
+        """A unit checking ``schema``; for a bare reference to a shape that is a unit, that shape's unit."""
+        if isinstance(schema, dict) and "$ref" in schema and not (schema.keys() - _ANNOTATIONS - {"$ref"}):
+            name = schema["$ref"][8:]
+            if not self._in_place(name, 1):
+                return self._def_unit(name)
+        return self._unit(schema)
+
+    def _def_unit(self, name: str) -> str:
+        if name not in self._def_units:
+            self._def_units[name] = self._unit(self.defs[name])
+        return self._def_units[name]
+
+    def _failure(self, schema: Any, var: str, known: str | None) -> str:
+        """An expression true when ``var`` breaks ``schema`` (for ``not``, ``anyOf``, ``oneOf``)."""
+        lines, _ = self._emit(schema, var, known, 1)
+        if not lines:
+            return "False"
+        condition = _condition(lines)
+        if condition is not None:
+            return condition
+        # A helper of a parameter of its own (``var`` may be an expression such as ``v['name']``); its checks
+        # may rely on ``known``: the call is made where it holds.
+        parameter = self._fresh("x")
+        lines, _ = self._emit(schema, parameter, known, 1)
+        return f"not {self._helper(lines, parameter)}({var})"
+
+    def _enum(self, values: list[str], var: str, known: str | None) -> Lines:
+        # jsonschema's equality tells 1 from True and 1 from 1.0; for string values plain `in` agrees with it.
+        allowed = self._constant(frozenset(values))
+        if known == "string":
+            return [f"if {var} not in {allowed}{_FAIL}"]
+        if known is not None:
+            return ["return False"]
+        return [f"if not isinstance({var}, str) or {var} not in {allowed}{_FAIL}"]
+
+    def _family(self, family: str, schema: dict[str, Any], var: str, depth: int) -> Lines:
+        """The checks of ``schema``'s ``family`` keywords, ``var`` being of that type."""
+        lines: Lines = []
+        for keyword, argument in schema.items():
+            if keyword in _SIZES and _FAMILY[keyword] == family:
+                lines.append(f"if len({var}) {_SIZES[keyword]} {self._number(argument)}{_FAIL}")
+            elif keyword in _BOUNDS and family == "number":
+                lines.append(f"if not {var} {_BOUNDS[keyword]} {self._number(argument)}{_FAIL}")
+        if family == "string" and "pattern" in schema:
+            search = self._constant(compile_anchored(schema["pattern"]).search)
+            lines.append(f"if {search}({var}) is None{_FAIL}")
+        if family == "array" and "items" in schema:
+            item = self._fresh("x")
+            body = self._sub(schema["items"], item, depth + 1)
+            if body:
+                lines += [f"for {item} in {var}:", *_indent(body)]
+        if family == "object":
+            lines += self._object(schema, var, depth)
+        return lines
+
+    def _object(self, schema: dict[str, Any], var: str, depth: int) -> Lines:
+        properties: dict[str, Any] = schema.get("properties", {})
+        additional = schema.get("additionalProperties", True)
+        required: list[str] = schema.get("required", [])
+        lines: Lines = []
+        if additional is False:
+            # The common case in one comparison: every member present is a declared one.
+            if properties:
+                lines.append(f"if not {var}.keys() <= {self._constant(frozenset(properties))}{_FAIL}")
+            else:
+                lines.append(f"if {var}{_FAIL}")
+        if len(required) > 3:
+            lines.append(f"if not {var}.keys() >= {self._constant(frozenset(required))}{_FAIL}")
+        elif required:
+            lines.append(f"if {' or '.join(f'{name!r} not in {var}' for name in required)}{_FAIL}")
+        if len(properties) > _DISPATCH_OVER:
+            lines += self._dispatch(properties, var, every_member_declared=additional is False)
+        else:
+            for name, sub in properties.items():
+                lines += self._member(sub, var, name, name in required, depth)
+        if additional is not True and additional is not False:
+            key, member = self._fresh("n"), self._fresh("x")
+            body = self._sub(additional, member, depth + 2)
+            if body and properties:
+                declared = self._constant(frozenset(properties))
+                lines += [f"for {key}, {member} in {var}.items():", f"    if {key} not in {declared}:"]
+                lines += _indent(_indent(body))
+            elif body:
+                lines += [f"for {member} in {var}.values():", *_indent(body)]
+        if "propertyNames" in schema:
+            key = self._fresh("n")
+            body = self._sub(schema["propertyNames"], key, depth + 1)
+            if body:
+                lines += [f"for {key} in {var}:", *_indent(body)]
+        return lines
+
+    def _member(self, schema: Any, var: str, name: str, required: bool, depth: int) -> Lines:
+        """Checks of the member ``name`` of the object in ``var``, when present (``required``: proven present)."""
+        value = f"{var}[{name!r}]"
+        if self._weight(schema) <= 2:  # mostly a type test: one line on the value itself, if it fits
+            condition = _condition(self._sub(schema, value, depth + 1))
+            if condition is not None:
+                return [f"if {condition}{_FAIL}" if required else f"if {name!r} in {var} and ({condition}){_FAIL}"]
+        member = self._fresh("x")
+        if required:
+            body = self._sub(schema, member, depth)
+            return [f"{member} = {value}", *body] if body else []
+        body = self._sub(schema, member, depth + 1)
+        return [f"if {name!r} in {var}:", f"    {member} = {value}", *_indent(body)] if body else []
+
+    def _dispatch(self, properties: dict[str, Any], var: str, every_member_declared: bool) -> Lines:
+        """Checks of the members present, through a table of member name -> unit name (looked up in the
+        namespace, ``units``, at each call: a member's unit is compiled when a body first has it)."""
+        table = self._fresh("t")
+        self.namespace[table] = {name: self._unit_of(sub) for name, sub in properties.items()}
+        key, member, unit = self._fresh("n"), self._fresh("x"), self._fresh("u")
+        if every_member_declared:  # `var.keys() <= declared` has passed: every key is in the table
+            return [f"for {key}, {member} in {var}.items():", f"    if not units[{table}[{key}]]({member}){_FAIL}"]
+        return [
+            f"for {key}, {member} in {var}.items():",
+            f"    {unit} = {table}.get({key})",
+            f"    if {unit} is not None and not units[{unit}]({member}){_FAIL}",
+        ]
 
 
-_KEYWORDS: dict[str, Callable[[Any, dict[str, Any], Builder], Check]] = {
-    "type": _type,
-    "properties": _properties,
-    "additionalProperties": _additional,
-    "required": _required,
-    "items": _items,
-    "propertyNames": _property_names,
-    "minItems": _sized(list, True),
-    "maxItems": _sized(list, False),
-    "minLength": _sized(str, True),
-    "maxLength": _sized(str, False),
-    "minProperties": _sized(dict, True),
-    "maxProperties": _sized(dict, False),
-    "minimum": _bound(lambda value, limit: value >= limit),
-    "maximum": _bound(lambda value, limit: value <= limit),
-    "exclusiveMinimum": _bound(lambda value, limit: value > limit),
-    "exclusiveMaximum": _bound(lambda value, limit: value < limit),
-    "enum": _enum,
-    "const": _const,
-    "pattern": _pattern,
-    "allOf": _all_of,
-    "anyOf": _any_of,
-    "oneOf": _one_of,
-    "not": _not,
-    "x-maxJsonLength": _max_json_length,
-}
+def _supported(schema: Any, defs: dict[str, Any]) -> list[str]:
+    """Raise ``Unsupported`` unless ``schema`` uses only the subset compiled here; the ``$ref`` targets in it
+    (each time one occurs, not following them)."""
+    refs: list[str] = []
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, bool):
+            continue
+        if not isinstance(node, dict):
+            raise Unsupported(f"schema {node!r}")
+        for keyword, argument in node.items():
+            if keyword in _ANNOTATIONS:
+                continue
+            if keyword == "type":
+                names = [argument] if isinstance(argument, str) else argument
+                ok = isinstance(names, list) and bool(names) and all(name in _TYPE_TESTS for name in names)
+            elif keyword == "$ref":
+                ok = isinstance(argument, str) and argument.startswith("#/$defs/") and argument[8:] in defs
+                if ok:
+                    refs.append(argument[8:])
+            elif keyword in ("enum", "required"):
+                ok = isinstance(argument, list) and all(isinstance(item, str) for item in argument)
+            elif keyword == "const":
+                ok = isinstance(argument, str)
+            elif keyword == "pattern":
+                ok = isinstance(argument, str)
+                if ok:
+                    compile_anchored(argument)  # a pattern Python cannot compile fails here, not on a request
+            elif keyword in _SIZES or keyword in _BOUNDS or keyword == "x-maxJsonLength":
+                ok = isinstance(argument, (int, float)) and not isinstance(argument, bool)
+            elif keyword == "properties":
+                ok = isinstance(argument, dict)
+                stack += argument.values() if ok else []
+            elif keyword in _SUBSCHEMA:
+                ok = True
+                stack.append(argument)
+            elif keyword in _SUBSCHEMAS:
+                ok = isinstance(argument, list) and (bool(argument) or keyword == "allOf")
+                stack += argument if ok else []
+            else:
+                ok = False
+            if not ok:
+                raise Unsupported(f"{keyword}: {argument!r}")
+    return refs
+
+
+def _condition(lines: Lines) -> str | None:
+    """The failure condition of checks that are a single ``if <condition>: return False``, or None."""
+    if len(lines) == 1 and lines[0].startswith("if ") and lines[0].endswith(_FAIL):
+        return lines[0][3 : -len(_FAIL)]
+    return None
+
+
+def _indent(lines: Lines) -> Lines:
+    return ["    " + line for line in lines]
+
+
+def _covers(known: str | None, family: str) -> bool:
+    """A value proven to be of JSON type ``known`` is one that ``family`` (a type) accepts."""
+    return known == family or (family == "number" and known == "integer")
+
+
+def _reachable(edges: dict[str, set[str]], start: str) -> set[str]:
+    """The shapes reachable from ``start`` through one or more ``$ref``."""
+    seen: set[str] = set()
+    stack = list(edges[start])
+    while stack:
+        name = stack.pop()
+        if name not in seen:
+            seen.add(name)
+            stack.extend(edges[name])
+    return seen

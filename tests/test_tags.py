@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from pytest_ecsfake import EcsFake
+
 
 @pytest.fixture
 def arns(ecs: Any) -> dict[str, str]:
@@ -60,3 +62,18 @@ def test_tag_rules(ecs: Any, arns: dict[str, str], tag: dict[str, str], fragment
     with pytest.raises(ecs.exceptions.InvalidParameterException) as info:
         ecs.tag_resource(resourceArn=arns["cluster"], tags=[tag])
     assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("operation", ["run_task", "start_task"])
+def test_a_launch_tag_without_a_key_is_refused_not_a_fake_bug(ecs: Any, ecs_fake: EcsFake, operation: str) -> None:
+    # The model leaves Tag.key optional, so the schema lets {} through; the fake must refuse it as it does
+    # for TagResource, not crash (found by the long fuzz run).
+    ecs.create_cluster(clusterName="c")
+    ecs.register_task_definition(family="f", containerDefinitions=[{"name": "a", "image": "x", "memory": 64}])
+    with pytest.raises(ecs.exceptions.InvalidParameterException, match="every tag must have a key"):
+        if operation == "run_task":
+            ecs_fake.add_container_instance("c")
+            ecs.run_task(cluster="c", taskDefinition="f", tags=[{}])
+        else:
+            instance = ecs_fake.add_container_instance("c")
+            ecs.start_task(cluster="c", taskDefinition="f", containerInstances=[instance], tags=[{"value": "v"}])

@@ -12,7 +12,7 @@ from .._context import Context
 from .._errors import AwsError, ClientException, InvalidParameterException
 from . import lifecycle
 from .state import Cluster, TaskDefinition
-from .tags import set_tags, tags_of
+from .tags import set_tags, tag_dict, tags_of
 from .task_model import Container, Task
 
 PLATFORM_VERSIONS = {"LATEST": "1.4.0", "1.4.0": "1.4.0", "1.3.0": "1.3.0"}
@@ -224,7 +224,7 @@ def task_tags(ctx: Context, req: dict[str, Any], definition: TaskDefinition, clu
     tags: dict[str, str] = {}
     if req.get("propagateTags") == "TASK_DEFINITION":
         tags.update(tags_of(ctx, definition.arn))
-    tags.update({t["key"]: t.get("value", "") for t in req.get("tags", [])})
+    tags.update(tag_dict(req.get("tags", [])))
     if req.get("enableECSManagedTags"):
         tags["aws:ecs:clusterName"] = cluster.name
         if service:

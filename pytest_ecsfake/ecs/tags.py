@@ -33,12 +33,20 @@ def tags_of(ctx: Context, arn: str) -> dict[str, str]:
     return ctx.ecs.tags.get(arn, {})
 
 
+def tag_dict(tags: list[dict[str, Any]]) -> dict[str, str]:
+    """Request tags as {key: value}. The model leaves ``key`` optional (the schema lets ``{}`` through);
+    ECS refuses a tag without one. (AWS's exact wording for this is not documented.)"""
+    found: dict[str, str] = {}
+    for tag in tags:
+        if not tag.get("key"):
+            raise InvalidParameterException("The specified tag is invalid: every tag must have a key.")
+        found[tag["key"]] = tag.get("value", "")
+    return found
+
+
 def set_tags(ctx: Context, arn: str, tags: list[dict[str, Any]], *, replace: bool = False) -> None:
     current = {} if replace else dict(ctx.ecs.tags.get(arn, {}))
-    for tag in tags:
-        if not tag.get("key"):  # the model leaves key optional; ECS refuses a tag without one
-            raise InvalidParameterException("The specified tag is invalid: every tag must have a key.")
-        current[tag["key"]] = tag.get("value", "")
+    current.update(tag_dict(tags))
     if len(current) > MAX_TAGS:
         raise InvalidParameterException(
             f"A resource can have at most {MAX_TAGS} tags; this request would give it {len(current)}."

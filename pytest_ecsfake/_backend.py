@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ._clock import Clock, EventQueue
+from ._clock import Clock, EventQueue, from_epoch
 
 
 class Call:
@@ -23,19 +23,28 @@ class Call:
     wire when first read (recording a call is on every call's path; reading ``fake.calls`` is not).
     """
 
-    __slots__ = ("service", "operation", "request", "status", "error", "_response", "_payload", "at")
+    __slots__ = ("service", "operation", "request", "status", "error", "_response", "_payload", "_at", "_epoch")
 
     def __init__(self, service: str, operation: str, request: dict[str, Any], status: int, error: str | None,
-                 response: dict[str, Any] | None, at: datetime | None = None, *, payload: bytes = b"") -> None:
+                 response: dict[str, Any] | None, at: datetime | None = None, *, payload: bytes = b"",
+                 epoch: float | None = None) -> None:
         self.service, self.operation, self.request = service, operation, request
-        self.status, self.error, self.at = status, error, at
+        self.status, self.error = status, error
         self._response, self._payload = response, payload
+        self._at, self._epoch = at, epoch  # ``at`` given, or made from epoch seconds when first read
 
     @property
     def response(self) -> dict[str, Any]:
         if self._response is None:
             self._response = json.loads(self._payload) if self._payload else {}
         return self._response
+
+    @property
+    def at(self) -> datetime | None:
+        """The fake time of the call (an aware UTC datetime)."""
+        if self._at is None and self._epoch is not None:
+            self._at = from_epoch(self._epoch)
+        return self._at
 
     def _fields(self) -> tuple[Any, ...]:
         return (self.service, self.operation, self.request, self.status, self.error, self.response, self.at)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,12 +22,18 @@ class Context:
     def account_id(self) -> str:
         return self.backend.account_id
 
-    # Looked up once per operation (a handler asks many times); a Context lives for one operation.
-    @cached_property
-    def state(self) -> RegionState:
-        return self.backend.region_state(self.region)
+    # Looked up once per operation (a handler asks many times); a Context lives for one operation. Plain
+    # attributes, not functools.cached_property (which takes a lock at every first access in Python 3.11).
+    _state: RegionState | None = field(default=None, init=False, repr=False, compare=False)
 
-    @cached_property
+    @property
+    def state(self) -> RegionState:
+        state = self._state
+        if state is None:
+            state = self._state = self.backend.region_state(self.region)
+        return state
+
+    @property
     def ecs(self) -> EcsState:
         state = self.state
         if state.ecs is None:

@@ -67,7 +67,7 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
             return _refuse(backend, service, operation, params, bug, request_id)
         if backend.validate_responses:
             _check_response(backend, service, operation, json.loads(response.body))
-        backend.calls.append(Call(service, operation, params, 200, None, None, from_epoch(now), payload=response.body))
+        backend.calls.append(Call(service, operation, params, 200, None, None, payload=response.body, epoch=now))
         return response
 
 

@@ -6,8 +6,9 @@
   to the active fake's dispatcher; anything else, and clients pointed at a loopback endpoint (a server
   started with ``fake.serve()``/``ecsfake serve``), go out as usual.
 * ``RequestSigner.sign`` — ECS and Batch requests that will be intercepted are not signed: no credentials
-  are needed, none are read, and no SigV4 work is done. The client's region travels in a private header
-  so the fake knows which region's resources the call is about, whatever the endpoint URL.
+  are needed, none are read, and no SigV4 work is done. The endpoint URL names the client's region
+  (``ecs.<region>.amazonaws.com``); when it does not (a custom endpoint URL), the region travels in a
+  private header so the fake knows which region's resources the call is about.
 
 botocore is imported at install (first activation), never when the plugin loads.
 """
@@ -20,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import _active
-from ._protocol import Headers, HttpRequest
+from ._protocol import Headers, HttpRequest, url_region
 
 SERVICES = frozenset({"ecs", "batch"})
 REGION_HEADER = "x-ecsfake-region"
@@ -86,7 +87,9 @@ def _sign(signer: Any, operation_name: str, request: Any, *args: Any, **kwargs: 
         and signer._signing_name in SERVICES
         and not is_loopback(request.url)
     ):
-        request.headers[REGION_HEADER] = signer._region_name or ""
+        region = signer._region_name or ""
+        if url_region(request.url) != region:  # a custom endpoint URL: say the client's region
+            request.headers[REGION_HEADER] = region
         return None
     return _patched["sign"](signer, operation_name, request, *args, **kwargs)
 

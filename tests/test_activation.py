@@ -78,6 +78,20 @@ def test_regions_are_separate() -> None:
         assert cluster_names(west) == []
 
 
+@pytest.mark.parametrize("endpoint_url", [None, "https://vpce-0a1b.ecs.eu-west-1.vpce.amazonaws.com",
+                                          "https://ecs-proxy.example.com/", "https://ecs.us-east-1.amazonaws.com"])
+def test_the_clients_region_decides_whatever_the_endpoint_url(endpoint_url: str | None) -> None:
+    seen: list[dict[str, str]] = []
+    with EcsFake():
+        ecs = boto3.client("ecs", region_name="eu-west-1", endpoint_url=endpoint_url)
+        ecs.meta.events.register("before-send", lambda request, **_: seen.append(dict(request.headers)))
+        arn = ecs.create_cluster(clusterName="c")["cluster"]["clusterArn"]
+        assert arn == "arn:aws:ecs:eu-west-1:123456789012:cluster/c"
+        assert cluster_names(boto3.client("ecs", region_name="us-east-1")) == []
+    # Only an endpoint URL that does not name the client's region needs the fake's private header.
+    assert ("x-ecsfake-region" in {k.lower() for k in seen[0]}) == (endpoint_url is not None)
+
+
 def test_other_services_are_left_alone() -> None:
     with EcsFake() as fake:
         sts = boto3.client("sts", region_name="us-east-1", config=Config(retries={"max_attempts": 1}))

@@ -163,9 +163,13 @@ def stop_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 def describe_tasks(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     cluster = get_cluster(ctx, req.get("cluster"))
     with_tags = "TAGS" in req.get("include", [])
+    def in_cluster(ref: str) -> Task | None:
+        task = find_task(ctx, ref)
+        return task if task is not None and task.cluster.name == cluster.name else None
+
     found, failures = describe_each(
         req["tasks"],
-        lambda ref: _task_in_cluster(ctx, ref, req.get("cluster")),
+        in_cluster,
         lambda task: _describe(ctx, task, with_tags),
         lambda ref: ref if ref.startswith("arn:") else ctx.arn("ecs", f"task/{cluster.name}/{ref}"),
     )

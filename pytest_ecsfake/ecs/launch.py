@@ -161,13 +161,15 @@ def _eni(ctx: Context, subnet: str, number: int) -> tuple[dict[str, Any], str]:
     ip = f"10.0.{(number // 250) % 250}.{number % 250 + 4}"
     eni_id = "eni-" + ids.hex32()[:17]
     mac = ids.mac()
-    details = [
-        {"name": "subnetId", "value": subnet},
-        {"name": "networkInterfaceId", "value": eni_id},
-        {"name": "macAddress", "value": mac},
-        {"name": "privateDnsName", "value": f"ip-{ip.replace('.', '-')}.ec2.internal"},
-        {"name": "privateIPv4Address", "value": ip},
-    ]
+    # (name, value) pairs, made into the wire's {"name", "value"} objects when described: a task holds
+    # immutable tuples (which the garbage collector stops tracking) rather than six containers.
+    details = (
+        ("subnetId", subnet),
+        ("networkInterfaceId", eni_id),
+        ("macAddress", mac),
+        ("privateDnsName", f"ip-{ip.replace('.', '-')}.ec2.internal"),
+        ("privateIPv4Address", ip),
+    )
     return {"id": ids.uuid(), "type": "ElasticNetworkInterface", "status": "PRECREATED", "details": details}, ip
 
 

@@ -50,5 +50,5 @@ class EcsState:
     tasks: dict[str, Any] = field(default_factory=dict)
     services: dict[str, Any] = field(default_factory=dict)  # by service ARN (ecs/services.py owns the records)
     next_seq: int = 0  # creation order of tasks in this region
-    # RunTask clientToken → (the request's fingerprint, the ARNs it launched) [M:RunTask].
+    # RunTask clientToken → (the request as recorded, the ARNs it launched) [M:RunTask].
     client_tokens: dict[str, tuple[dict[str, Any], list[str]]] = field(default_factory=dict)

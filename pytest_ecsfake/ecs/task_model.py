@@ -116,7 +116,8 @@ class Task:
             "lastStatus": self.last_status,
             "desiredStatus": self.desired_status,
             "launchType": self.launch_type,
-            "attachments": [dict(self.eni, details=[dict(d) for d in self.eni["details"]])] if self.eni else [],
+            "attachments": [dict(self.eni, details=[{"name": name, "value": value}
+                                                    for name, value in self.eni["details"]])] if self.eni else [],
             "attributes": [{"name": "ecs.cpu-architecture", "value": "x86_64"}],
             "containers": [c.describe(self) for c in self.containers],
             "createdAt": self.created_at,

@@ -62,19 +62,19 @@ def _describe(ctx: Context, task: Task, with_tags: bool) -> Encoded:
                      lambda: task.describe(tag_list(tags_of(ctx, task.arn)) if with_tags else None))
 
 
-def _idempotent(ctx: Context, req: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
-    """The clientToken (botocore sends a fresh one with every call) and the rest of the request, which a
-    repeat of the token must equal. Compared as decoded JSON, not re-encoded: this runs at every RunTask."""
-    return req.get("clientToken"), {k: v for k, v in req.items() if k != "clientToken"}
+def _without_token(req: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in req.items() if k != "clientToken"}
 
 
 @handler("ecs", "RunTask")
 def run_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    token, fingerprint = _idempotent(ctx, req)
+    # botocore sends a fresh clientToken with every call; the request is kept (as recorded, never changed)
+    # and compared as decoded JSON only when a token comes again.
+    token = req.get("clientToken")
     tokens = ctx.ecs.client_tokens
     if token is not None and token in tokens:
-        seen_fingerprint, arns = tokens[token]
-        if seen_fingerprint != fingerprint:
+        seen, arns = tokens[token]
+        if _without_token(seen) != _without_token(req):
             raise ConflictException(
                 f"The clientToken {token!r} was already used by a RunTask call with different parameters."
             )
@@ -100,7 +100,7 @@ def run_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
             tasks, failures = place_and_create(ctx, spec, count, req.get("placementStrategy", []),
                                                req.get("placementConstraints", []))
     if token is not None and tasks:
-        tokens[token] = (fingerprint, [t.arn for t in tasks])
+        tokens[token] = (req, [t.arn for t in tasks])
     return {"tasks": [_describe(ctx, t, True) for t in tasks], "failures": failures}
 
 

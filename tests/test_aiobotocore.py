@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,10 +13,10 @@ from aiobotocore.session import get_session  # noqa: E402
 from aiobotocore.signers import AioRequestSigner  # noqa: E402
 from aiobotocore.waiter import AIOWaiter  # noqa: E402
 from botocore.exceptions import WaiterError  # noqa: E402
+from child import python  # noqa: E402
 
 from pytest_ecsfake import EcsFake  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 SUBNETS = {"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c3d"], "securityGroups": ["sg-1"]}}
 
 
@@ -109,13 +105,6 @@ def test_nothing_is_left_patched_after_the_last_fake() -> None:
     with EcsFake():
         assert AioEndpoint._send is not methods[0] and AIOWaiter._sleep is not methods[3]
     assert (AioEndpoint._send, AioEndpoint._sleep, AioRequestSigner.sign, AIOWaiter._sleep) == methods
-
-
-def python(script: str) -> str:
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def test_activation_does_not_import_aiobotocore() -> None:

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
+
+from child import python
 
 from pytest_ecsfake import _registry
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_operation_is_registered_by_the_module_the_table_names() -> None:
@@ -24,7 +20,7 @@ def test_every_operation_is_registered_by_the_module_the_table_names() -> None:
 
 
 def test_the_first_call_imports_only_what_it_needs() -> None:
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+    loaded = json.loads(python("""
         import json, sys
         import boto3
         from pytest_ecsfake import EcsFake
@@ -32,9 +28,7 @@ def test_the_first_call_imports_only_what_it_needs() -> None:
             boto3.client("ecs", region_name="us-east-1").list_clusters()
         handlers = ("pytest_ecsfake.ecs.", "pytest_ecsfake.batch.")
         print(json.dumps(sorted(m for m in sys.modules if m.startswith(handlers))))
-    """)], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    loaded = json.loads(done.stdout)
+    """))
     assert "pytest_ecsfake.ecs.clusters" in loaded
     assert not [m for m in loaded if m.startswith("pytest_ecsfake.batch.")]
     assert "pytest_ecsfake.ecs.services" not in loaded and "pytest_ecsfake.ecs.tasks" not in loaded

@@ -3,12 +3,7 @@ is served all the same. Each case runs in a fresh interpreter, so the import rea
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+import child
 
 # No network in the child either: name lookups of anything but loopback fail.
 PRELUDE = """
@@ -28,10 +23,7 @@ URL = "https://ecs.eu-west-1.amazonaws.com/"
 
 
 def python(script: str) -> str:
-    done = subprocess.run([sys.executable, "-c", PRELUDE + textwrap.dedent(script)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return child.python(script, PRELUDE)
 
 
 def test_activation_does_not_import_requests_or_responses() -> None:

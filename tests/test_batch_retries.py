@@ -66,9 +66,14 @@ def test_a_retry_takes_the_behavior_in_force_when_it_starts(batch: Any, ecs_fake
          {"runs_for": 5, "exit_code": 3}, 1),  # every condition must hold
         ([{"onStatusReason": "Essential container*", "onExitCode": "4", "action": "EXIT"}],
          {"runs_for": 5, "exit_code": 3}, 3),
+        # "The values aren't case sensitive." [M:EvaluateOnExit.action]
+        ([{"onExitCode": "1*", "action": "retry"}, {"onExitCode": "*", "action": "Exit"}],
+         {"runs_for": 5, "exit_code": 13}, 3),
+        ([{"onExitCode": "1*", "action": "retry"}, {"onExitCode": "*", "action": "Exit"}],
+         {"runs_for": 5, "exit_code": 2}, 1),
     ],
     ids=["exit-on-code", "no-match-retries", "retry-prefix", "exit-catch-all", "pull-error-retried",
-         "status-reason-and-code", "one-condition-fails"],
+         "status-reason-and-code", "one-condition-fails", "lower-case-retry", "mixed-case-exit"],
 )
 def test_evaluate_on_exit(batch: Any, ecs_fake: Any, rules: list[dict[str, str]], behavior: dict[str, Any],
                           attempts: int) -> None:
@@ -130,3 +135,8 @@ def test_an_interrupted_task_counts_as_a_failed_attempt(batch: Any, ecs_fake: An
     assert retried["status"] in ("RUNNABLE", "STARTING")
     assert retried["attempts"][0]["statusReason"] == "Your Spot Task was interrupted."
     assert retried["attempts"][0]["container"]["exitCode"] == 0
+
+
+def test_an_action_that_is_neither_retry_nor_exit_is_refused(batch: Any) -> None:
+    with pytest.raises(batch.exceptions.ClientException, match="evaluateOnExit.*action"):
+        submit(batch, retryStrategy={"attempts": 2, "evaluateOnExit": [{"onExitCode": "1", "action": "RETRYX"}]})

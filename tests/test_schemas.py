@@ -776,6 +776,9 @@ def test_an_untranslatable_java_category_fails_loudly() -> None:
         ({"operation": "RunTask", "schema": {"maxItems": 1}, "x-source": "s"}, "/properties/networkConfiguration/x",
          "crosses a \\$ref"),
         ({"operation": "RunTask", "dropRequired": ["cluster"], "x-source": "s"}, "", "not required there"),
+        ({"operation": "RunTask", "schema": {}, "replace": {}, "x-source": "s"}, "", "exactly one of 'schema'"),
+        ({"operation": "RunTask", "replace": {"enum": None}, "x-source": "s"}, "/properties/startedBy",
+         "no \\['enum'\\] there to delete"),
     ],
 )
 def test_malformed_overlay_rules_are_refused(raw: dict[str, Any], at: str, message: str) -> None:
@@ -783,6 +786,15 @@ def test_malformed_overlay_rules_are_refused(raw: dict[str, Any], at: str, messa
     with pytest.raises(_overlay.OverlayError, match=message):
         rule = _overlay._parse("ecs", 0, {**raw, "at": at} if at else raw)
         _overlay.apply_rule(rule, root)
+
+
+def test_a_replace_rule_sets_and_deletes_keywords_in_place() -> None:
+    root = json.loads((SCHEMAS / "ecs" / "RunTask.request.json").read_text(encoding="utf-8"))
+    assert root["additionalProperties"] is False
+    rule = _overlay._parse("ecs", 0, {"operation": "RunTask", "x-source": "s",
+                                      "replace": {"additionalProperties": None, "minProperties": 1}})
+    _overlay.apply_rule(rule, root)
+    assert "additionalProperties" not in root and root["minProperties"] == 1 and root["x-source"] == "s"
 
 
 def test_importing_the_module_loads_neither_jsonschema_nor_schema_files() -> None:

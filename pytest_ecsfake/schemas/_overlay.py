@@ -7,7 +7,10 @@ direction that reaches it), a JSON pointer ``at`` below that, and what it does:
 - ``schema``: a JSON Schema fragment appended to ``allOf`` at that place, so that each rule keeps its own
   keywords and metadata (jsonschema reports an error with the fragment that raised it);
 - ``dropRequired``: member names removed from ``required`` there (where the model's ``required`` is
-  contradicted by its own documentation).
+  contradicted by its own documentation);
+- ``replace``: ``{keyword: value}`` set there in place of the generated keyword, ``null`` deleting it: the
+  one way to make a generated rule *less* strict, where the model is stricter than its own documentation
+  (e.g. an enum whose values "aren't case sensitive").
 
 Metadata copied into the fragment: ``x-source`` (required: the sentence the rule comes from),
 ``x-aws-message`` (AWS's exact wording, when known), ``x-rule`` (the short rule name for composite
@@ -25,7 +28,8 @@ from typing import Any
 
 from ._regex import pattern_keywords
 
-_RULE_KEYS = {"operation", "shape", "direction", "at", "schema", "dropRequired", "$comment"}
+_RULE_KEYS = {"operation", "shape", "direction", "at", "schema", "dropRequired", "replace", "$comment"}
+_KINDS = ("schema", "dropRequired", "replace")
 _META_KEYS = ("x-source", "x-aws-message", "x-rule", "x-field")
 
 
@@ -44,6 +48,7 @@ class Rule:
     schema: dict[str, Any] | None
     drop_required: tuple[str, ...]
     meta: dict[str, str]
+    replace: dict[str, Any] | None = None
 
     @property
     def label(self) -> str:
@@ -75,8 +80,8 @@ def _parse(service: str, index: int, raw: dict[str, Any]) -> Rule:
         raise OverlayError(f"{label}: unknown keys {sorted(unknown)}")
     if ("operation" in raw) == ("shape" in raw):
         raise OverlayError(f"{label}: give exactly one of 'operation' and 'shape'")
-    if ("schema" in raw) == ("dropRequired" in raw):
-        raise OverlayError(f"{label}: give exactly one of 'schema' and 'dropRequired'")
+    if sum(kind in raw for kind in _KINDS) != 1:
+        raise OverlayError(f"{label}: give exactly one of 'schema', 'dropRequired' and 'replace'")
     if not raw.get("x-source"):
         raise OverlayError(f"{label}: every rule cites its source in 'x-source'")
     direction = raw.get("direction", "request")
@@ -92,6 +97,7 @@ def _parse(service: str, index: int, raw: dict[str, Any]) -> Rule:
         schema=raw.get("schema"),
         drop_required=tuple(raw.get("dropRequired", ())),
         meta={key: raw[key] for key in _META_KEYS if key in raw},
+        replace=raw.get("replace"),
     )
 
 
@@ -103,6 +109,9 @@ def apply_rule(rule: Rule, target: dict[str, Any]) -> None:
         fragment.update(rule.meta)
         node.setdefault("allOf", []).append(fragment)
         return
+    if rule.replace is not None:
+        _replace(rule, node, rule.replace)
+        return
     required = node.get("required", [])
     absent = [name for name in rule.drop_required if name not in required]
     if absent:
@@ -113,6 +122,16 @@ def apply_rule(rule: Rule, target: dict[str, Any]) -> None:
     else:
         del node["required"]
     node.setdefault("x-notRequired", {}).update(dict.fromkeys(rule.drop_required, rule.meta["x-source"]))
+
+
+def _replace(rule: Rule, node: dict[str, Any], changes: dict[str, Any]) -> None:
+    absent = [keyword for keyword, value in changes.items() if value is None and keyword not in node]
+    if absent:
+        raise OverlayError(f"{rule.label}: no {absent} there to delete")
+    for keyword in changes:
+        node.pop(keyword, None)
+    node.update(_with_patterns_translated({k: copy.deepcopy(v) for k, v in changes.items() if v is not None}))
+    node.update(rule.meta)
 
 
 def _walk(rule: Rule, node: dict[str, Any]) -> dict[str, Any]:

@@ -26,12 +26,13 @@ class Call:
     __slots__ = ("service", "operation", "request", "status", "error", "_response", "_payload", "_at", "_epoch")
 
     def __init__(self, service: str, operation: str, request: dict[str, Any], status: int, error: str | None,
-                 response: dict[str, Any] | None, at: datetime | None = None, *, payload: bytes = b"",
-                 epoch: float | None = None) -> None:
+                 response: dict[str, Any] | None, epoch: float, *, payload: bytes = b"") -> None:
+        """``response``: the body, or None to decode ``payload`` when read; ``epoch``: fake time in seconds."""
         self.service, self.operation, self.request = service, operation, request
         self.status, self.error = status, error
         self._response, self._payload = response, payload
-        self._at, self._epoch = at, epoch  # ``at`` given, or made from epoch seconds when first read
+        self._epoch: float = epoch
+        self._at: datetime | None = None
 
     @property
     def response(self) -> dict[str, Any]:
@@ -40,9 +41,9 @@ class Call:
         return self._response
 
     @property
-    def at(self) -> datetime | None:
+    def at(self) -> datetime:
         """The fake time of the call (an aware UTC datetime)."""
-        if self._at is None and self._epoch is not None:
+        if self._at is None:
             self._at = from_epoch(self._epoch)
         return self._at
 

@@ -33,7 +33,7 @@ def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
 
 
 def _describe(call: Call, index: int) -> str:
-    when = call.at.strftime("%H:%M:%S") if call.at else "?"
+    when = call.at.strftime("%H:%M:%S")
     outcome = call.error or str(call.status)
     return f"  #{index} at {when} ({outcome}): {call.request!r}"
 

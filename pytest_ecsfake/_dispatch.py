@@ -13,7 +13,6 @@ from typing import Any
 
 from . import _registry
 from ._backend import Backend, Call
-from ._clock import from_epoch
 from ._context import Context
 from ._errors import (
     AwsError,
@@ -67,7 +66,7 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
             return _refuse(backend, service, operation, params, bug, request_id)
         if backend.validate_responses:
             _check_response(backend, service, operation, json.loads(response.body))
-        backend.calls.append(Call(service, operation, params, 200, None, None, payload=response.body, epoch=now))
+        backend.calls.append(Call(service, operation, params, 200, None, None, now, payload=response.body))
         return response
 
 
@@ -128,5 +127,5 @@ def _record(
 ) -> None:
     with backend.lock:
         backend.calls.append(
-            Call(service, operation, request, status, error, response, from_epoch(backend.clock.now()))
+            Call(service, operation, request, status, error, response, backend.clock.now())
         )

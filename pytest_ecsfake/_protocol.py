@@ -156,41 +156,39 @@ def _decode_json(request: HttpRequest) -> tuple[str, dict[str, Any]]:
     return operation, _json_object(request.body)
 
 
+Locations = dict[str, dict[str, str]]
+
+
 @lru_cache(maxsize=1)
-def _routes() -> list[tuple[str, re.Pattern[str], str, dict[str, dict[str, str]]]]:
+def _routes() -> tuple[dict[tuple[str, str], tuple[str, Locations]], list[tuple[str, re.Pattern[str], str, Locations]]]:
+    """Batch routes: those without labels by (method, path), with and without a trailing slash (most calls,
+    one dict lookup); the others as patterns, tried in model order."""
     from .schemas import service_model
 
-    routes = []
+    fixed: dict[tuple[str, str], tuple[str, Locations]] = {}
+    patterned = []
     for name, spec in service_model("batch")["operations"].items():
         uri = spec["uri"].split("?")[0]
+        locations = spec.get("locations", {})
+        if "{" not in uri:
+            for path in (uri.rstrip("/") or "/", uri.rstrip("/") + "/"):
+                fixed[(spec["method"], path)] = (name, locations)
+            continue
         pattern = re.sub(
             r"\\\{([A-Za-z0-9_]+)(\\\+)?\\\}",
             lambda m: f"(?P<{m.group(1)}>{'.+' if m.group(2) else '[^/]+'})",
             re.escape(uri),
         )
-        routes.append((spec["method"], re.compile(f"^{pattern}/?$"), name, spec.get("locations", {})))
-    return routes
+        patterned.append((spec["method"], re.compile(f"^{pattern}/?$"), name, locations))
+    return fixed, patterned
 
 
-@lru_cache(maxsize=1)
-def _fixed_routes() -> dict[tuple[str, str], tuple[str, dict[str, str], dict[str, dict[str, str]]]]:
-    """Routes without labels by (method, path), with and without a trailing slash: most Batch calls."""
-    from .schemas import service_model
-
-    fixed: dict[tuple[str, str], tuple[str, dict[str, str], dict[str, dict[str, str]]]] = {}
-    for name, spec in service_model("batch")["operations"].items():
-        uri = spec["uri"].split("?")[0]
-        if "{" not in uri:
-            for path in (uri.rstrip("/") or "/", uri.rstrip("/") + "/"):
-                fixed[(spec["method"], path)] = (name, {}, spec.get("locations", {}))
-    return fixed
-
-
-def _match_route(method: str, path: str) -> tuple[str, dict[str, str], dict[str, dict[str, str]]] | None:
-    fixed = _fixed_routes().get((method, path))
-    if fixed is not None:
-        return fixed[0], {}, fixed[2]
-    for route_method, pattern, name, locations in _routes():
+def _match_route(method: str, path: str) -> tuple[str, dict[str, str], Locations] | None:
+    fixed, patterned = _routes()
+    found = fixed.get((method, path))
+    if found is not None:
+        return found[0], {}, found[1]
+    for route_method, pattern, name, locations in patterned:
         if route_method == method:
             match = pattern.match(path)
             if match:

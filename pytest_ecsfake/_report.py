@@ -33,7 +33,7 @@ def render(backend: Backend, origin: float) -> str:
     for index, call in enumerate(shown):
         if len(calls) > MAX_CALLS and index == MAX_CALLS // 2:
             lines.append(f"  … {len(calls) - MAX_CALLS} calls not shown …")
-        at = call.at.timestamp() if call.at else origin
+        at = call.at.timestamp()
         outcome = f"{call.status} {call.error}" if call.error else str(call.status)
         name = f"{call.service}:{call.operation}"
         lines.append(f"  {_time(at, origin)}  {name:<32} {outcome:<32} {_summary(call.request)}")

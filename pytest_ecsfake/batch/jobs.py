@@ -31,7 +31,7 @@ def _container(definition: JobDefinition, req: dict[str, Any], parameters: dict[
 
     Copy-on-write: a shallow copy of the definition's ``containerProperties`` whose overridden members are
     replaced by new values, never changed in place; the members not overridden are shared with the definition.
-    Both are read-only once made (the wire copies them, ``json_copy`` in wire.py), so sharing is safe.
+    Both are read-only once made (DescribeJobs encodes them as they are), so sharing is safe.
     """
     props: dict[str, Any] = dict(definition.body["containerProperties"])
     changes = req.get("containerOverrides", {})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .state import Attempt, Job, json_copy, ms
+from .state import Attempt, Job, ms
 
 
 def _attempt_container(attempt: Attempt) -> dict[str, Any]:
@@ -51,8 +51,8 @@ def _array(job: Job) -> dict[str, Any] | None:
 
 
 def job_detail(job: Job) -> dict[str, Any]:
-    """The JobDetail shape."""
-    container = json_copy(job.container)
+    """The JobDetail shape, to be encoded at once (DescribeJobs): it shares the job's own lists and maps."""
+    container = dict(job.container)  # the attempt's members go on top
     attempt = job.attempts[-1] if job.attempts else None
     if attempt is not None:
         container.update(_attempt_container(attempt))
@@ -64,12 +64,12 @@ def job_detail(job: Job) -> dict[str, Any]:
         "status": job.status,
         "attempts": [attempt_detail(a) for a in job.attempts if a.ended],
         "createdAt": ms(job.created_at),
-        "dependsOn": [dict(d) for d in job.depends_on],
+        "dependsOn": job.depends_on,
         "jobDefinition": job.definition.arn,
-        "parameters": dict(job.parameters),
+        "parameters": job.parameters,
         "container": container,
         "propagateTags": job.propagate_tags,
-        "platformCapabilities": list(job.definition.body["platformCapabilities"]),
+        "platformCapabilities": job.definition.body["platformCapabilities"],
         "isCancelled": job.is_cancelled,
         "isTerminated": job.is_terminated,
     }
@@ -81,11 +81,11 @@ def job_detail(job: Job) -> dict[str, Any]:
     if job.stopped_at is not None:
         body["stoppedAt"] = ms(job.stopped_at)
     if job.retry is not None:
-        body["retryStrategy"] = json_copy(job.retry)
+        body["retryStrategy"] = job.retry
     if job.timeout:
-        body["timeout"] = dict(job.timeout)
+        body["timeout"] = job.timeout
     if job.tags:
-        body["tags"] = dict(job.tags)
+        body["tags"] = job.tags
     array = _array(job)
     if array is not None:
         body["arrayProperties"] = array

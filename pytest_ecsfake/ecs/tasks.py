@@ -11,7 +11,7 @@ from .._protocol import Encoded, string_list
 from .._registry import handler
 from .._reuse import described
 from . import lifecycle
-from .clusters import cluster_name, get_cluster
+from .clusters import get_cluster
 from .launch import (
     LaunchSpec,
     check_launch_type,
@@ -26,6 +26,7 @@ from .launch import (
     task_tags,
 )
 from .lookup import describe_each
+from .state import Cluster
 from .tags import resolver, tag_list, tags_of
 from .task_definitions import resolve_task_definition
 from .task_model import Task
@@ -141,17 +142,16 @@ def find_task(ctx: Context, ref: str) -> Task | None:
     return task
 
 
-def _task_in_cluster(ctx: Context, ref: str, cluster_ref: str | None) -> Task | None:
+def _task_in_cluster(ctx: Context, ref: str, cluster: Cluster) -> Task | None:
     task = find_task(ctx, ref)
-    if task is None or task.cluster.name != cluster_name(ctx, cluster_ref):
+    if task is None or task.cluster.name != cluster.name:
         return None
     return task
 
 
 @handler("ecs", "StopTask")
 def stop_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    get_cluster(ctx, req.get("cluster"))
-    task = _task_in_cluster(ctx, req["task"], req.get("cluster"))
+    task = _task_in_cluster(ctx, req["task"], get_cluster(ctx, req.get("cluster")))
     if task is None:
         raise InvalidParameterException(TASK_NOT_FOUND)
     if lifecycle.request_stop(ctx.backend, task, ctx.now, "UserInitiated", req.get("reason") or "Task stopped by user"):
@@ -163,13 +163,9 @@ def stop_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 def describe_tasks(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     cluster = get_cluster(ctx, req.get("cluster"))
     with_tags = "TAGS" in req.get("include", [])
-    def in_cluster(ref: str) -> Task | None:
-        task = find_task(ctx, ref)
-        return task if task is not None and task.cluster.name == cluster.name else None
-
     found, failures = describe_each(
         req["tasks"],
-        in_cluster,
+        lambda ref: _task_in_cluster(ctx, ref, cluster),
         lambda task: _describe(ctx, task, with_tags),
         lambda ref: ref if ref.startswith("arn:") else ctx.arn("ecs", f"task/{cluster.name}/{ref}"),
     )

@@ -73,7 +73,7 @@ def raw() -> Any:
         ({"overrides": {"containerOverrides": [{"name": "ghost"}]}}, "InvalidParameterException",
          "Override for container named ghost is not a container in the TaskDefinition."),
         ({"propagateTags": "SERVICE"}, "InvalidParameterException", "propagateTags"),
-        ({"startedBy": "has spaces"}, "InvalidParameterException", "startedBy"),
+        ({"startedBy": "x" * 129}, "InvalidParameterException", "startedBy"),
         ({"overrides": {"containerOverrides": [{"name": "app", "command": ["x" * 9000]}]}},
          "InvalidParameterException", "overrides"),
     ],

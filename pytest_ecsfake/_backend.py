@@ -21,15 +21,19 @@ class Call:
 
     ``response`` is the answer's body as a dict. For an answer it is decoded from the bytes that went on the
     wire when first read (recording a call is on every call's path; reading ``fake.calls`` is not).
+    ``violations`` lists the API reference's rules the request broke, one line each naming field, rule and,
+    for a rule AWS is not known to enforce (the request was answered), its source; ``()`` for a clean request.
     """
 
-    __slots__ = ("service", "operation", "request", "status", "error", "_response", "_payload", "_at", "_epoch")
+    __slots__ = ("service", "operation", "request", "status", "error", "violations", "_response", "_payload", "_at",
+                 "_epoch")
 
     def __init__(self, service: str, operation: str, request: dict[str, Any], status: int, error: str | None,
-                 response: dict[str, Any] | None, epoch: float, *, payload: bytes = b"") -> None:
+                 response: dict[str, Any] | None, epoch: float, *, payload: bytes = b"",
+                 violations: tuple[str, ...] = ()) -> None:
         """``response``: the body, or None to decode ``payload`` when read; ``epoch``: fake time in seconds."""
         self.service, self.operation, self.request = service, operation, request
-        self.status, self.error = status, error
+        self.status, self.error, self.violations = status, error, violations
         self._response, self._payload = response, payload
         self._epoch: float = epoch
         self._at: datetime | None = None

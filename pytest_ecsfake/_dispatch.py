@@ -22,7 +22,7 @@ from ._errors import (
     UnsupportedOperation,
 )
 from ._protocol import HttpRequest, HttpResponse, decode, detect_region, encode_error, encode_result
-from .schemas import format_violations, request_violations
+from .schemas import refusal, request_violations
 
 SUPPORTED_OPERATIONS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#supported-operations"
 ERRORS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#errors-you-may-see"
@@ -49,11 +49,14 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
         now = backend.settle()
         if not operation.startswith(_READ_ONLY):
             backend.epoch += 1  # what was described before this call may change: see Backend.epoch
+        violations: tuple[str, ...] = ()
         try:
-            body = _answer(backend, Context(backend, service, operation, region, now), params)
+            ctx = Context(backend, service, operation, region, now)
+            violations = _check_request(backend, service, operation, params, request_id)
+            body = _answer(backend, ctx, params)
             response = encode_result(service, body, request_id)
         except AwsError as error:
-            return _refuse(backend, service, operation, params, error, request_id)
+            return _refuse(backend, service, operation, params, error, request_id, violations)
         except Exception as exc:  # a bug in the fake: say so, never as an AWS error the code could expect
             last = traceback.format_exception_only(type(exc), exc)[-1].strip()
             backend.problems.append(
@@ -63,36 +66,62 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
                 f"pytest-ecsfake internal error (a bug in the fake, not AWS): {last}. The test fails at teardown "
                 f"with the traceback; please report it. See {ERRORS_URL}"
             )
-            return _refuse(backend, service, operation, params, bug, request_id)
+            return _refuse(backend, service, operation, params, bug, request_id, violations)
         if backend.validate_responses:
             _check_response(backend, service, operation, json.loads(response.body))
-        backend.calls.append(Call(service, operation, params, 200, None, None, now, payload=response.body))
+        backend.calls.append(
+            Call(service, operation, params, 200, None, None, now, payload=response.body, violations=violations)
+        )
         return response
 
 
 def _refuse(
-    backend: Backend, service: str, operation: str, params: dict[str, Any], error: AwsError, request_id: str
+    backend: Backend,
+    service: str,
+    operation: str,
+    params: dict[str, Any],
+    error: AwsError,
+    request_id: str,
+    violations: tuple[str, ...] = (),
 ) -> HttpResponse:
-    _record(backend, service, operation, params, error.status, error.code, {"message": error.message})
+    _record(backend, service, operation, params, error.status, error.code, {"message": error.message},
+            error.violations or violations)
     return encode_error(service, error, request_id)
 
 
-def _answer(backend: Backend, ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    service, operation = ctx.service, ctx.operation
+def _check_request(
+    backend: Backend, service: str, operation: str, params: dict[str, Any], request_id: str
+) -> tuple[str, ...]:
+    """The schema check: raises AWS's error for a rule AWS enforces; returns the lines of every rule broken
+    (``()`` for a clean request, the usual case), which the call record keeps."""
     fault = backend.take_fault(service, operation)
     if fault is not None:
         raise AwsError(fault.message, code=fault.code, status=injected_status(fault.code))
     # AWS refuses bad input before anything else, so the schema speaks before "not implemented".
     violations = request_violations(service, operation, params)
-    if violations:
-        message = format_violations(violations)
-        if backend.strict:
-            backend.problems.append(
-                f"strict mode: the {service}:{operation} request your code sent breaks the API reference's rules: "
-                f"{message}\n  request: {params!r}\n  Fix the request, or pass strict=False for a test that sends "
-                f"bad requests on purpose. See {ERRORS_URL}"
-            )
-        raise _VALIDATION_ERROR[service](message)
+    if not violations:
+        return ()
+    details = tuple(violation.detail for violation in violations)
+    refused = refusal(violations)
+    if backend.strict:
+        verdict = "refused" if refused else "answered, since AWS is not known to refuse it"
+        backend.problems.append(
+            f"strict mode: the {service}:{operation} request your code sent breaks the API reference's rules "
+            f"({verdict}):\n" + "".join(f"  - {line}\n" for line in details) + f"  request: {params!r}\n"
+            f"  Fix the request, or pass strict=False for a test that sends such requests on purpose. "
+            f"See {ERRORS_URL}"
+        )
+    if refused is None:
+        return details
+    message, code = refused
+    message = message.replace("{request_id}", request_id)  # Batch's messages name the request
+    error = AwsError(message, code=code) if code else _VALIDATION_ERROR[service](message)
+    error.violations = details
+    raise error
+
+
+def _answer(backend: Backend, ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    service, operation = ctx.service, ctx.operation
     handler = _registry.get(service, operation)
     if handler is None:
         supported = ", ".join(_registry.supported(service)) or "none yet"
@@ -124,8 +153,9 @@ def _record(
     status: int,
     error: str | None,
     response: dict[str, Any],
+    violations: tuple[str, ...] = (),
 ) -> None:
     with backend.lock:
         backend.calls.append(
-            Call(service, operation, request, status, error, response, backend.clock.now())
+            Call(service, operation, request, status, error, response, backend.clock.now(), violations=violations)
         )

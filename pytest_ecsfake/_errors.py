@@ -14,6 +14,8 @@ class AwsError(Exception):
 
     code = "ServerException"
     status = 400
+    # The rules of the API reference the request broke (``Violation.detail`` lines), for the call record.
+    violations: tuple[str, ...] = ()
 
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
         super().__init__(message)
@@ -78,16 +80,16 @@ class UnsupportedOperation(AwsError):
 
 
 class RequestShapeError(ValueError):
-    """A request body breaks the API reference's rules; ``violations`` lists every rule broken.
+    """A request body breaks the API reference's rules; ``violations`` lists every rule broken, one line
+    each: AWS's message, and the field and rule where the message does not name them.
 
     Example::
 
         try:
-            validate_request("ecs", "RunTask", {"taskDefinition": "web", "count": 11})
+            validate_request("ecs", "DescribeTasks", {"tasks": []})
         except RequestShapeError as exc:
             print(exc.violations)
-            # ["Value '11' at 'count' failed to satisfy constraint: Member must have value less than or
-            #   equal to 10"]
+            # ["Tasks cannot be empty. (field 'tasks': minItems 1)"]
     """
 
     def __init__(self, service: str, operation: str, violations: list[str]) -> None:

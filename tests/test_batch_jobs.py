@@ -116,8 +116,9 @@ def test_overrides_parameters_and_the_environment_batch_sets(batch: Any, ecs: An
         ({"jobQueue": "nope"}, "Job queue nope does not exist"),
         ({"jobDefinition": "nope"}, "Job definition nope does not exist"),
         ({"jobDefinition": "work:7"}, "does not exist"),
-        ({"jobName": "-starts-with-dash"}, "Member must satisfy"),
-        ({"jobName": "has space"}, "Member must satisfy"),
+        ({"jobName": "-starts-with-dash"}, "Error executing request, Exception : Job name should match valid pattern, "
+                                           "RequestId: "),
+        ({"jobName": "has space"}, "Job name should match valid pattern"),
         ({"jobName": "x" * 129}, "length less than or equal to 128"),
         ({"arrayProperties": {"size": 1}}, "greater than or equal to 2"),
         ({"arrayProperties": {"size": 10001}}, "less than or equal to 10000"),
@@ -174,7 +175,7 @@ def test_describe_jobs_up_to_100_unknown_ids_absent(batch: Any) -> None:
     found = batch.describe_jobs(jobs=[ids[2], "not-a-job", ids[0], by_arn])
     assert [j["jobId"] for j in found["jobs"]] == [ids[2], ids[0], ids[1]]
     assert batch.describe_jobs(jobs=["nope"])["jobs"] == []
-    with pytest.raises(batch.exceptions.ClientException, match="less than or equal to 100"):
+    with pytest.raises(batch.exceptions.ClientException, match="Maximum number of jobs supported is  100, RequestId"):
         batch.describe_jobs(jobs=[f"j{i}" for i in range(101)])
 
 

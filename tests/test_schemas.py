@@ -168,7 +168,12 @@ def test_every_overlay_rule_cites_its_source(service: str) -> None:
     rules = _overlay.load_rules(service, _generate.load_model(service))
     assert len(rules) >= 30
     for rule in rules:
-        assert rule.meta["x-source"].startswith(("botocore ", "FIDELITY.md")), rule.label
+        assert rule.meta["x-source"].startswith(("botocore ", "FIDELITY.md", "observed: ")), rule.label
+        if rule.schema is not None:
+            assert rule.meta["x-provenance"] in ("enforced", "documented"), rule.label
+        if "x-aws-message" in rule.meta and rule.meta.get("x-provenance") == "enforced":
+            # AWS's wording is a fact seen somewhere: the source says where
+            assert "FIDELITY.md" in rule.meta["x-source"] or "observed" in rule.meta["x-source"], rule.label
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -200,6 +205,7 @@ TOO_SHORT = "Member must have length greater than or equal to"
 PATTERN = "Member must satisfy regular expression pattern"
 BOTH = "Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again."
 EXACTLY_ONE = "exactly one of jobQueue, arrayJobId, multiNodeJobId"
+JOB_NAME = "Error executing request, Exception : Job name should match valid pattern, RequestId: {request_id}"
 
 BAD = [
     # ECS RunTask / StartTask
@@ -215,13 +221,10 @@ BAD = [
     ("ecs", "RunTask", {**RUN, "capacityProviderStrategy": [{"capacityProvider": "FARGATE"}] * 21},
      "capacityProviderStrategy", f"{TOO_LONG} 20"),
     ("ecs", "RunTask", {**RUN, "startedBy": "a" * 129}, "startedBy", f"{TOO_LONG} 128"),
-    ("ecs", "StartTask", {**START, "startedBy": "a" * 37}, "startedBy", f"{TOO_LONG} 36"),
-    ("ecs", "StartTask", {**START, "startedBy": "job:1"}, "startedBy", PATTERN),
     ("ecs", "RunTask", {**RUN, "launchType": "FARGATE", "capacityProviderStrategy": [{"capacityProvider": "FARGATE"}]},
      "launchType", f"{BOTH} (field 'launchType': mutually exclusive with capacityProviderStrategy)"),
     ("ecs", "RunTask", {**RUN, "propagateTags": "SERVICE"}, "propagateTags", "SERVICE is not allowed on RunTask"),
     ("ecs", "RunTask", {**RUN, "clientToken": "t" * 65}, "clientToken", f"{TOO_LONG} 64"),
-    ("ecs", "RunTask", {**RUN, "clientToken": "two words"}, "clientToken", PATTERN),
     ("ecs", "RunTask", {**RUN, "networkConfiguration": _vpc(subnets=17)},
      "networkConfiguration.awsvpcConfiguration.subnets", f"{TOO_LONG} 16"),
     ("ecs", "RunTask", {**RUN, "networkConfiguration": _vpc(groups=6)},
@@ -232,10 +235,6 @@ BAD = [
     ("ecs", "DescribeTasks", {"tasks": ["t"] * 101}, "tasks", "taskIds can have at most 100 items."),
     ("ecs", "ListTasks", {"maxResults": 0}, "maxResults", f"{LESS_THAN} 1"),
     ("ecs", "ListTasks", {"maxResults": 101}, "maxResults", f"{MORE_THAN} 100"),
-    ("ecs", "ListTasks", {"startedBy": "me", "family": "web"}, "startedBy",
-     "cannot specify startedBy with other arguments (field 'startedBy'"),
-    ("ecs", "ListTasks", {"cluster": "c", "startedBy": "me", "serviceName": "api"}, "startedBy",
-     "cannot specify startedBy with other arguments"),
     ("ecs", "ListTasks", {"serviceName": "api", "family": "web"}, "serviceName",
      "cannot specify serviceName with other arguments"),
     ("ecs", "ListTasks", {"serviceName": "api", "containerInstance": "ci"}, "serviceName",
@@ -252,27 +251,21 @@ BAD = [
     ("ecs", "RunTask", {**RUN, "tags": [{"key": "cost!", "value": "v"}]}, "tags[0].key",
      f"{PATTERN}: ([\\p{{L}}\\p{{Z}}\\p{{N}}_.:/=+\\-@]*)"),
     ("ecs", "RunTask", {**RUN, "tags": [{"key": "line\n", "value": "v"}]}, "tags[0].key", PATTERN),
-    ("ecs", "RunTask", {**RUN, "tags": [{"key": "aws:owner", "value": "v"}]}, "tags[0].key",
-     "the aws: prefix is reserved"),
-    ("ecs", "StartTask", {**START, "tags": [{"key": "k", "value": "AwS:x"}]}, "tags[0].value",
-     "the aws: prefix is reserved"),
-    ("ecs", "TagResource", {"resourceArn": "arn:x", "tags": [{"key": "AWS:x", "value": "v"}]}, "tags[0].key",
-     "the aws: prefix is reserved"),
-    ("ecs", "UntagResource", {"resourceArn": "arn:x", "tagKeys": ["aws:x"]}, "tagKeys[0]",
-     "the aws: prefix is reserved"),
     # ECS names and other documented limits
-    ("ecs", "CreateCluster", {"clusterName": "my cluster"}, "clusterName", PATTERN),
     ("ecs", "CreateCluster", {"clusterName": "c" * 256}, "clusterName", f"{TOO_LONG} 255"),
     ("ecs", "RegisterTaskDefinition", {"family": "web", "containerDefinitions": [{"name": "web app"}]},
-     "containerDefinitions[0].name", PATTERN),
+     "containerDefinitions[0].name", "Container.name contains invalid characters. (field 'containerDefinitions[0].name'"),
+    ("ecs", "RegisterTaskDefinition", {"family": "web@2", "containerDefinitions": [{"name": "web"}]},
+     "family", "Family contains invalid characters."),
+    ("ecs", "ListTasks", {"family": "web:2"}, "family", "family must match ^[a-zA-Z0-9\\-_]+$"),
     ("ecs", "RegisterTaskDefinition",
      {"family": "web", "containerDefinitions": [{"name": "web", "healthCheck": {"command": ["CMD"], "interval": 4}}]},
      "containerDefinitions[0].healthCheck.interval", f"{LESS_THAN} 5"),
-    ("ecs", "DescribeServices", {"services": ["s"] * 11}, "services", f"{TOO_LONG} 10"),
+    ("ecs", "DescribeServices", {"services": ["s"] * 11}, "services", "service names can have at most 10 items."),
     ("ecs", "CreateService", {"serviceName": "api", "clientToken": "t" * 37}, "clientToken", f"{TOO_LONG} 36"),
     # Batch
-    ("batch", "SubmitJob", {**SUBMIT, "jobName": "_nightly"}, "jobName", f"{PATTERN}: ^[a-zA-Z0-9][a-zA-Z0-9_-]*$"),
-    ("batch", "SubmitJob", {**SUBMIT, "jobName": "nightly job"}, "jobName", PATTERN),
+    ("batch", "SubmitJob", {**SUBMIT, "jobName": "_nightly"}, "jobName", f"{JOB_NAME} (field 'jobName': pattern)"),
+    ("batch", "SubmitJob", {**SUBMIT, "jobName": "nightly job"}, "jobName", JOB_NAME),
     ("batch", "SubmitJob", {**SUBMIT, "jobName": "j" * 129}, "jobName", f"{TOO_LONG} 128"),
     ("batch", "RegisterJobDefinition", {"jobDefinitionName": "a.b", "type": "container"}, "jobDefinitionName",
      PATTERN),
@@ -283,11 +276,6 @@ BAD = [
     ("batch", "SubmitJob", {**SUBMIT, "tags": {"k" * 129: "v"}}, "tags",
      "Map key must have length less than or equal to 128"),
     ("batch", "SubmitJob", {**SUBMIT, "tags": {"k": "v" * 257}}, "tags.k", f"{TOO_LONG} 256"),
-    ("batch", "SubmitJob", {**SUBMIT, "tags": {"aws:team": "v"}}, "tags", "the aws: prefix is reserved"),
-    ("batch", "SubmitJob", {**SUBMIT, "tags": {"team": "AWS:x"}}, "tags.team", "the aws: prefix is reserved"),
-    ("batch", "SubmitJob", {**SUBMIT, "tags": {"cost!": "v"}}, "tags", "Map key must satisfy regular expression"),
-    ("batch", "TagResource", {"resourceArn": "arn:x", "tags": {"Aws:x": "v"}}, "tags", "aws: prefix"),
-    ("batch", "UntagResource", {"resourceArn": "arn:x", "tagKeys": ["aws:x"]}, "tagKeys[0]", "aws: prefix"),
     ("batch", "SubmitJob", {**SUBMIT, "dependsOn": [{"jobId": "j"}] * 21}, "dependsOn", f"{TOO_LONG} 20"),
     ("batch", "SubmitJob", {**SUBMIT, "arrayProperties": {"size": 1}}, "arrayProperties.size", f"{LESS_THAN} 2"),
     ("batch", "SubmitJob", {**SUBMIT, "arrayProperties": {"size": 10001}}, "arrayProperties.size",
@@ -296,12 +284,9 @@ BAD = [
     ("batch", "SubmitJob", {**SUBMIT, "retryStrategy": {"attempts": 0}}, "retryStrategy.attempts", f"{LESS_THAN} 1"),
     ("batch", "SubmitJob", {**SUBMIT, "retryStrategy": {"attempts": 2, "evaluateOnExit": [{"action": "RETRY"}] * 6}},
      "retryStrategy.evaluateOnExit", f"{TOO_LONG} 5"),
-    ("batch", "SubmitJob",
-     {**SUBMIT, "retryStrategy": {"attempts": 2, "evaluateOnExit": [{"action": "EXIT", "onExitCode": "1x"}]}},
-     "retryStrategy.evaluateOnExit[0].onExitCode", PATTERN),
     ("batch", "SubmitJob", {**SUBMIT, "timeout": {"attemptDurationSeconds": 59}}, "timeout.attemptDurationSeconds",
      f"{LESS_THAN} 60"),
-    ("batch", "DescribeJobs", {"jobs": ["j"] * 101}, "jobs", f"{TOO_LONG} 100"),
+    ("batch", "DescribeJobs", {"jobs": ["j"] * 101}, "jobs", "Maximum number of jobs supported is  100, RequestId: "),
     ("batch", "ListJobs", {}, "", f"Request failed to satisfy constraint: {EXACTLY_ONE}"),
     ("batch", "ListJobs", {"jobQueue": "q", "arrayJobId": "a"}, "", EXACTLY_ONE),
     ("batch", "ListJobs", {"jobQueue": "q", "maxResults": 0}, "maxResults", f"{LESS_THAN} 1"),
@@ -311,14 +296,67 @@ BAD = [
 ]
 
 
+# Rules only the documentation states (nothing shows AWS refusing them): reported, never refused.
+DOCUMENTED = [
+    ("ecs", "StartTask", {**START, "startedBy": "a" * 37}, "startedBy", f"{TOO_LONG} 36"),
+    ("ecs", "StartTask", {**START, "startedBy": "job:1"}, "startedBy", PATTERN),
+    ("ecs", "RunTask", {**RUN, "clientToken": "two words"}, "clientToken", PATTERN),
+    ("ecs", "ListTasks", {"startedBy": "me", "family": "web"}, "startedBy",
+     "cannot specify startedBy with other arguments (field 'startedBy'"),
+    ("ecs", "ListTasks", {"cluster": "c", "startedBy": "me", "serviceName": "api"}, "startedBy",
+     "cannot specify startedBy with other arguments"),
+    ("ecs", "RunTask", {**RUN, "tags": [{"key": "aws:owner", "value": "v"}]}, "tags[0].key",
+     "the aws: prefix is reserved"),
+    ("ecs", "StartTask", {**START, "tags": [{"key": "k", "value": "AwS:x"}]}, "tags[0].value",
+     "the aws: prefix is reserved"),
+    ("ecs", "TagResource", {"resourceArn": "arn:x", "tags": [{"key": "AWS:x", "value": "v"}]}, "tags[0].key",
+     "the aws: prefix is reserved"),
+    ("ecs", "UntagResource", {"resourceArn": "arn:x", "tagKeys": ["aws:x"]}, "tagKeys[0]",
+     "the aws: prefix is reserved"),
+    ("ecs", "CreateCluster", {"clusterName": "my cluster"}, "clusterName", PATTERN),
+    ("batch", "SubmitJob", {**SUBMIT, "tags": {"aws:team": "v"}}, "tags", "the aws: prefix is reserved"),
+    ("batch", "SubmitJob", {**SUBMIT, "tags": {"team": "AWS:x"}}, "tags.team", "the aws: prefix is reserved"),
+    ("batch", "SubmitJob", {**SUBMIT, "tags": {"cost!": "v"}}, "tags", "Map key must satisfy regular expression"),
+    ("batch", "TagResource", {"resourceArn": "arn:x", "tags": {"Aws:x": "v"}}, "tags", "aws: prefix"),
+    ("batch", "UntagResource", {"resourceArn": "arn:x", "tagKeys": ["aws:x"]}, "tagKeys[0]", "aws: prefix"),
+    ("batch", "SubmitJob",
+     {**SUBMIT, "retryStrategy": {"attempts": 2, "evaluateOnExit": [{"action": "EXIT", "onExitCode": "1x"}]}},
+     "retryStrategy.evaluateOnExit[0].onExitCode", PATTERN),
+    # botocore's model: a list's min, an unknown member
+    ("batch", "UntagResource", {"resourceArn": "arn:x", "tagKeys": []}, "tagKeys", f"{TOO_SHORT} 1"),
+    ("ecs", "ListClusters", {"maxResults": 5, "futureMember": True}, "futureMember", "Member is not defined"),
+]
+
+
 @pytest.mark.parametrize(("service", "operation", "body", "path", "expected"), BAD)
-def test_an_overlay_rule_rejects_a_bad_body(
+def test_an_enforced_rule_refuses_a_bad_body(
     service: str, operation: str, body: dict[str, Any], path: str, expected: str
 ) -> None:
     violations = request_violations(service, operation, body)
     assert [v.path for v in violations] == [path], violations
-    assert expected in violations[0].message
-    assert expected in format_violations(violations)
+    assert violations[0].enforced
+    assert expected in violations[0].detail
+    [violation] = violations
+    generic = f"1 validation error detected: {violation.message}"
+    assert format_violations(violations) == (violation.message if violation.aws_worded else generic)
+    with pytest.raises(RequestShapeError):
+        validate_request(service, operation, body)
+
+
+@pytest.mark.parametrize(("service", "operation", "body", "path", "expected"), DOCUMENTED)
+def test_a_documented_rule_reports_and_never_refuses(
+    service: str, operation: str, body: dict[str, Any], path: str, expected: str
+) -> None:
+    violations = request_violations(service, operation, body)
+    assert [v.path for v in violations] == [path], violations
+    assert not violations[0].enforced
+    assert expected in violations[0].detail
+    assert "[documented only: AWS is not known to refuse this; source: " in violations[0].detail
+    assert format_violations(violations) == ""
+    validate_request(service, operation, body)  # no error: AWS would answer
+    with pytest.raises(RequestShapeError) as caught:
+        validate_request(service, operation, body, strict=True)
+    assert caught.value.violations == [violations[0].detail]
 
 
 GOOD = [
@@ -406,7 +444,8 @@ def test_missing_members_and_wrong_types_are_caught(
 
 def test_every_missing_required_member_is_listed() -> None:
     assert request_violations("batch", "SubmitJob", {}) == [
-        Violation(name, "required", f"Value null at '{name}' failed to satisfy constraint: Member must not be null")
+        Violation(name, "required", f"Value null at '{name}' failed to satisfy constraint: Member must not be null",
+                  source="botocore model, shape SubmitJobRequest")
         for name in ("jobDefinition", "jobName", "jobQueue")
     ]
 
@@ -439,15 +478,20 @@ def test_validate_request_returns_none_for_a_valid_body() -> None:
     assert validate_request("ecs", "RunTask", {"taskDefinition": "web", "count": 2}) is None
 
 
-def test_format_puts_aws_wording_first_then_the_generic_form() -> None:
+def test_the_model_constraints_speak_first_then_aws_own_sentence_alone() -> None:
+    # AWS checks its model's constraints first and reports them together; a rule with its own sentence is
+    # answered with that sentence and nothing else (the field and rule go to Violation.detail).
     body = {"taskDefinition": "web", "count": 11, "launchType": "EC2",
             "capacityProviderStrategy": [{"capacityProvider": "FARGATE"}]}
-    text = format_violations(request_violations("ecs", "RunTask", body))
-    assert text == (
-        f"{BOTH} (field 'launchType': mutually exclusive with capacityProviderStrategy); "
+    violations = request_violations("ecs", "RunTask", body)
+    assert format_violations(violations) == (
         "1 validation error detected: Value '11' at 'count' failed to satisfy constraint: "
         "Member must have value less than or equal to 10"
     )
+    assert format_violations(request_violations("ecs", "RunTask", {**body, "count": 1})) == BOTH
+    assert [v.detail for v in violations if v.aws_worded] == [
+        f"{BOTH} (field 'launchType': mutually exclusive with capacityProviderStrategy)"
+    ]
 
 
 def test_format_counts_generic_errors() -> None:
@@ -770,10 +814,17 @@ def test_an_untranslatable_java_category_fails_loudly() -> None:
         ({"operation": "RunTask", "schema": {}}, "", "x-source"),
         ({"operation": "RunTask", "shape": "Tag", "schema": {}, "x-source": "s"}, "", "exactly one of 'operation'"),
         ({"operation": "RunTask", "schema": {}, "x-source": "s", "typo": 1}, "", "unknown keys"),
-        ({"operation": "RunTask", "schema": {}, "x-source": "s", "direction": "both"}, "", "direction"),
-        ({"operation": "RunTask", "schema": {"maxLength": 1}, "x-source": "s"}, "/properties/startedBy2", "nothing at"),
-        ({"operation": "RunTask", "schema": {"maxItems": 1}, "x-source": "s"}, "/properties/networkConfiguration/x",
-         "crosses a \\$ref"),
+        ({"operation": "RunTask", "schema": {}, "x-source": "s", "x-provenance": "enforced", "direction": "both"}, "",
+         "direction"),
+        ({"operation": "RunTask", "schema": {"maxLength": 1}, "x-source": "s", "x-provenance": "enforced"},
+         "/properties/startedBy2", "nothing at"),
+        ({"operation": "RunTask", "schema": {"maxItems": 1}, "x-source": "s", "x-provenance": "documented"},
+         "/properties/networkConfiguration/x", "crosses a \\$ref"),
+        ({"operation": "RunTask", "schema": {"maxItems": 1}, "x-source": "s"}, "", "x-provenance"),
+        ({"operation": "RunTask", "schema": {"maxItems": 1}, "x-source": "s", "x-provenance": "maybe"}, "",
+         "x-provenance"),
+        ({"operation": "RunTask", "dropRequired": ["cluster"], "x-source": "s", "x-provenance": "enforced"}, "",
+         "'schema' rules only"),
         ({"operation": "RunTask", "dropRequired": ["cluster"], "x-source": "s"}, "", "not required there"),
         ({"operation": "RunTask", "schema": {}, "replace": {}, "x-source": "s"}, "", "exactly one of 'schema'"),
         ({"operation": "RunTask", "replace": {"enum": None}, "x-source": "s"}, "/properties/startedBy",

@@ -165,7 +165,6 @@ def test_create_service_again(ecs_c: Any) -> None:
         ({"desiredCount": -1}, "InvalidParameterException", r"desiredCount must be 0 or more"),
         ({"schedulingStrategy": "DAEMON"}, "InvalidParameterException", r"pytest-ecsfake supports REPLICA services"),
         ({"deploymentController": {"type": "CODE_DEPLOY"}}, "InvalidParameterException", r"deploymentController"),
-        ({"serviceName": "no spaces"}, "InvalidParameterException", r"serviceName"),
         ({"platformVersion": "9.9.9"}, "PlatformUnknownException", r"platform version does not exist"),
         ({"placementStrategy": [{"type": "spread", "field": "memory"}]}, "InvalidParameterException", r"spread"),
     ],

@@ -105,9 +105,13 @@ def test_register_rules(ecs: Any, body: dict[str, Any], message: str) -> None:
     assert message in str(info.value)
 
 
-def test_family_pattern_is_a_schema_rule(ecs: Any) -> None:
-    with pytest.raises(ecs.exceptions.InvalidParameterException, match="at 'family'.*pattern"):
+def test_family_pattern_is_a_schema_rule_in_aws_words(ecs: Any) -> None:
+    with pytest.raises(ecs.exceptions.ClientException) as caught:
         ecs.register_task_definition(**web(family="bad family!"))
+    assert caught.value.response["Error"]["Message"] == "Family contains invalid characters."
+    with pytest.raises(ecs.exceptions.ClientException) as caught:
+        ecs.register_task_definition(**web(containerDefinitions=[{"name": "web app", "image": "x"}]))
+    assert caught.value.response["Error"]["Message"] == "Container.name contains invalid characters."
 
 
 def test_task_level_memory_is_enough_on_ec2(ecs: Any) -> None:

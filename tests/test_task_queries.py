@@ -91,7 +91,7 @@ def test_list_filters(ecs_c: Any) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"startedBy": "x", "family": "job"}, "cannot specify startedBy with other arguments"),
+        ({"family": "job:1"}, "operation: family must match ^[a-zA-Z0-9\\-_]+$"),
         ({"serviceName": "web", "family": "job"}, "cannot specify serviceName with other arguments"),
         ({"maxResults": 101}, "maxResults"),
         ({"maxResults": 0}, "maxResults"),

@@ -1,9 +1,10 @@
 """JSON Schemas of ECS and Batch request/response bodies, and validation with AWS-style messages.
 
-The schemas (``schemas/<service>/<Operation>.{request,response}.json``) are generated from botocore's
-service models plus the overlay of prose rules; see docs/schemas.md. Importing this module is cheap:
-jsonschema and the schema files load on first use and stay cached, one compiled validator per
-(service, operation, direction).
+Each operation's schema is built on its first use from the installed botocore's service model plus the
+overlay of prose rules (``_source.py``), and cached, one compiled validator per (service, operation,
+direction). ``schemas/<service>/<Operation>.{request,response}.json`` is the same generation for the pinned
+botocore, committed and reviewed; see docs/schemas.md. Importing this module is cheap: nothing is built or
+loaded before it is needed.
 """
 
 from __future__ import annotations
@@ -15,16 +16,20 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import RequestShapeError
 from ._fastcheck import Check, Unsupported, compile_schema, json_length
-from ._messages import Violation, format_violations, violations_from
+from ._messages import MODEL_DOCUMENTED, Violation, format_violations, refusal, violations_from
 from ._regex import compile_anchored
+from ._source import installed_model
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 __all__ = [
+    "MODEL_DOCUMENTED",
     "Violation",
+    "committed_service_model",
     "format_violations",
     "operation_names",
+    "refusal",
     "request_violations",
     "response_violations",
     "service_model",
@@ -35,8 +40,9 @@ _SERVICES = ("batch", "ecs")
 
 
 def service_model(service: str) -> dict[str, Any]:
-    """The parsed ``_service.json`` of ``service``: protocol, botocore version, each operation's HTTP
-    method, URI and non-body member locations. Shared and cached: do not modify it.
+    """The wire facts of ``service`` in the installed botocore's model (the shape of ``_service.json``):
+    protocol, botocore version, each operation's HTTP method, URI and non-body member locations. Shared and
+    cached: do not modify it.
 
     Example::
 
@@ -46,8 +52,8 @@ def service_model(service: str) -> dict[str, Any]:
 
 
 def operation_names(service: str) -> list[str]:
-    """Every operation of ``service`` in botocore's model, sorted. Example: ``"RunTask" in
-    operation_names("ecs")``."""
+    """Every operation of ``service`` that botocore knows (the installed model's, and the pinned model's in
+    ``schemas/``), sorted. Example: ``"RunTask" in operation_names("ecs")``."""
     return list(_operation_names(_known_service(service)))
 
 
@@ -67,10 +73,13 @@ def response_violations(service: str, operation: str, body: dict[str, Any]) -> l
     return _violations(service, operation, "response", body)
 
 
-def validate_request(service: str, operation: str, body: dict[str, Any]) -> None:
+def validate_request(service: str, operation: str, body: dict[str, Any], *, strict: bool = False) -> None:
     """Check a request body against the API reference's rules, with or without a fake active.
 
-    Raises ``RequestShapeError`` whose ``violations`` lists every rule broken, one message each.
+    Raises ``RequestShapeError`` when the body breaks a rule AWS is known to enforce (a request AWS would
+    refuse); its ``violations`` lists every rule broken, one line each, naming field and rule. With
+    ``strict=True``, rules that only the documentation states (AWS is not known to refuse them) count too.
+    The rules are those of the installed botocore's model plus the overlay, as the fake applies them.
 
     Example::
 
@@ -79,8 +88,8 @@ def validate_request(service: str, operation: str, body: dict[str, Any]) -> None
         #   - Value '11' at 'count' failed to satisfy constraint: Member must have value less than ...
     """
     violations = request_violations(service, operation, body)
-    if violations:
-        raise RequestShapeError(service, operation, [violation.message for violation in violations])
+    if any(violation.enforced or strict for violation in violations):
+        raise RequestShapeError(service, operation, [violation.detail for violation in violations])
 
 
 def _known_service(service: str) -> str:
@@ -109,9 +118,30 @@ def _read(service: str, name: str) -> Any:
 
 
 @cache
-def _service_model(service: str) -> dict[str, Any]:
-    model: dict[str, Any] = _read(service, "_service.json")
+def committed_service_model(service: str) -> dict[str, Any]:
+    """``schemas/<service>/_service.json``: the wire facts of the pinned botocore the committed schemas are
+    generated from (its ``botocoreVersion`` says which)."""
+    model: dict[str, Any] = _read(_known_service(service), "_service.json")
     return model
+
+
+@cache
+def _service_model(service: str) -> dict[str, Any]:
+    import botocore
+
+    from ._generate import service_facts
+
+    facts = service_facts(service, installed_model(service), botocore.__version__)
+    for name, spec in committed_service_model(service)["operations"].items():
+        facts["operations"].setdefault(name, spec)  # known to the pinned model only: its committed schema answers
+    return facts
+
+
+@cache
+def _rules(service: str) -> list[Any]:
+    from ._overlay import load_rules
+
+    return load_rules(service, installed_model(service), lenient=True)
 
 
 @cache
@@ -135,6 +165,11 @@ def _schema(service: str, operation: str, direction: str) -> dict[str, Any]:
             f"{_service_model(service)['botocoreVersion']} has no such operation "
             f"(see pytest_ecsfake.schemas.operation_names({service!r}))"
         )
+    model = installed_model(service)
+    if operation in model["operations"]:
+        from ._generate import operation_schema
+
+        return operation_schema(service, model, operation, direction, _rules(service), set())
     schema: dict[str, Any] = _read(service, f"{operation}.{direction}.json")
     return schema
 

@@ -43,7 +43,7 @@ Lines = list[str]
 # Keywords that assert nothing.
 _ANNOTATIONS = frozenset(
     {"$schema", "$comment", "$defs", "title", "description"}
-    | {"x-source", "x-aws-message", "x-rule", "x-field", "x-aws-pattern", "x-notRequired"}
+    | {"x-source", "x-provenance", "x-aws-message", "x-aws-code", "x-rule", "x-field", "x-aws-pattern", "x-notRequired"}
 )
 # The keywords that apply only to one JSON type, by that type ("number" covers "integer").
 _FAMILY = {

@@ -1,5 +1,8 @@
 """Generate ``schemas/<service>/<Operation>.{request,response}.json`` from botocore's service models.
 
+The same builder makes the schemas the fake validates with at run time, one operation at a time, from the
+installed botocore's model (``_source.py``); ``schemas/`` is the reviewed copy for the pinned botocore.
+
 Each file is a self-contained JSON Schema (draft 2020-12): the operation's input or output structure at the
 root, every named shape it reaches in ``$defs``, the overlay's prose rules merged in. Unconstrained scalars
 (a bare ``String``) are written inline; every other shape is a ``$ref`` so a rule about a shape is written
@@ -138,9 +141,11 @@ def _bounds(schema: dict[str, Any], shape: dict[str, Any], low: str, high: str) 
         schema[high] = shape["max"]
 
 
-def _operation_file(
+def operation_schema(
     service: str, model: dict[str, Any], operation: str, direction: str, rules: list[Rule], applied: set[int]
 ) -> dict[str, Any]:
+    """The schema of one operation's request or response body, overlay rules applied (their indexes are
+    added to ``applied``). Reads ``model`` and never changes it: a client's own model may be passed."""
     spec = model["operations"][operation]
     root_shape = spec["input" if direction == "request" else "output"]["shape"]
     mine = [rule for rule in rules if rule.direction == direction]
@@ -160,9 +165,9 @@ def _operation_file(
     return document
 
 
-def _service_file(service: str, model: dict[str, Any]) -> dict[str, Any]:
-    import botocore
-
+def service_facts(service: str, model: dict[str, Any], botocore_version: str) -> dict[str, Any]:
+    """The wire facts of ``service`` (``_service.json``): protocol, each operation's method, URI and the
+    members carried outside the body."""
     operations: dict[str, Any] = {}
     for name, spec in model["operations"].items():
         entry: dict[str, Any] = {"method": spec["http"]["method"], "uri": spec["http"]["requestUri"]}
@@ -179,7 +184,7 @@ def _service_file(service: str, model: dict[str, Any]) -> dict[str, Any]:
     document: dict[str, Any] = {
         "$comment": f"{service} wire facts. {_NOTE}",
         "protocol": model["metadata"]["protocol"],
-        "botocoreVersion": botocore.__version__,
+        "botocoreVersion": botocore_version,
         "operations": operations,
     }
     if "targetPrefix" in model["metadata"]:
@@ -190,6 +195,8 @@ def _service_file(service: str, model: dict[str, Any]) -> dict[str, Any]:
 def generate() -> dict[str, str]:
     """Every schema file, as ``{"<service>/<name>.json": text}``. Raises OverlayError for a rule that
     does not fit the model or applies nowhere."""
+    import botocore
+
     files: dict[str, str] = {}
     for service in SERVICES:
         model = load_model(service)
@@ -197,9 +204,9 @@ def generate() -> dict[str, str]:
         applied: set[int] = set()
         for operation in model["operations"]:
             for direction in DIRECTIONS:
-                document = _operation_file(service, model, operation, direction, rules, applied)
+                document = operation_schema(service, model, operation, direction, rules, applied)
                 files[f"{service}/{operation}.{direction}.json"] = render(document)
-        files[f"{service}/_service.json"] = render(_service_file(service, model))
+        files[f"{service}/_service.json"] = render(service_facts(service, model, botocore.__version__))
         unused = [rule.label for rule in rules if rule.index not in applied]
         if unused:
             raise OverlayError("overlay rules that apply nowhere: " + "; ".join(unused))

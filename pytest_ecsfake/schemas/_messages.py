@@ -5,8 +5,13 @@ AWS's generic form names value, member and constraint::
     1 validation error detected: Value '11' at 'count' failed to satisfy constraint:
     Member must have value less than or equal to 10
 
-A rule that carries ``x-aws-message`` (AWS's own wording for that rule) is reported with that wording
-first, followed by `` (field '<path>': <rule>)``.
+A rule that carries ``x-aws-message`` (AWS's own wording for that rule) is answered with exactly that
+sentence; the field and rule go to ``Violation.detail`` (``RequestShapeError.violations``, the call record,
+the failure report), never into the message.
+
+Each violation says whether AWS is known to refuse a request for it (``enforced``): an overlay rule says so
+in ``x-provenance``; a rule of botocore's model is enforced unless its keyword is in ``MODEL_DOCUMENTED``.
+Only enforced violations refuse a request (see docs/schemas.md, "Which rules refuse").
 """
 
 from __future__ import annotations
@@ -19,6 +24,11 @@ from typing import Any
 
 _VALUE_CHARS = 80
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Keywords of botocore's own model that nothing shows AWS enforcing. A list's or map's ``min`` is no proof of
+# refusal: Batch's tag maps have min 1 and AWS accepts ``{}`` (FIDELITY.md, "Which rules refuse a request").
+# An unknown member (``additionalProperties: false``): whether AWS refuses or ignores it is not known; botocore
+# itself never sends one, so this matters only for raw HTTP and for clients newer than the installed model.
+MODEL_DOCUMENTED = frozenset({"minItems", "minProperties", "additionalProperties"})
 
 # keyword -> (rule prefix, constraint phrase) for keywords whose limit is a number.
 _LIMITS = {
@@ -41,13 +51,46 @@ class Violation:
     """One broken rule of a request or response body.
 
     ``path`` is the member's place in the body (``"overrides.containerOverrides[0].name"``, ``""`` for the
-    body itself), ``rule`` a short name of the rule (``"maxLength 128"``, ``"required"``), ``message`` one
-    line naming field, value and rule, in AWS's wording where it is known.
+    body itself), ``rule`` a short name of the rule (``"maxLength 128"``, ``"required"``), ``message`` what
+    AWS answers: its own sentence for the rule where known (``aws_worded``), else its generic form naming
+    value, field and constraint. ``enforced`` is False for a rule only the documentation states (reported,
+    never refused); ``code`` is AWS's error type for the rule when it is not the service's usual validation
+    error; ``source`` says where the rule comes from.
     """
 
     path: str
     rule: str
     message: str
+    enforced: bool = True
+    aws_worded: bool = False
+    code: str | None = None
+    source: str = ""
+
+    @property
+    def detail(self) -> str:
+        """One line for people: the message, then the field and rule when the message does not name them,
+        then, for a documented-only rule, that AWS is not known to refuse it and where the rule comes from."""
+        text = f"{self.message} {_suffix(self.path, self.rule)}" if self.aws_worded else self.message
+        if not self.enforced:
+            text += f" [documented only: AWS is not known to refuse this; source: {self.source or 'botocore model'}]"
+        return text
+
+
+def refusal(violations: list[Violation]) -> tuple[str, str | None] | None:
+    """What AWS answers for a request with these violations: ``(message, code)``, ``code`` None for the
+    service's usual validation error; None when no violation is enforced (the request is answered).
+
+    AWS checks its model's constraints before anything else and reports all of them in its generic form
+    ("N validation errors detected: ..."); a rule with its own sentence is answered with that sentence alone.
+    """
+    enforced = [v for v in violations if v.enforced]
+    generic = [v for v in enforced if not v.aws_worded]
+    if generic:
+        noun = "error" if len(generic) == 1 else "errors"
+        return f"{len(generic)} validation {noun} detected: " + "; ".join(v.message for v in generic), None
+    if enforced:
+        return enforced[0].message, enforced[0].code
+    return None
 
 
 def violations_from(errors: Iterable[Any]) -> list[Violation]:
@@ -60,36 +103,38 @@ def violations_from(errors: Iterable[Any]) -> list[Violation]:
 
 
 def format_violations(violations: list[Violation]) -> str:
-    """The error message the fake answers with.
-
-    Violations in AWS's own wording come first, each on its own; the others follow in AWS's generic form,
-    ``"N validation error(s) detected: ...; ..."``.
-    """
-    worded = [v.message for v in violations if _is_aws_worded(v)]
-    generic = [v.message for v in violations if not _is_aws_worded(v)]
-    parts = list(worded)
-    if generic:
-        noun = "error" if len(generic) == 1 else "errors"
-        parts.append(f"{len(generic)} validation {noun} detected: " + "; ".join(generic))
-    return "; ".join(parts)
+    """The error message the fake answers with for these violations (``""`` when none refuses): see
+    ``refusal``."""
+    found = refusal(violations)
+    return found[0] if found else ""
 
 
 def _suffix(path: str, rule: str) -> str:
     return f"(field '{path}': {rule})" if path else f"({rule})"
 
 
-def _is_aws_worded(violation: Violation) -> bool:
-    return violation.message.endswith(" " + _suffix(violation.path, violation.rule))
+@dataclass(frozen=True)
+class _Origin:
+    """What a schema node says about the rules it holds."""
+
+    aws: str | None
+    code: str | None
+    provenance: str | None
+    source: str
 
 
-def _violation(path: str, rule: str, value: Any, constraint: str, aws: str | None) -> Violation:
-    if aws:
-        message = f"{aws} {_suffix(path, rule)}"
+def _violation(path: str, rule: str, value: Any, constraint: str, origin: _Origin, keyword: str) -> Violation:
+    if origin.aws:
+        message = origin.aws
     elif path:
         message = f"Value {_render(value)} at '{path}' failed to satisfy constraint: {constraint}"
     else:
         message = f"Request failed to satisfy constraint: {constraint}"
-    return Violation(path, rule, message)
+    if origin.provenance is None:  # a rule of botocore's model itself
+        enforced = keyword not in MODEL_DOCUMENTED
+    else:
+        enforced = origin.provenance == "enforced"
+    return Violation(path, rule, message, enforced, bool(origin.aws), origin.code, origin.source)
 
 
 def _render(value: Any) -> str:
@@ -127,21 +172,28 @@ def _from_error(error: Any) -> Iterator[Violation]:
     schema = error.schema if isinstance(error.schema, dict) else {}
     instance = error.instance
     parts = list(error.absolute_path)
-    aws = schema.get("x-aws-message")
     named_rule = schema.get("x-rule")
     field = schema.get("x-field")
+    title = schema.get("title")
+    origin = _Origin(
+        schema.get("x-aws-message"),
+        schema.get("x-aws-code"),
+        schema.get("x-provenance"),
+        schema.get("x-source") or (f"botocore model, shape {title}" if title else "botocore model"),
+    )
 
     if keyword == "required":
         for member in error.validator_value:
             if isinstance(instance, dict) and member not in instance:
-                yield _violation(_join([*parts, member]), "required", None, "Member must not be null", aws)
+                path = _join([*parts, member])
+                yield _violation(path, "required", None, "Member must not be null", origin, keyword)
         return
     if keyword == "additionalProperties" and error.validator_value is False:
-        title = schema.get("title", "this structure")
         for member in instance:
             if member not in schema.get("properties", {}):
                 path = _join([*parts, member])
-                yield _violation(path, "unknown member", instance[member], f"Member is not defined in {title}", aws)
+                constraint = f"Member is not defined in {title or 'this structure'}"
+                yield _violation(path, "unknown member", instance[member], constraint, origin, keyword)
         return
 
     value = instance
@@ -155,7 +207,7 @@ def _from_error(error: Any) -> Iterator[Violation]:
     if "propertyNames" in error.schema_path:
         rule = f"key {rule}"
         constraint = constraint.replace("Member", "Map key", 1)
-    yield _violation(_join(parts), rule, value, constraint, aws)
+    yield _violation(_join(parts), rule, value, constraint, origin, keyword)
 
 
 def _describe(keyword: str | None, error: Any, schema: dict[str, Any]) -> tuple[str, str]:

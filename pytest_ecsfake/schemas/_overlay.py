@@ -13,9 +13,12 @@ direction that reaches it), a JSON pointer ``at`` below that, and what it does:
   (e.g. an enum whose values "aren't case sensitive").
 
 Metadata copied into the fragment: ``x-source`` (required: the sentence the rule comes from),
-``x-aws-message`` (AWS's exact wording, when known), ``x-rule`` (the short rule name for composite
+``x-provenance`` (required for ``schema`` rules: ``enforced`` when AWS is known to refuse a request that breaks
+it, ``documented`` when only the text says so; only enforced rules refuse, see docs/schemas.md),
+``x-aws-message`` (AWS's exact wording, when known; ``{request_id}`` in it stands for the request's id),
+``x-aws-code`` (the error type AWS answers for this rule, when it is not the service's usual validation
+error), ``x-rule`` (the short rule name for composite
 keywords such as ``not``/``oneOf``) and ``x-field`` (the member a whole-object rule is about).
-See docs/schemas.md.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from ._regex import pattern_keywords
 
 _RULE_KEYS = {"operation", "shape", "direction", "at", "schema", "dropRequired", "replace", "$comment"}
 _KINDS = ("schema", "dropRequired", "replace")
-_META_KEYS = ("x-source", "x-aws-message", "x-rule", "x-field")
+_META_KEYS = ("x-source", "x-provenance", "x-aws-message", "x-aws-code", "x-rule", "x-field")
+PROVENANCES = ("enforced", "documented")
 
 
 class OverlayError(ValueError):
@@ -59,17 +63,26 @@ def overlay_path(service: str) -> Path:
     return Path(__file__).resolve().parent / f"overlay_{service}.json"
 
 
-def load_rules(service: str, model: dict[str, Any]) -> list[Rule]:
-    """Read and check the overlay of ``service`` against its botocore model."""
+def load_rules(service: str, model: dict[str, Any], *, lenient: bool = False) -> list[Rule]:
+    """Read and check the overlay of ``service`` against its botocore model.
+
+    ``lenient`` (schemas built at run time from the installed botocore, which may be older or newer than the
+    one the overlay was written for): a rule about an operation or shape that model lacks is left out instead
+    of being an error.
+    """
     document = json.loads(overlay_path(service).read_text(encoding="utf-8"))
     rules = []
     for index, raw in enumerate(document["rules"]):
         rule = _parse(service, index, raw)
+        problem = None
         if rule.operation is not None and rule.operation not in model["operations"]:
-            raise OverlayError(f"{rule.label}: no operation {rule.operation!r} in the {service} model")
-        if rule.shape is not None and rule.shape not in model["shapes"]:
-            raise OverlayError(f"{rule.label}: no shape {rule.shape!r} in the {service} model")
-        rules.append(rule)
+            problem = f"{rule.label}: no operation {rule.operation!r} in the {service} model"
+        elif rule.shape is not None and rule.shape not in model["shapes"]:
+            problem = f"{rule.label}: no shape {rule.shape!r} in the {service} model"
+        if problem is None:
+            rules.append(rule)
+        elif not lenient:
+            raise OverlayError(problem)
     return rules
 
 
@@ -84,6 +97,11 @@ def _parse(service: str, index: int, raw: dict[str, Any]) -> Rule:
         raise OverlayError(f"{label}: give exactly one of 'schema', 'dropRequired' and 'replace'")
     if not raw.get("x-source"):
         raise OverlayError(f"{label}: every rule cites its source in 'x-source'")
+    if "schema" in raw and raw.get("x-provenance") not in PROVENANCES:
+        raise OverlayError(f"{label}: a 'schema' rule says in 'x-provenance' whether AWS is known to enforce it "
+                           f"(one of {', '.join(PROVENANCES)}), not {raw.get('x-provenance')!r}")
+    if "x-provenance" in raw and "schema" not in raw:
+        raise OverlayError(f"{label}: 'x-provenance' belongs to 'schema' rules only")
     direction = raw.get("direction", "request")
     if direction not in ("request", "response"):
         raise OverlayError(f"{label}: direction must be 'request' or 'response', not {direction!r}")

@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from . import _active
-from ._intercept import REGION_HEADER, SERVICES, is_loopback
+from ._intercept import REGION_HEADER, SERVICES, is_loopback, offer_caller_model
 from ._protocol import Headers, HttpRequest
 from ._when_imported import WhenImported
 
@@ -65,6 +65,7 @@ def _make_send(original: Callable[..., Awaitable[Any]], response_class: Any) -> 
         service = endpoint._endpoint_prefix
         if fake is None or service not in SERVICES or is_loopback(request.url):
             return await original(endpoint, request)
+        offer_caller_model(service, sys._getframe(1))  # once per service: the schemas then use this client's model
         body = await _body_bytes(request.body)
         answer = fake._handle(service, HttpRequest(request.method, request.url, Headers(request.headers), body))
         return response_class(request.url, answer.status, answer.headers, _Body(answer.body))

@@ -15,6 +15,7 @@ botocore is imported at install (first activation), never when the plugin loads.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -57,6 +58,8 @@ def _send(endpoint: Any, request: Any) -> Any:
     service = endpoint._endpoint_prefix
     if fake is None or service not in SERVICES or is_loopback(request.url):
         return _patched["send"](endpoint, request)
+    if service not in _offered:
+        offer_caller_model(service, sys._getframe(1))  # once per service: the schemas then use this client's model
     body = request.body
     if body is None:
         body = b""
@@ -66,6 +69,26 @@ def _send(endpoint: Any, request: Any) -> Any:
         body = body.read()
     response = fake._handle(service, HttpRequest(request.method, request.url, _headers(request.headers), body))
     return _patched["response"](request.url, response.status, response.headers, _Body(response.body))
+
+
+_offered: set[str] = set()
+
+
+def offer_caller_model(service: str, frame: Any) -> None:
+    """Hand the schema layer the model of the client that sent this request, once per service.
+
+    botocore passes the operation model to ``_send``'s caller (``Endpoint._do_get_response(request,
+    operation_model, context)``), not to ``_send``; reading it there spares loading the same 1.5 MB model a
+    second time (see schemas/_source.py). Any other caller (a botocore that changed, a wrapper) offers
+    nothing, and the model is loaded from the installed botocore's data instead.
+    """
+    if service in _offered:
+        return
+    from .schemas._source import offer
+
+    _offered.add(service)
+    operation_model = frame.f_locals.get("operation_model") if frame is not None else None
+    offer(service, getattr(getattr(operation_model, "service_model", None), "_service_description", None))
 
 
 def _headers(headers: Any) -> Headers:

@@ -1,4 +1,5 @@
-"""The ``ecsfake`` section of a failing test's report: the calls in order, and each task's timeline.
+"""The ``ecsfake`` section of a failing test's report: the calls in order (with the API reference's rules
+each request broke), and each task's timeline.
 
 Short enough to read (request summaries are cut, long lists are elided), complete enough to debug: every
 call with its fake time and outcome, every task with its states, exit codes and stop code.
@@ -37,6 +38,7 @@ def render(backend: Backend, origin: float) -> str:
         outcome = f"{call.status} {call.error}" if call.error else str(call.status)
         name = f"{call.service}:{call.operation}"
         lines.append(f"  {_time(at, origin)}  {name:<32} {outcome:<32} {_summary(call.request)}")
+        lines.extend(f"      rule broken: {line}" for line in call.violations)
     if not calls:
         lines.append("  (none)")
     timelines = list(_task_timelines(backend, origin))

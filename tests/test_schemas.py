@@ -254,7 +254,8 @@ BAD = [
     # ECS names and other documented limits
     ("ecs", "CreateCluster", {"clusterName": "c" * 256}, "clusterName", f"{TOO_LONG} 255"),
     ("ecs", "RegisterTaskDefinition", {"family": "web", "containerDefinitions": [{"name": "web app"}]},
-     "containerDefinitions[0].name", "Container.name contains invalid characters. (field 'containerDefinitions[0].name'"),
+     "containerDefinitions[0].name",
+     "Container.name contains invalid characters. (field 'containerDefinitions[0].name'"),
     ("ecs", "RegisterTaskDefinition", {"family": "web@2", "containerDefinitions": [{"name": "web"}]},
      "family", "Family contains invalid characters."),
     ("ecs", "ListTasks", {"family": "web:2"}, "family", "family must match ^[a-zA-Z0-9\\-_]+$"),

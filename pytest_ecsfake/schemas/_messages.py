@@ -130,10 +130,8 @@ def _violation(path: str, rule: str, value: Any, constraint: str, origin: _Origi
         message = f"Value {_render(value)} at '{path}' failed to satisfy constraint: {constraint}"
     else:
         message = f"Request failed to satisfy constraint: {constraint}"
-    if origin.provenance is None:  # a rule of botocore's model itself
-        enforced = keyword not in MODEL_DOCUMENTED
-    else:
-        enforced = origin.provenance == "enforced"
+    # An overlay rule says its provenance; a rule of botocore's model itself is enforced but for a few keywords.
+    enforced = keyword not in MODEL_DOCUMENTED if origin.provenance is None else origin.provenance == "enforced"
     return Violation(path, rule, message, enforced, bool(origin.aws), origin.code, origin.source)
 
 

@@ -367,6 +367,7 @@ def _call_json(call: Any) -> dict[str, Any]:
         "error": call.error,
         "response": call.response,
         "at": _iso(call.at),
+        "violations": list(call.violations),
     }
 
 

@@ -859,3 +859,14 @@ def test_importing_the_module_loads_neither_jsonschema_nor_schema_files() -> Non
     assert result.returncode == 0, result.stderr
     # A valid body never needs jsonschema: the fast check answers it.
     assert result.stdout.split() == ["False", "0", "False", "1"]
+
+
+def test_the_list_of_refusing_rules_in_the_docs_is_current() -> None:
+    from pytest_ecsfake.schemas import _rules_doc
+    from pytest_ecsfake.schemas.__main__ import main
+
+    assert main(["rules", "--check"]) == 0, "run: python -m pytest_ecsfake.schemas rules"
+    listed = _rules_doc.render()
+    assert "| ecs | `RunTask/properties/startedBy` | `{\"maxLength\": 128}` | enforced |" in listed
+    assert "| ecs | `ListTasks` | `{\"not\":" in listed and "| documented | cannot specify startedBy" in listed
+    assert "| batch | TagrisTagsMap | `minProperties` 1 | documented |" in listed

@@ -199,15 +199,32 @@ def test_all_six_stop_codes_can_be_produced(ecs_c: Any, ecs_fake: EcsFake) -> No
         "EssentialContainerExited": run_fargate(ecs_c, family="exits")["taskArn"],
         "TaskFailedToStart": run_fargate(ecs_c, family="bad")["taskArn"],
     }
-    for code in ("UserInitiated", "SpotInterruption", "TerminationNotice", "ServiceSchedulerInitiated"):
+    botocore_codes = set(ecs_c.meta.service_model.shape_for("TaskStopCode").enum)
+    # Every other code the installed botocore knows is an infrastructure stop (botocore 1.44 added
+    # InfrastructureHealth; CI runs this against the pinned and the newest botocore).
+    interruptions = sorted(botocore_codes - {"TaskFailedToStart", "EssentialContainerExited", "UserInitiated"})
+    for code in ("UserInitiated", *interruptions):
         arns[code] = run_fargate(ecs_c)["taskArn"]
     ecs_fake.advance(RUNNING_AFTER)
     ecs_c.stop_task(cluster="c", task=arns["UserInitiated"])
-    for code in ("SpotInterruption", "TerminationNotice", "ServiceSchedulerInitiated"):
+    for code in interruptions:
         ecs_fake.interrupt(arns[code], stop_code=code)
     ecs_fake.advance(120)
     tasks = ecs_c.describe_tasks(cluster="c", tasks=list(arns.values()))["tasks"]
     assert {t["taskArn"]: t["stopCode"] for t in tasks} == {arn: code for code, arn in arns.items()}
     assert all(t["lastStatus"] == "STOPPED" for t in tasks)
-    botocore_codes = set(ecs_c.meta.service_model.shape_for("TaskStopCode").enum)
     assert set(arns) == botocore_codes
+
+
+def test_a_stop_code_the_installed_botocore_does_not_know_is_refused(ecs_c: Any, ecs_fake: Any) -> None:
+    arn = run_fargate(ecs_c)["taskArn"]
+    with pytest.raises(ValueError, match=r"stop_code='Meteorite'\): expected one of SpotInterruption, "):
+        ecs_fake.interrupt(arn, stop_code="Meteorite")
+    known = "InfrastructureHealth" in ecs_c.meta.service_model.shape_for("TaskStopCode").enum
+    if known:  # botocore >= 1.44
+        ecs_fake.interrupt(arn, stop_code="InfrastructureHealth")
+        assert ecs_c.describe_tasks(cluster="c", tasks=[arn])["tasks"][0]["stoppedReason"] == (
+            "Task stopped due to an infrastructure health issue.")
+    else:  # an answer botocore could not parse into its enum is never produced
+        with pytest.raises(ValueError, match="botocore 1.43"):
+            ecs_fake.interrupt(arn, stop_code="InfrastructureHealth")

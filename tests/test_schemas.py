@@ -329,17 +329,21 @@ DOCUMENTED = [
 ]
 
 
+def _one_violation(service: str, operation: str, body: dict[str, Any], path: str, expected: str) -> Violation:
+    violations = request_violations(service, operation, body)
+    assert [v.path for v in violations] == [path], violations
+    assert expected in violations[0].detail
+    return violations[0]
+
+
 @pytest.mark.parametrize(("service", "operation", "body", "path", "expected"), BAD)
 def test_an_enforced_rule_refuses_a_bad_body(
     service: str, operation: str, body: dict[str, Any], path: str, expected: str
 ) -> None:
-    violations = request_violations(service, operation, body)
-    assert [v.path for v in violations] == [path], violations
-    assert violations[0].enforced
-    assert expected in violations[0].detail
-    [violation] = violations
+    violation = _one_violation(service, operation, body, path, expected)
+    assert violation.enforced
     generic = f"1 validation error detected: {violation.message}"
-    assert format_violations(violations) == (violation.message if violation.aws_worded else generic)
+    assert format_violations([violation]) == (violation.message if violation.aws_worded else generic)
     with pytest.raises(RequestShapeError):
         validate_request(service, operation, body)
 
@@ -348,16 +352,14 @@ def test_an_enforced_rule_refuses_a_bad_body(
 def test_a_documented_rule_reports_and_never_refuses(
     service: str, operation: str, body: dict[str, Any], path: str, expected: str
 ) -> None:
-    violations = request_violations(service, operation, body)
-    assert [v.path for v in violations] == [path], violations
-    assert not violations[0].enforced
-    assert expected in violations[0].detail
-    assert "[documented only: AWS is not known to refuse this; source: " in violations[0].detail
-    assert format_violations(violations) == ""
+    violation = _one_violation(service, operation, body, path, expected)
+    assert not violation.enforced
+    assert "[documented only: AWS is not known to refuse this; source: " in violation.detail
+    assert format_violations([violation]) == ""
     validate_request(service, operation, body)  # no error: AWS would answer
     with pytest.raises(RequestShapeError) as caught:
         validate_request(service, operation, body, strict=True)
-    assert caught.value.violations == [violations[0].detail]
+    assert caught.value.violations == [violation.detail]
 
 
 GOOD = [

@@ -20,6 +20,7 @@ from pytest_ecsfake.schemas import (
     Violation,
     _generate,
     _overlay,
+    committed_service_model,
     format_violations,
     operation_names,
     request_violations,
@@ -48,11 +49,23 @@ def generated() -> dict[str, str]:
 
 def test_schemas_were_generated_from_the_installed_botocore() -> None:
     for service in SERVICES:
-        recorded = service_model(service)["botocoreVersion"]
+        recorded = committed_service_model(service)["botocoreVersion"]
         assert recorded == botocore.__version__, (
             f"schemas/ was generated from botocore {recorded} but {botocore.__version__} is installed: "
             "run `python -m pytest_ecsfake.schemas generate` (or install the recorded botocore)"
         )
+
+
+def test_run_time_schemas_are_the_committed_ones_for_the_pinned_botocore() -> None:
+    # What the fake validates with is built at run time from the installed botocore; with the pinned one it is
+    # exactly the reviewed copy in schemas/ (the test above makes the installed botocore the pinned one).
+    from pytest_ecsfake.schemas import _schema
+
+    for service in SERVICES:
+        assert service_model(service) == committed_service_model(service)
+        for path in sorted((SCHEMAS / service).glob("*.*.json")):
+            operation, direction = path.name.split(".")[:2]
+            assert _schema(service, operation, direction) == json.loads(path.read_text(encoding="utf-8")), path.name
 
 
 def test_committed_schemas_are_not_stale(generated: dict[str, str]) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import RequestShapeError
 from ._fastcheck import Check, Unsupported, compile_schema, json_length
-from ._messages import MODEL_DOCUMENTED, Violation, format_violations, refusal, violations_from
+from ._messages import Violation, format_violations, refusal, violations_from
 from ._regex import compile_anchored
 from ._source import installed_model
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 __all__ = [
-    "MODEL_DOCUMENTED",
     "Violation",
     "committed_service_model",
     "format_violations",

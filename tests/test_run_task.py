@@ -103,10 +103,19 @@ def test_network_configuration_only_for_awsvpc(ecs_c: Any, ecs_fake: EcsFake) ->
         ecs_c.run_task(cluster="c", taskDefinition="bridge", networkConfiguration=SUBNETS)
 
 
-def test_inactive_definition_cannot_run(ecs_c: Any) -> None:
+def test_inactive_definition_cannot_run(ecs_c: Any, ecs_fake: EcsFake) -> None:
     ecs_c.deregister_task_definition(taskDefinition="job:1")
-    with pytest.raises(ecs_c.exceptions.ClientException, match="TaskDefinition is inactive"):
-        ecs_c.run_task(cluster="c", taskDefinition="job:1", launchType="FARGATE", networkConfiguration=SUBNETS)
+    # AWS's own answer, exactly (FIDELITY.md "Observed since": DefangLabs/defang#775).
+    for ref in ("job:1", TD.format("job:1")):
+        with pytest.raises(ecs_c.exceptions.InvalidParameterException) as error:
+            ecs_c.run_task(cluster="c", taskDefinition=ref, launchType="FARGATE", networkConfiguration=SUBNETS)
+        assert error.value.response["Error"]["Message"] == "TaskDefinition is inactive"
+    ecs_fake.add_container_instance("c")
+    with pytest.raises(ecs_c.exceptions.InvalidParameterException) as error:
+        ecs_c.start_task(cluster="c", taskDefinition="job:1", containerInstances=[
+            ecs_c.list_container_instances(cluster="c")["containerInstanceArns"][0]], networkConfiguration=SUBNETS)
+    assert error.value.response["Error"]["Message"] == "TaskDefinition is inactive"
+    # Without a revision, the latest ACTIVE one: there is none left.
     with pytest.raises(ecs_c.exceptions.ClientException, match="TaskDefinition not found."):
         ecs_c.run_task(cluster="c", taskDefinition="job", launchType="FARGATE", networkConfiguration=SUBNETS)
 

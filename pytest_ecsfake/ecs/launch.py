@@ -9,7 +9,7 @@ from typing import Any
 
 from .._behavior import behavior_for
 from .._context import Context
-from .._errors import AwsError, ClientException, InvalidParameterException
+from .._errors import AwsError, InvalidParameterException
 from . import lifecycle
 from .state import Cluster, TaskDefinition
 from .tags import set_tags, tag_dict, tags_of
@@ -234,9 +234,14 @@ def task_tags(ctx: Context, req: dict[str, Any], definition: TaskDefinition, clu
     return [{"key": k, "value": v} for k, v in tags.items()]
 
 
-def require_active(definition: TaskDefinition) -> None:
+INACTIVE_DEFINITION = "TaskDefinition is inactive"
+
+
+def require_active(definition: TaskDefinition, error: type[AwsError] = InvalidParameterException) -> None:
+    """AWS's refusal to launch from an INACTIVE revision: InvalidParameterException from RunTask (FIDELITY.md
+    "Observed since"); services pass ClientException, the fake's older choice, which nothing sources yet."""
     if definition.status != "ACTIVE":
-        raise ClientException("TaskDefinition is inactive")
+        raise error(INACTIVE_DEFINITION)
 
 
 def place_and_create(

@@ -99,7 +99,11 @@ def _fargate_config(cpu: int | None, memory: int | None, mode: str) -> None:
     if memory is None:
         raise ClientException("Fargate requires that 'memory' be defined at the task level.")
     if memory not in FARGATE_MEMORY.get(cpu, ()):
-        raise ClientException("No Fargate configuration exists for given values.")
+        # AWS's sentence, with the request's values as the fake normalised them ("1 vCPU" → 1024).
+        raise ClientException(
+            f"No Fargate configuration exists for given values: {cpu} CPU, {memory} memory. "
+            "See the Amazon ECS documentation for the valid values."
+        )
 
 
 def fargate_compatible(body: dict[str, Any]) -> bool:

@@ -11,7 +11,7 @@ from .._registry import handler
 from .._reuse import described
 from . import transitions
 from .job_definitions import check_environment, check_retry, fargate_resources, number, requirement, resolve_definition
-from .job_queues import get_queue
+from .job_queues import find_queue
 from .state import Job, JobDefinition, batch_state, json_copy
 from .stopping import find_job
 from .unsupported import unsupported
@@ -116,7 +116,9 @@ def _dependencies(ctx: Context, req: dict[str, Any], size: int | None) -> list[J
 
 
 def _check_queue(ctx: Context, req: dict[str, Any], definition: JobDefinition) -> Any:
-    queue = get_queue(ctx, req["jobQueue"])
+    queue = find_queue(ctx, req["jobQueue"])
+    if queue is None:  # AWS's wording, with the name or ARN as the request gave it (FIDELITY.md "Observed since")
+        raise ClientException(f"JobQueue {req['jobQueue']} not found.")
     if queue.state != "ENABLED" or queue.status == "DELETING":
         why = "being deleted" if queue.status == "DELETING" else "DISABLED"
         raise ClientException(f"Job queue {queue.name} is {why}: new jobs can't be added to it.")

@@ -163,6 +163,54 @@ def test_cluster_default_strategy_applies_without_launch_type(ecs: Any) -> None:
     assert task["capacityProviderName"] == "FARGATE_SPOT"
 
 
+# What a launch answers that does not depend on ids and times: the part an empty strategy must not change.
+SAME = ("launchType", "capacityProviderName", "platformVersion", "platformFamily", "cpu", "memory", "group",
+        "lastStatus", "desiredStatus", "taskDefinitionArn", "containerInstanceArn")
+
+
+def _launch_facts(task: dict[str, Any]) -> dict[str, Any]:
+    return {key: task.get(key) for key in SAME}
+
+
+def test_launch_type_with_an_empty_strategy_is_as_if_no_strategy(ecs: Any) -> None:
+    # prefect-aws's ECS worker sends exactly this (FIDELITY.md "Observed since"): an empty strategy is none.
+    ecs.create_cluster(clusterName="c", capacityProviders=["FARGATE", "FARGATE_SPOT"],
+                       defaultCapacityProviderStrategy=[{"capacityProvider": "FARGATE_SPOT", "weight": 1}])
+    fargate_definition(ecs)
+    request = {"cluster": "c", "taskDefinition": "job", "launchType": "FARGATE", "networkConfiguration": SUBNETS,
+               "overrides": {"containerOverrides": [{"name": "app", "command": ["flow"]}]},
+               "tags": [{"key": "prefect.io/flow-run-id", "value": "1"}]}
+    with_empty = ecs.run_task(**request, capacityProviderStrategy=[])
+    without = ecs.run_task(**request)
+    assert with_empty["failures"] == without["failures"] == []
+    (task,) = with_empty["tasks"]
+    assert _launch_facts(task) == _launch_facts(without["tasks"][0])
+    assert (task["launchType"], task["platformVersion"]) == ("FARGATE", "1.4.0")
+    assert "capacityProviderName" not in task  # the cluster's default strategy is not used: launchType was given
+    described = describe(ecs, task["taskArn"])
+    assert described["launchType"] == "FARGATE" and "capacityProviderName" not in described
+    assert ecs.list_tasks(cluster="c", launchType="FARGATE")["taskArns"] == [task["taskArn"],
+                                                                             without["tasks"][0]["taskArn"]]
+
+
+def test_an_empty_strategy_without_launch_type_is_as_if_omitted(ecs: Any, ecs_fake: EcsFake) -> None:
+    ecs.create_cluster(clusterName="spot", capacityProviders=["FARGATE_SPOT"],
+                       defaultCapacityProviderStrategy=[{"capacityProvider": "FARGATE_SPOT", "weight": 1}])
+    ecs.create_cluster(clusterName="ec2")
+    fargate_definition(ecs)
+    ecs.register_task_definition(family="bridge", containerDefinitions=[{"name": "a", "image": "x", "memory": 64}])
+    ecs_fake.add_container_instance("ec2")
+    # No launchType: the cluster's default strategy, as when the member is omitted ...
+    for strategy in ({"capacityProviderStrategy": []}, {}):
+        task = ecs.run_task(cluster="spot", taskDefinition="job", networkConfiguration=SUBNETS, **strategy)["tasks"][0]
+        assert (task["launchType"], task["capacityProviderName"]) == ("FARGATE", "FARGATE_SPOT")
+    # ... and without a default strategy, the EC2 launch type.
+    answers = [ecs.run_task(cluster="ec2", taskDefinition="bridge", **strategy)
+               for strategy in ({"capacityProviderStrategy": []}, {})]
+    assert [_launch_facts(a["tasks"][0]) for a in answers] == [_launch_facts(answers[1]["tasks"][0])] * 2
+    assert answers[0]["tasks"][0]["launchType"] == "EC2"
+
+
 def test_strategy_provider_must_be_associated(ecs_c: Any) -> None:
     with pytest.raises(ecs_c.exceptions.InvalidParameterException, match="not associated with the cluster"):
         ecs_c.run_task(cluster="c", taskDefinition="job", networkConfiguration=SUBNETS,

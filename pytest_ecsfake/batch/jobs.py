@@ -49,9 +49,7 @@ def _container(definition: JobDefinition, req: dict[str, Any], parameters: dict[
         props["command"] = list(changes["command"])
     if "environment" in changes:
         check_environment(changes["environment"])
-        merged = {v["name"]: dict(v) for v in props.get("environment", [])}
-        merged.update({v["name"]: dict(v) for v in changes["environment"]})
-        props["environment"] = list(merged.values())
+        props["environment"] = _merged_environment(props.get("environment", []), changes["environment"])
     if "resourceRequirements" in changes:
         by_type = {r["type"]: dict(r) for r in props.get("resourceRequirements", [])}
         by_type.update({r["type"]: dict(r) for r in changes["resourceRequirements"]})
@@ -62,6 +60,16 @@ def _container(definition: JobDefinition, req: dict[str, Any], parameters: dict[
             parameters.get(arg[5:], arg) if arg.startswith("Ref::") else arg for arg in props["command"]
         ]
     return props
+
+
+def _merged_environment(base: list[dict[str, Any]], changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The definition's variables with the override's: a name given again takes the override's value. The
+    model leaves ``name`` optional; a variable without one is kept as given, replacing nothing."""
+    merged: dict[Any, dict[str, Any]] = {}
+    for place, variable in enumerate([*base, *changes]):
+        name = variable.get("name")
+        merged[("name", name) if name is not None else ("unnamed", place)] = dict(variable)
+    return list(merged.values())
 
 
 def _resources(props: dict[str, Any], definition: JobDefinition, changes: dict[str, Any]) -> tuple[float, int]:

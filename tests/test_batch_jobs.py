@@ -113,9 +113,9 @@ def test_overrides_parameters_and_the_environment_batch_sets(batch: Any, ecs: An
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ({"jobQueue": "nope"}, "Job queue nope does not exist"),
-        ({"jobDefinition": "nope"}, "Job definition nope does not exist"),
-        ({"jobDefinition": "work:7"}, "does not exist"),
+        ({"jobQueue": "nope"}, "JobQueue nope not found."),
+        ({"jobDefinition": "nope"}, "JobDefinition name nope does not exist or is not in ACTIVE status"),
+        ({"jobDefinition": "work:7"}, "JobDefinition work:7 not found."),
         ({"jobName": "-starts-with-dash"}, "Error executing request, Exception : Job name should match valid pattern, "
                                            "RequestId: "),
         ({"jobName": "has space"}, "Job name should match valid pattern"),
@@ -142,6 +142,35 @@ def test_submit_refusals(batch: Any, extra: dict[str, Any], message: str) -> Non
     with pytest.raises(batch.exceptions.ClientException) as error:
         batch.submit_job(**body)
     assert message in str(error.value)
+
+
+QUEUES = "arn:aws:batch:us-east-1:123456789012:job-queue/"
+DEFINITIONS = "arn:aws:batch:us-east-1:123456789012:job-definition/"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        # AWS's wordings, exactly, with the reference as the request gave it (FIDELITY.md "Observed since").
+        ({"jobQueue": "nope"}, "JobQueue nope not found."),
+        ({"jobQueue": QUEUES + "nope"}, f"JobQueue {QUEUES}nope not found."),
+        ({"jobQueue": "arn:aws:batch:eu-west-1:123456789012:job-queue/q"},
+         "JobQueue arn:aws:batch:eu-west-1:123456789012:job-queue/q not found."),
+        ({"jobDefinition": DEFINITIONS + "nope:1"}, f"JobDefinition {DEFINITIONS}nope:1 not found."),
+        ({"jobDefinition": DEFINITIONS + "work:9"}, f"JobDefinition {DEFINITIONS}work:9 not found."),
+        ({"jobDefinition": DEFINITIONS + "nope"}, f"JobDefinition {DEFINITIONS}nope not found."),
+        ({"jobDefinition": "nope"}, "JobDefinition name nope does not exist or is not in ACTIVE status"),
+        ({"jobDefinition": "gone"}, "JobDefinition name gone does not exist or is not in ACTIVE status"),
+    ],
+    ids=["queue-name", "queue-arn", "queue-other-region", "definition-arn", "definition-arn-revision",
+         "definition-arn-no-revision", "definition-name", "definition-name-inactive"],
+)
+def test_submit_to_what_does_not_exist_answers_aws_wording(batch: Any, extra: dict[str, Any], message: str) -> None:
+    definition(batch, "gone")
+    batch.deregister_job_definition(jobDefinition="gone:1")
+    with pytest.raises(batch.exceptions.ClientException) as error:
+        submit(batch, **extra)
+    assert error.value.response["Error"]["Message"] == message
 
 
 def test_disabled_queue_inactive_definition_and_wrong_platform_are_refused(batch: Any, ecs_fake: Any) -> None:

@@ -103,10 +103,19 @@ def test_network_configuration_only_for_awsvpc(ecs_c: Any, ecs_fake: EcsFake) ->
         ecs_c.run_task(cluster="c", taskDefinition="bridge", networkConfiguration=SUBNETS)
 
 
-def test_inactive_definition_cannot_run(ecs_c: Any) -> None:
+def test_inactive_definition_cannot_run(ecs_c: Any, ecs_fake: EcsFake) -> None:
     ecs_c.deregister_task_definition(taskDefinition="job:1")
-    with pytest.raises(ecs_c.exceptions.ClientException, match="TaskDefinition is inactive"):
-        ecs_c.run_task(cluster="c", taskDefinition="job:1", launchType="FARGATE", networkConfiguration=SUBNETS)
+    # AWS's own answer, exactly (FIDELITY.md "Observed since": DefangLabs/defang#775).
+    for ref in ("job:1", TD.format("job:1")):
+        with pytest.raises(ecs_c.exceptions.InvalidParameterException) as error:
+            ecs_c.run_task(cluster="c", taskDefinition=ref, launchType="FARGATE", networkConfiguration=SUBNETS)
+        assert error.value.response["Error"]["Message"] == "TaskDefinition is inactive"
+    ecs_fake.add_container_instance("c")
+    with pytest.raises(ecs_c.exceptions.InvalidParameterException) as error:
+        ecs_c.start_task(cluster="c", taskDefinition="job:1", containerInstances=[
+            ecs_c.list_container_instances(cluster="c")["containerInstanceArns"][0]], networkConfiguration=SUBNETS)
+    assert error.value.response["Error"]["Message"] == "TaskDefinition is inactive"
+    # Without a revision, the latest ACTIVE one: there is none left.
     with pytest.raises(ecs_c.exceptions.ClientException, match="TaskDefinition not found."):
         ecs_c.run_task(cluster="c", taskDefinition="job", launchType="FARGATE", networkConfiguration=SUBNETS)
 
@@ -152,6 +161,54 @@ def test_cluster_default_strategy_applies_without_launch_type(ecs: Any) -> None:
     fargate_definition(ecs)
     task = ecs.run_task(cluster="c", taskDefinition="job", networkConfiguration=SUBNETS)["tasks"][0]
     assert task["capacityProviderName"] == "FARGATE_SPOT"
+
+
+# What a launch answers that does not depend on ids and times: the part an empty strategy must not change.
+SAME = ("launchType", "capacityProviderName", "platformVersion", "platformFamily", "cpu", "memory", "group",
+        "lastStatus", "desiredStatus", "taskDefinitionArn", "containerInstanceArn")
+
+
+def _launch_facts(task: dict[str, Any]) -> dict[str, Any]:
+    return {key: task.get(key) for key in SAME}
+
+
+def test_launch_type_with_an_empty_strategy_is_as_if_no_strategy(ecs: Any) -> None:
+    # prefect-aws's ECS worker sends exactly this (FIDELITY.md "Observed since"): an empty strategy is none.
+    ecs.create_cluster(clusterName="c", capacityProviders=["FARGATE", "FARGATE_SPOT"],
+                       defaultCapacityProviderStrategy=[{"capacityProvider": "FARGATE_SPOT", "weight": 1}])
+    fargate_definition(ecs)
+    request = {"cluster": "c", "taskDefinition": "job", "launchType": "FARGATE", "networkConfiguration": SUBNETS,
+               "overrides": {"containerOverrides": [{"name": "app", "command": ["flow"]}]},
+               "tags": [{"key": "prefect.io/flow-run-id", "value": "1"}]}
+    with_empty = ecs.run_task(**request, capacityProviderStrategy=[])
+    without = ecs.run_task(**request)
+    assert with_empty["failures"] == without["failures"] == []
+    (task,) = with_empty["tasks"]
+    assert _launch_facts(task) == _launch_facts(without["tasks"][0])
+    assert (task["launchType"], task["platformVersion"]) == ("FARGATE", "1.4.0")
+    assert "capacityProviderName" not in task  # the cluster's default strategy is not used: launchType was given
+    described = describe(ecs, task["taskArn"])
+    assert described["launchType"] == "FARGATE" and "capacityProviderName" not in described
+    assert ecs.list_tasks(cluster="c", launchType="FARGATE")["taskArns"] == [task["taskArn"],
+                                                                             without["tasks"][0]["taskArn"]]
+
+
+def test_an_empty_strategy_without_launch_type_is_as_if_omitted(ecs: Any, ecs_fake: EcsFake) -> None:
+    ecs.create_cluster(clusterName="spot", capacityProviders=["FARGATE_SPOT"],
+                       defaultCapacityProviderStrategy=[{"capacityProvider": "FARGATE_SPOT", "weight": 1}])
+    ecs.create_cluster(clusterName="ec2")
+    fargate_definition(ecs)
+    ecs.register_task_definition(family="bridge", containerDefinitions=[{"name": "a", "image": "x", "memory": 64}])
+    ecs_fake.add_container_instance("ec2")
+    # No launchType: the cluster's default strategy, as when the member is omitted ...
+    for strategy in ({"capacityProviderStrategy": []}, {}):
+        task = ecs.run_task(cluster="spot", taskDefinition="job", networkConfiguration=SUBNETS, **strategy)["tasks"][0]
+        assert (task["launchType"], task["capacityProviderName"]) == ("FARGATE", "FARGATE_SPOT")
+    # ... and without a default strategy, the EC2 launch type.
+    answers = [ecs.run_task(cluster="ec2", taskDefinition="bridge", **strategy)
+               for strategy in ({"capacityProviderStrategy": []}, {})]
+    assert [_launch_facts(a["tasks"][0]) for a in answers] == [_launch_facts(answers[1]["tasks"][0])] * 2
+    assert answers[0]["tasks"][0]["launchType"] == "EC2"
 
 
 def test_strategy_provider_must_be_associated(ecs_c: Any) -> None:

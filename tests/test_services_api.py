@@ -52,6 +52,27 @@ def test_create_service_answers_the_new_service(ecs_c: Any, ecs_fake: EcsFake) -
     assert ecs_c.describe_clusters(clusters=["c"])["clusters"][0]["activeServicesCount"] == 1
 
 
+def test_launch_type_with_an_empty_strategy_is_as_if_no_strategy(ecs: Any, ecs_fake: EcsFake) -> None:
+    ecs.create_cluster(clusterName="c", capacityProviders=["FARGATE", "FARGATE_SPOT"],
+                       defaultCapacityProviderStrategy=[{"capacityProvider": "FARGATE_SPOT", "weight": 1}])
+    fargate_definition(ecs, family="web", image="web:1")
+    body = {"cluster": "c", "taskDefinition": "web", "desiredCount": 1, "launchType": "FARGATE",
+            "networkConfiguration": SUBNETS}
+    created = ecs.create_service(serviceName="web", capacityProviderStrategy=[], **body)["service"]
+    plain = ecs.create_service(serviceName="plain", **body)["service"]
+    for answer in (created, plain):
+        assert (answer["launchType"], answer["platformVersion"]) == ("FARGATE", "LATEST")
+        assert "capacityProviderStrategy" not in answer
+    # An empty strategy on a launch-type service changes nothing, so it needs no new deployment.
+    updated = ecs.update_service(cluster="c", service="web", capacityProviderStrategy=[])["service"]
+    assert updated["launchType"] == "FARGATE" and "capacityProviderStrategy" not in updated
+    assert [d["id"] for d in updated["deployments"]] == [d["id"] for d in created["deployments"]]
+    ecs.get_waiter("services_stable").wait(cluster="c", services=["web", "plain"])
+    for name in ("web", "plain"):
+        (task,) = service_tasks(ecs, name)
+        assert task["launchType"] == "FARGATE" and "capacityProviderName" not in task
+
+
 def test_services_stable_waiter_waits_in_fake_time(ecs_c: Any, ecs_fake: EcsFake) -> None:
     web_service(ecs_c, desired=3)
     before = ecs_fake.now

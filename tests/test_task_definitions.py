@@ -78,8 +78,32 @@ def test_fargate_cpu_memory_pairs(ecs: Any, cpu: str, memory: str, ok: bool) -> 
     if ok:
         assert ecs.register_task_definition(**fargate(cpu, memory))["taskDefinition"]["memory"] == memory
     else:
-        with pytest.raises(ecs.exceptions.ClientException, match="No Fargate configuration exists for given values."):
+        with pytest.raises(ecs.exceptions.ClientException) as error:
             ecs.register_task_definition(**fargate(cpu, memory))
+        assert error.value.response["Error"]["Message"] == (
+            f"No Fargate configuration exists for given values: {cpu} CPU, {memory} memory. "
+            "See the Amazon ECS documentation for the valid values."
+        )
+
+
+@pytest.mark.parametrize(
+    ("cpu", "memory", "shown"),
+    [
+        ("512", "512", "512 CPU, 512 memory"),  # AWS's own example (FIDELITY.md "Observed since")
+        ("256", "4096", "256 CPU, 4096 memory"),
+        # Units are shown as the fake normalises them, as it answers them when the pair is valid.
+        ("1 vCPU", "1 GB", "1024 CPU, 1024 memory"),
+        ("0.25 vCPU", "4GB", "256 CPU, 4096 memory"),
+        ("2 vcpu", "512 MiB", "2048 CPU, 512 memory"),
+    ],
+)
+def test_bad_fargate_pair_names_the_values(ecs: Any, cpu: str, memory: str, shown: str) -> None:
+    with pytest.raises(ecs.exceptions.ClientException) as error:
+        ecs.register_task_definition(**fargate(cpu, memory))
+    assert error.value.response["Error"]["Message"] == (
+        f"No Fargate configuration exists for given values: {shown}. "
+        "See the Amazon ECS documentation for the valid values."
+    )
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ecs_helpers import fargate_definition, run_fargate
+from ecs_helpers import SUBNETS, fargate_definition, run_fargate
 
 from pytest_ecsfake import EcsFake
 
@@ -86,6 +86,92 @@ def test_list_filters(ecs_c: Any) -> None:
     assert ecs_c.list_tasks(cluster="c", launchType="EC2")["taskArns"] == []
     with pytest.raises(ecs_c.exceptions.ServiceNotFoundException, match="Service not found."):
         ecs_c.list_tasks(cluster="c", serviceName="web")
+
+
+def test_started_by_with_a_space_is_kept_and_found(ecs_c: Any) -> None:
+    # fabfuel/ecs-deploy sends startedBy="ECS Deploy" on every `ecs run` (FIDELITY.md "Observed since").
+    answer = ecs_c.run_task(cluster="c", taskDefinition="job", launchType="FARGATE", startedBy="ECS Deploy",
+                            networkConfiguration=SUBNETS)
+    arn = answer["tasks"][0]["taskArn"]
+    assert answer["tasks"][0]["startedBy"] == "ECS Deploy"
+    other = run_fargate(ecs_c, startedBy="ECS-Deploy")["taskArn"]
+    assert ecs_c.describe_tasks(cluster="c", tasks=[arn])["tasks"][0]["startedBy"] == "ECS Deploy"
+    assert ecs_c.list_tasks(cluster="c", startedBy="ECS Deploy")["taskArns"] == [arn]
+    assert ecs_c.list_tasks(cluster="c", startedBy="ECS-Deploy")["taskArns"] == [other]
+    assert ecs_c.list_tasks(cluster="c", startedBy="ECS")["taskArns"] == []  # the whole value, not a prefix
+    long = "ecs deploy: " + "x" * 116  # 128 characters, any of them
+    assert run_fargate(ecs_c, startedBy=long)["startedBy"] == long
+
+
+def test_started_by_with_desired_status(ecs_c: Any, ecs_fake: EcsFake) -> None:
+    # Airflow's EcsRunTaskOperator (reattach) asks for RUNNING tasks it started (FIDELITY.md "Observed since").
+    mine = [run_fargate(ecs_c, startedBy="airflow")["taskArn"] for _ in range(3)]
+    theirs = run_fargate(ecs_c, startedBy="someone")["taskArn"]
+    ecs_fake.advance(30)
+    ecs_c.stop_task(cluster="c", task=mine[1])
+    ecs_c.stop_task(cluster="c", task=theirs)
+    running = ecs_c.list_tasks(cluster="c", startedBy="airflow", desiredStatus="RUNNING")["taskArns"]
+    assert running == [mine[0], mine[2]]
+    assert ecs_c.list_tasks(cluster="c", startedBy="airflow")["taskArns"] == running  # RUNNING by default
+    assert ecs_c.list_tasks(cluster="c", startedBy="airflow", desiredStatus="STOPPED")["taskArns"] == [mine[1]]
+    assert ecs_c.list_tasks(cluster="c", startedBy="someone", desiredStatus="RUNNING")["taskArns"] == []
+    assert ecs_c.list_tasks(cluster="c", startedBy="someone", desiredStatus="STOPPED")["taskArns"] == [theirs]
+    assert ecs_c.list_tasks(cluster="c", startedBy="airflow", desiredStatus="PENDING")["taskArns"] == []
+    pages = ecs_c.get_paginator("list_tasks").paginate(cluster="c", startedBy="airflow", desiredStatus="RUNNING",
+                                                       PaginationConfig={"PageSize": 1})
+    assert [arn for page in pages for arn in page["taskArns"]] == running
+
+
+def test_filters_combine(ecs: Any, ecs_fake: EcsFake) -> None:
+    """Every filter given applies (AND), in each combination the API accepts."""
+    ecs.create_cluster(clusterName="c")
+    fargate_definition(ecs, family="job")
+    fargate_definition(ecs, family="other")
+    ecs.register_task_definition(family="bridge", containerDefinitions=[{"name": "a", "image": "x", "memory": 64}])
+    first, second = ecs_fake.add_container_instance("c"), ecs_fake.add_container_instance("c")
+    job = run_fargate(ecs, family="job")["taskArn"]
+    other = run_fargate(ecs, family="other")["taskArn"]
+    on_first = ecs.start_task(cluster="c", taskDefinition="bridge", containerInstances=[first])["tasks"][0]["taskArn"]
+    on_second = ecs.start_task(cluster="c", taskDefinition="bridge",
+                               containerInstances=[second])["tasks"][0]["taskArn"]
+    stopped = run_fargate(ecs, family="job")["taskArn"]
+    ecs.stop_task(cluster="c", task=stopped)
+
+    def listed(**filters: Any) -> list[str]:
+        arns: list[str] = ecs.list_tasks(cluster="c", **filters)["taskArns"]
+        return arns
+
+    assert listed(family="job", launchType="FARGATE") == [job]
+    assert listed(family="job", launchType="EC2") == []
+    assert listed(family="job", desiredStatus="STOPPED") == [stopped]
+    assert listed(family="job", launchType="FARGATE", desiredStatus="STOPPED") == [stopped]
+    assert listed(family="other", desiredStatus="STOPPED") == []
+    assert listed(family="bridge", containerInstance=first) == [on_first]
+    assert listed(family="job", containerInstance=first) == []
+    assert listed(containerInstance=second.rsplit("/", 1)[1], launchType="EC2") == [on_second]
+    assert listed(containerInstance=second, launchType="FARGATE") == []
+    assert listed(launchType="FARGATE") == [job, other]
+    assert listed(launchType="FARGATE", desiredStatus="STOPPED") == [stopped]
+    assert listed(daemonName="agent") == []  # the fake runs no daemons: no task belongs to one
+    assert listed(daemonName="agent", family="job") == []
+
+
+def test_service_name_combines_with_launch_type_and_desired_status(ecs: Any, ecs_fake: EcsFake) -> None:
+    from service_helpers import web_service
+
+    ecs.create_cluster(clusterName="c")
+    web_service(ecs, desired=2)
+    run_fargate(ecs, family="web", group="service:web-lookalike")
+    ecs_fake.advance(30)
+    tasks = ecs.list_tasks(cluster="c", serviceName="web")["taskArns"]
+    assert len(tasks) == 2
+    assert ecs.list_tasks(cluster="c", serviceName="web", launchType="FARGATE")["taskArns"] == tasks
+    assert ecs.list_tasks(cluster="c", serviceName="web", launchType="EC2")["taskArns"] == []
+    assert ecs.list_tasks(cluster="c", serviceName="web", desiredStatus="STOPPED")["taskArns"] == []
+    ecs.update_service(cluster="c", service="web", desiredCount=0)
+    ecs_fake.advance(30)
+    assert ecs.list_tasks(cluster="c", serviceName="web", desiredStatus="STOPPED",
+                          launchType="FARGATE")["taskArns"] == tasks
 
 
 @pytest.mark.parametrize(

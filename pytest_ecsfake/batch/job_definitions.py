@@ -9,7 +9,7 @@ from typing import Any
 from .._context import Context
 from .._errors import ClientException
 from .._paging import page, with_token
-from .._registry import handler
+from ..ecs.known import handler
 from ..ecs.task_definitions import FARGATE_MEMORY
 from .refs import name_of
 from .state import JobDefinition, batch_state
@@ -149,6 +149,16 @@ def find_definitions(ctx: Context, ref: str) -> list[JobDefinition]:
     return [revisions[int(revision) - 1]]
 
 
+def _not_found(ref: str) -> ClientException:
+    """SubmitJob's answer for a job definition it can't find, in AWS's observed wording (FIDELITY.md
+    "Observed since"): "JobDefinition <arn> not found." for an ARN (with or without revision), "JobDefinition
+    name <name> does not exist or is not in ACTIVE status" for a bare name. For ``name:revision`` no wording
+    is known: the fake answers the ARN form's sentence with the reference as given (docs/fidelity-batch.md)."""
+    if ref.startswith("arn:") or ":" in ref:
+        return ClientException(f"JobDefinition {ref} not found.")
+    return ClientException(f"JobDefinition name {ref} does not exist or is not in ACTIVE status")
+
+
 def resolve_definition(ctx: Context, ref: str) -> JobDefinition:
     """The job definition SubmitJob names: without a revision, the latest ACTIVE one [M:SubmitJobRequest]."""
     plain = name_of(ctx, ref, "job-definition")
@@ -156,11 +166,11 @@ def resolve_definition(ctx: Context, ref: str) -> JobDefinition:
         revisions = batch_state(ctx).job_definitions.get(plain, [])
         latest = next((d for d in reversed(revisions) if d.status == "ACTIVE"), None)
         if latest is None:
-            raise ClientException(f"Job definition {ref} does not exist.")
+            raise _not_found(ref)
         return latest
     found = find_definitions(ctx, ref)
     if not found:
-        raise ClientException(f"Job definition {ref} does not exist.")
+        raise _not_found(ref)
     if found[0].status != "ACTIVE":
         raise ClientException(f"Job definition {ref} is INACTIVE: register a new revision or submit another one.")
     return found[0]

@@ -7,11 +7,11 @@ from typing import Any
 
 from .._context import Context
 from .._errors import ClientException
-from .._registry import handler
 from .._reuse import described
+from ..ecs.known import handler
 from . import transitions
 from .job_definitions import check_environment, check_retry, fargate_resources, number, requirement, resolve_definition
-from .job_queues import get_queue
+from .job_queues import find_queue
 from .state import Job, JobDefinition, batch_state, json_copy
 from .stopping import find_job
 from .unsupported import unsupported
@@ -49,9 +49,7 @@ def _container(definition: JobDefinition, req: dict[str, Any], parameters: dict[
         props["command"] = list(changes["command"])
     if "environment" in changes:
         check_environment(changes["environment"])
-        merged = {v["name"]: dict(v) for v in props.get("environment", [])}
-        merged.update({v["name"]: dict(v) for v in changes["environment"]})
-        props["environment"] = list(merged.values())
+        props["environment"] = _merged_environment(props.get("environment", []), changes["environment"])
     if "resourceRequirements" in changes:
         by_type = {r["type"]: dict(r) for r in props.get("resourceRequirements", [])}
         by_type.update({r["type"]: dict(r) for r in changes["resourceRequirements"]})
@@ -62,6 +60,16 @@ def _container(definition: JobDefinition, req: dict[str, Any], parameters: dict[
             parameters.get(arg[5:], arg) if arg.startswith("Ref::") else arg for arg in props["command"]
         ]
     return props
+
+
+def _merged_environment(base: list[dict[str, Any]], changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The definition's variables with the override's: a name given again takes the override's value. The
+    model leaves ``name`` optional; a variable without one is kept as given, replacing nothing."""
+    merged: dict[Any, dict[str, Any]] = {}
+    for place, variable in enumerate([*base, *changes]):
+        name = variable.get("name")
+        merged[("name", name) if name is not None else ("unnamed", place)] = dict(variable)
+    return list(merged.values())
 
 
 def _resources(props: dict[str, Any], definition: JobDefinition, changes: dict[str, Any]) -> tuple[float, int]:
@@ -116,7 +124,9 @@ def _dependencies(ctx: Context, req: dict[str, Any], size: int | None) -> list[J
 
 
 def _check_queue(ctx: Context, req: dict[str, Any], definition: JobDefinition) -> Any:
-    queue = get_queue(ctx, req["jobQueue"])
+    queue = find_queue(ctx, req["jobQueue"])
+    if queue is None:  # AWS's wording, with the name or ARN as the request gave it (FIDELITY.md "Observed since")
+        raise ClientException(f"JobQueue {req['jobQueue']} not found.")
     if queue.state != "ENABLED" or queue.status == "DELETING":
         why = "being deleted" if queue.status == "DELETING" else "DISABLED"
         raise ClientException(f"Job queue {queue.name} is {why}: new jobs can't be added to it.")

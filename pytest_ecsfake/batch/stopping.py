@@ -15,8 +15,8 @@ from typing import Any
 from .._backend import Backend
 from .._context import Context
 from .._errors import ClientException
-from .._registry import handler
 from ..ecs import lifecycle
+from ..ecs.known import handler
 from . import transitions
 from .refs import name_of
 from .state import NOT_STARTED, Job, batch_state
@@ -77,7 +77,9 @@ def cancel(backend: Backend, job: Job, reason: str, at: float) -> None:
 
 @handler("batch", "TerminateJob")
 def terminate_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    terminate(ctx.backend, _get_job(ctx, req["jobId"]), req["reason"], ctx.now)
+    job = find_job(ctx, req["jobId"])
+    if job is not None:  # AWS answers 200 {} for a job id it does not know (FIDELITY.md "Observed since")
+        terminate(ctx.backend, job, req["reason"], ctx.now)
     return {}
 
 

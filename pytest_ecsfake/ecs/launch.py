@@ -3,13 +3,14 @@ StartTask, and (later) services and Batch jobs, which all create ECS tasks."""
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 from typing import Any
 
 from .._behavior import behavior_for
 from .._context import Context
-from .._errors import AwsError, ClientException, InvalidParameterException
+from .._errors import AwsError, InvalidParameterException
 from . import lifecycle
 from .state import Cluster, TaskDefinition
 from .tags import set_tags, tag_dict, tags_of
@@ -123,14 +124,7 @@ def _containers(ctx: Context, spec: LaunchSpec, task_id: str) -> list[Container]
     for definition in spec.definition.body["containerDefinitions"]:
         name, image = definition["name"], definition["image"]
         override = overrides.get(name, {})
-        bindings: list[dict[str, Any]] = []
-        if spec.network_mode in ("bridge", "host"):
-            for mapping in definition.get("portMappings", []):
-                host_port = mapping.get("hostPort") or (
-                    mapping["containerPort"] if spec.network_mode == "host" else 32768 + len(bindings)
-                )
-                bindings.append({"bindIP": "0.0.0.0", "containerPort": mapping["containerPort"],
-                                 "hostPort": host_port, "protocol": mapping.get("protocol", "tcp")})
+        bindings = _network_bindings(definition, spec.network_mode) if spec.network_mode in ("bridge", "host") else []
         containers.append(Container(
             name=name,
             arn=ctx.arn("ecs", f"container/{spec.cluster.name}/{task_id}/{ctx.backend.ids.uuid()}"),
@@ -144,6 +138,36 @@ def _containers(ctx: Context, spec: LaunchSpec, task_id: str) -> list[Container]
             network_bindings=bindings,
         ))
     return containers
+
+
+_PORT_RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
+
+
+def _network_bindings(definition: dict[str, Any], mode: str) -> list[dict[str, Any]]:
+    """The host ports a bridge/host container gets. Without a ``hostPort``, bridge mode takes ports from the
+    ephemeral range (from 32768) and host mode the container's own; a ``containerPortRange`` (no
+    ``containerPort``) binds a host range of the same width [M:PortMapping.containerPortRange]."""
+    bindings: list[dict[str, Any]] = []
+    dynamic = 32768
+    for mapping in definition.get("portMappings", []):
+        protocol = mapping.get("protocol", "tcp")
+        if "containerPort" in mapping:
+            port = mapping["containerPort"]
+            host_port = mapping.get("hostPort") or (port if mode == "host" else dynamic + len(bindings))
+            bindings.append({"bindIP": "0.0.0.0", "containerPort": port, "hostPort": host_port, "protocol": protocol})
+        elif mapping.get("containerPortRange"):
+            given = mapping["containerPortRange"]
+            match = _PORT_RANGE.match(given)
+            host_range = given
+            if match is not None and mode != "host":
+                first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+                start = dynamic + len(bindings)
+                width = max(last - first, 0)
+                host_range = f"{start}-{start + width}"
+                dynamic += width  # the range's ports after its first are taken too
+            bindings.append({"bindIP": "0.0.0.0", "containerPortRange": given, "hostPortRange": host_range,
+                             "protocol": protocol})
+    return bindings
 
 
 def _echo_overrides(spec: LaunchSpec) -> dict[str, Any]:
@@ -234,9 +258,14 @@ def task_tags(ctx: Context, req: dict[str, Any], definition: TaskDefinition, clu
     return [{"key": k, "value": v} for k, v in tags.items()]
 
 
-def require_active(definition: TaskDefinition) -> None:
+INACTIVE_DEFINITION = "TaskDefinition is inactive"
+
+
+def require_active(definition: TaskDefinition, error: type[AwsError] = InvalidParameterException) -> None:
+    """AWS's refusal to launch from an INACTIVE revision: InvalidParameterException from RunTask (FIDELITY.md
+    "Observed since"); services pass ClientException, the fake's older choice, which nothing sources yet."""
     if definition.status != "ACTIVE":
-        raise ClientException("TaskDefinition is inactive")
+        raise error(INACTIVE_DEFINITION)
 
 
 def place_and_create(

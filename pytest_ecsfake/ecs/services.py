@@ -11,11 +11,11 @@ import json
 from typing import Any
 
 from .._context import Context
-from .._errors import AwsError, InvalidParameterException
+from .._errors import AwsError, ClientException, InvalidParameterException
 from .._paging import page, with_token
-from .._registry import handler
 from .clusters import get_cluster
 from .deployments import start_deployment
+from .known import handler
 from .launch import (
     check_launch_type,
     check_network,
@@ -121,7 +121,7 @@ def _check_placement(req: dict[str, Any]) -> None:
 
 def _definition(ctx: Context, ref: str, launch_type: str | None) -> TaskDefinition:
     definition = resolve_task_definition(ctx, ref)
-    require_active(definition)
+    require_active(definition, ClientException)
     check_launch_type(definition, launch_type or "FARGATE")
     return definition
 
@@ -199,7 +199,7 @@ def update_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     if "taskDefinition" in req:
         asked_definition = resolve_task_definition(ctx, req["taskDefinition"])
         if asked_definition is not definition:
-            require_active(asked_definition)
+            require_active(asked_definition, ClientException)
             definition, redeploy = asked_definition, True
     launch_type, strategy = service.launch_type, service.capacity_provider_strategy
     if "capacityProviderStrategy" in req and (req["capacityProviderStrategy"] or None) != strategy:

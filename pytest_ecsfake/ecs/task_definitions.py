@@ -10,7 +10,7 @@ from typing import Any
 from .._context import Context
 from .._errors import ClientException, InvalidParameterException
 from .._paging import page, with_token
-from .._registry import handler
+from .known import handler
 from .state import TaskDefinition
 from .tags import resolver, set_tags, tag_list, tags_of
 
@@ -99,7 +99,11 @@ def _fargate_config(cpu: int | None, memory: int | None, mode: str) -> None:
     if memory is None:
         raise ClientException("Fargate requires that 'memory' be defined at the task level.")
     if memory not in FARGATE_MEMORY.get(cpu, ()):
-        raise ClientException("No Fargate configuration exists for given values.")
+        # AWS's sentence, with the request's values as the fake normalised them ("1 vCPU" → 1024).
+        raise ClientException(
+            f"No Fargate configuration exists for given values: {cpu} CPU, {memory} memory. "
+            "See the Amazon ECS documentation for the valid values."
+        )
 
 
 def fargate_compatible(body: dict[str, Any]) -> bool:

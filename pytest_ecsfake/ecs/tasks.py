@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .._context import Context
 from .._errors import AwsError, ConflictException, InvalidParameterException
 from .._paging import make_token, read_token, with_token
 from .._protocol import Encoded, string_list
-from .._registry import handler
 from .._reuse import described
 from . import lifecycle
 from .clusters import get_cluster
+from .known import handler
 from .launch import (
     LaunchSpec,
     check_launch_type,
@@ -193,27 +194,33 @@ def list_tasks(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 
 
 def _filter(ctx: Context, req: dict[str, Any]) -> Any:
-    """A predicate for the filters the request gives; None when it gives none."""
+    """A predicate for the filters the request gives, all of them at once (AND); None when it gives none.
+
+    The API reference wants ``startedBy`` alone and ``serviceName`` without ``family``/``containerInstance``;
+    where a request combines them anyway and reaches the handler, each filter still applies."""
+    tests: list[Callable[[Task], bool]] = []
     family = req.get("family")
+    if family is not None:
+        tests.append(lambda task: task.definition.family == family)
     started_by = req.get("startedBy")
-    group = f"service:{req['serviceName'].rsplit('/', 1)[-1]}" if req.get("serviceName") else None
+    if started_by is not None:
+        tests.append(lambda task: task.started_by == started_by)
+    if req.get("serviceName"):
+        group = f"service:{req['serviceName'].rsplit('/', 1)[-1]}"
+        tests.append(lambda task: task.group == group)
     launch_type = req.get("launchType")
-    instance = req.get("containerInstance")
-    instance_id = instance.rsplit("/", 1)[-1] if instance else None
-    if family is None and started_by is None and group is None and launch_type is None and instance_id is None:
+    if launch_type is not None:
+        tests.append(lambda task: task.launch_type == launch_type)
+    if req.get("containerInstance"):
+        suffix = "/" + req["containerInstance"].rsplit("/", 1)[-1]
+        tests.append(lambda task: task.container_instance is not None and task.container_instance.arn.endswith(suffix))
+    if req.get("daemonName"):
+        tests.append(lambda task: False)  # the fake runs no daemons: no task belongs to one
+    if not tests:
         return None
-
-    def keep(task: Task) -> bool:
-        return (
-            (family is None or task.definition.family == family)
-            and (started_by is None or task.started_by == started_by)
-            and (group is None or task.group == group)
-            and (launch_type is None or task.launch_type == launch_type)
-            and (instance_id is None or (task.container_instance is not None
-                                         and task.container_instance.arn.endswith("/" + instance_id)))
-        )
-
-    return keep
+    if len(tests) == 1:
+        return tests[0]
+    return lambda task: all(test(task) for test in tests)
 
 
 @resolver("task")

@@ -57,8 +57,11 @@ SERVICES = ("ecs", "batch")
 def handler(service: str, operation: str) -> Callable[[Handler], Handler]:
     def register(func: Handler) -> Handler:
         key = (service, operation)
-        if key in _HANDLERS:
-            raise RuntimeError(f"two handlers for {service}:{operation}")
+        found = _HANDLERS.get(key)
+        # The same module imported again (pytester's in-process runs drop the modules a run imported) replaces
+        # its own handlers; another module registering the same operation is a mistake.
+        if found is not None and found.__module__ != func.__module__:
+            raise RuntimeError(f"two handlers for {service}:{operation}: {found.__module__} and {func.__module__}")
         _HANDLERS[key] = func
         return func
 

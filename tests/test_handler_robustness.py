@@ -1,11 +1,9 @@
 """Requests that break only a documented rule reach the handlers: none crashes, none echoes what AWS would not.
 
-Today the schema check refuses these requests. The rules they break are "documented only" (FIDELITY.md,
-"Which rules refuse a request": nothing shows AWS refusing them), so they are to be reported instead, and the
-handlers will then see them. The fixture ``documented_rules_off`` lets them through as that schema will:
-it drops, from what the dispatcher's schema check finds, the violations of those rules (unknown members,
-character patterns, the reserved ``aws:`` prefix, StartTask's 36-character ``startedBy``, ListTasks'
-``startedBy`` beside other filters). Required members, types and enums still refuse.
+The rules they break are "documented only" (FIDELITY.md, "Which rules refuse a request": nothing shows AWS
+refusing them), so the schema check reports them and the handlers see them: unknown members, Batch's tag
+characters, the reserved ``aws:`` prefix, StartTask's 36-character ``startedBy``, ListTasks' ``startedBy``
+beside other filters. Required members, types and enums still refuse.
 
 Every answer here is also checked against the response schema (tests/conftest.py), and the fake fails the
 test at teardown on any bug of its own (a crash answers ServerException "pytest-ecsfake internal error").
@@ -14,7 +12,6 @@ test at teardown on any bug of its own (a crash answers ServerException "pytest-
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -22,28 +19,7 @@ import pytest
 from batch_helpers import CE_CREATE, EXECUTION_ROLE, QUEUE_CREATE, SCHEDULING, SUBMITTED, job, queue, ready
 from ecs_helpers import SUBNETS, describe, fargate_definition, run_fargate
 
-import pytest_ecsfake._dispatch as dispatch
 from pytest_ecsfake import EcsFake
-
-
-def _documented_only(rule: str, path: str) -> bool:
-    return (
-        rule in ("unknown member", "pattern", "key pattern")
-        or "aws: prefix is reserved" in rule
-        or rule == "startedBy must be the only filter besides cluster"
-        or (path == "startedBy" and rule == "maxLength 36")
-    )
-
-
-@pytest.fixture
-def documented_rules_off(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    checked = dispatch.request_violations
-
-    def enforced(service: str, operation: str, body: dict[str, Any]) -> list[Any]:
-        return [v for v in checked(service, operation, body) if not _documented_only(v.rule, v.path)]
-
-    monkeypatch.setattr(dispatch, "request_violations", enforced)
-    yield
 
 
 def with_extra(client: Any, operation: str, extra: dict[str, Any]) -> None:
@@ -93,8 +69,7 @@ def no_bug(fake: EcsFake) -> None:
 
 
 # -- unknown members ----------------------------------------------------------------------------------------
-def test_ecs_writes_ignore_members_the_api_does_not_define(ecs: Any, ecs_fake: EcsFake,
-                                                           documented_rules_off: None) -> None:
+def test_ecs_writes_ignore_members_the_api_does_not_define(ecs: Any, ecs_fake: EcsFake) -> None:
     with_extra(ecs, "CreateCluster", {"surplus": 1, "settings": [{"extra": "x"}]})
     ecs.create_cluster(clusterName="c", settings=[{"name": "containerInsights", "value": "enabled"}])
     with_extra(ecs, "RegisterTaskDefinition", {"surplus": {"a": 1}, "containerDefinitions": [
@@ -129,7 +104,7 @@ def test_ecs_writes_ignore_members_the_api_does_not_define(ecs: Any, ecs_fake: E
     no_bug(ecs_fake)
 
 
-def test_batch_writes_ignore_members_the_api_does_not_define(ecs_fake: EcsFake, documented_rules_off: None) -> None:
+def test_batch_writes_ignore_members_the_api_does_not_define(ecs_fake: EcsFake) -> None:
     batch = boto3.client("batch", region_name="us-east-1")
     with_extra(batch, "CreateComputeEnvironment", {"surplus": 1, "computeResources": {"extra": 1}})
     from batch_helpers import environment
@@ -170,7 +145,7 @@ def test_batch_writes_ignore_members_the_api_does_not_define(ecs_fake: EcsFake, 
 
 
 # -- tags outside the documented pattern, the aws: prefix ---------------------------------------------------
-def test_batch_tags_with_any_characters_and_aws_prefix(ecs_fake: EcsFake, documented_rules_off: None) -> None:
+def test_batch_tags_with_any_characters_and_aws_prefix(ecs_fake: EcsFake) -> None:
     batch = boto3.client("batch", region_name="us-east-1")
     odd = {"cost#centre": "a&b", "aws:team": "data", "AWS:Owner": "aws:me", "emoji✓": "ok!"}
     ready(batch, ecs_fake)
@@ -188,26 +163,26 @@ def test_batch_tags_with_any_characters_and_aws_prefix(ecs_fake: EcsFake, docume
     no_bug(ecs_fake)
 
 
-def test_ecs_tags_with_any_characters_and_aws_prefix(ecs: Any, ecs_fake: EcsFake, documented_rules_off: None) -> None:
+def test_ecs_tags_with_the_aws_prefix_are_kept_and_the_models_pattern_refuses(ecs: Any, ecs_fake: EcsFake) -> None:
     ecs.create_cluster(clusterName="c")
     fargate_definition(ecs)
     arn = run_fargate(ecs)["taskArn"]
-    # aws: keys and values are within the response's tag pattern: they come back as given.
+    # The aws: prefix rule is documented only: such tags are answered and come back as given.
     ecs.tag_resource(resourceArn=arn, tags=[{"key": "aws:team", "value": "aws:data"}])
     assert ecs.list_tags_for_resource(resourceArn=arn)["tags"] == [{"key": "aws:team", "value": "aws:data"}]
-    # Characters outside the pattern are kept too (they count towards the 50), but are not listed here: the
-    # response schema still holds the model's pattern, and this suite checks every answer against it.
-    ecs.tag_resource(resourceArn=arn, tags=[{"key": "cost#centre", "value": "a&b"}])
-    ecs.tag_resource(resourceArn=arn, tags=[{"key": f"k{i}", "value": "v"} for i in range(48)])
+    # ECS's own model holds the tag pattern (AWS's generic validation message quotes it): enforced.
+    with pytest.raises(ecs.exceptions.InvalidParameterException, match="at 'tags\\[0\\].key' failed to satisfy"):
+        ecs.tag_resource(resourceArn=arn, tags=[{"key": "cost#centre", "value": "v"}])
+    ecs.tag_resource(resourceArn=arn, tags=[{"key": f"k{i}", "value": "v"} for i in range(49)])
     with pytest.raises(ecs.exceptions.InvalidParameterException, match="at most 50 tags"):
         ecs.tag_resource(resourceArn=arn, tags=[{"key": "one-more", "value": "v"}])
-    ecs.untag_resource(resourceArn=arn, tagKeys=["cost#centre", *(f"k{i}" for i in range(48))])
+    ecs.untag_resource(resourceArn=arn, tagKeys=[f"k{i}" for i in range(49)])
     assert ecs.list_tags_for_resource(resourceArn=arn)["tags"] == [{"key": "aws:team", "value": "aws:data"}]
     no_bug(ecs_fake)
 
 
 # -- startedBy ---------------------------------------------------------------------------------------------
-def test_start_task_started_by_beyond_36_characters(ecs: Any, ecs_fake: EcsFake, documented_rules_off: None) -> None:
+def test_start_task_started_by_beyond_36_characters(ecs: Any, ecs_fake: EcsFake) -> None:
     ecs.create_cluster(clusterName="c")
     ecs.register_task_definition(family="web", containerDefinitions=[{"name": "a", "image": "x", "memory": 64}])
     instance = ecs_fake.add_container_instance("c")
@@ -220,7 +195,7 @@ def test_start_task_started_by_beyond_36_characters(ecs: Any, ecs_fake: EcsFake,
     no_bug(ecs_fake)
 
 
-def test_list_tasks_started_by_with_every_other_filter(ecs: Any, ecs_fake: EcsFake, documented_rules_off: None) -> None:
+def test_list_tasks_started_by_with_every_other_filter(ecs: Any, ecs_fake: EcsFake) -> None:
     """ListTasks' "startedBy must be the only filter" is documented only: with it off, all filters apply (AND)."""
     ecs.create_cluster(clusterName="c")
     fargate_definition(ecs, family="job")
@@ -300,7 +275,7 @@ def test_batch_environment_variables_without_a_name(ecs_fake: EcsFake) -> None:
     no_bug(ecs_fake)
 
 
-def test_required_members_still_refuse(ecs: Any, documented_rules_off: None) -> None:
+def test_required_members_still_refuse(ecs: Any) -> None:
     from botocore.config import Config
 
     raw = boto3.client("ecs", region_name="us-east-1", config=Config(parameter_validation=False))

@@ -21,7 +21,7 @@ from .._backend import Backend
 from .._context import Context
 from .._errors import ClientException
 from .._paging import page, with_token
-from ..ecs.known import handler
+from .._registry import handler
 from ..ecs.state import Cluster
 from .refs import name_of
 from .state import FARGATE_TYPES, BatchState, ComputeEnvironment, batch_state, event_context

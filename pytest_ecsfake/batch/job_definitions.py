@@ -9,7 +9,7 @@ from typing import Any
 from .._context import Context
 from .._errors import ClientException
 from .._paging import page, with_token
-from ..ecs.known import handler
+from .._registry import handler
 from ..ecs.task_definitions import FARGATE_MEMORY
 from .refs import name_of
 from .state import JobDefinition, batch_state

@@ -14,7 +14,7 @@ from .._backend import Backend
 from .._context import Context
 from .._errors import ClientException
 from .._paging import page, with_token
-from ..ecs.known import handler
+from .._registry import handler
 from .compute_environments import find_environment
 from .refs import name_of
 from .state import ComputeEnvironment, JobQueue, batch_state

@@ -7,8 +7,8 @@ from typing import Any
 
 from .._context import Context
 from .._errors import ClientException
+from .._registry import handler
 from .._reuse import described
-from ..ecs.known import handler
 from . import transitions
 from .job_definitions import check_environment, check_retry, fargate_resources, number, requirement, resolve_definition
 from .job_queues import find_queue

@@ -16,7 +16,7 @@ from typing import Any
 from .._context import Context
 from .._errors import ClientException
 from .._paging import make_token, read_token, with_token
-from ..ecs.known import handler
+from .._registry import handler
 from .job_queues import find_queue
 from .state import Job, batch_state, ms
 from .stopping import find_job

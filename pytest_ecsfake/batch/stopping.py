@@ -15,8 +15,8 @@ from typing import Any
 from .._backend import Backend
 from .._context import Context
 from .._errors import ClientException
+from .._registry import handler
 from ..ecs import lifecycle
-from ..ecs.known import handler
 from . import transitions
 from .refs import name_of
 from .state import NOT_STARTED, Job, batch_state

@@ -7,7 +7,7 @@ from typing import Any
 
 from .._context import Context
 from .._errors import ClientException
-from ..ecs.known import handler
+from .._registry import handler
 from .compute_environments import find_environment
 from .job_definitions import find_definitions
 from .job_queues import find_queue

@@ -13,7 +13,7 @@ from .._errors import (
     InvalidParameterException,
 )
 from .._paging import page, with_token
-from .known import handler
+from .._registry import handler
 from .lookup import describe_each
 from .state import Cluster
 from .tags import tag_list, tags_of

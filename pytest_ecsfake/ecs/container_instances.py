@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from .._context import Context
 from .._errors import ClusterNotFoundException, InvalidParameterException
 from .._paging import page, with_token
+from .._registry import handler
 from .clusters import cluster_name, get_cluster
-from .known import handler
 from .lookup import describe_each
 from .query import Value, parse
 from .state import Cluster

@@ -13,9 +13,9 @@ from typing import Any
 from .._context import Context
 from .._errors import AwsError, ClientException, InvalidParameterException
 from .._paging import page, with_token
+from .._registry import handler
 from .clusters import get_cluster
 from .deployments import start_deployment
-from .known import handler
 from .launch import (
     check_launch_type,
     check_network,

@@ -11,7 +11,7 @@ from typing import Any
 
 from .._context import Context
 from .._errors import ClusterNotFoundException, InvalidParameterException, ResourceNotFoundException
-from .known import handler
+from .._registry import handler
 
 MAX_TAGS = 50
 _RESOLVERS: dict[str, Callable[[Context, str], bool]] = {}

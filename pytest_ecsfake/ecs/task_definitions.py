@@ -10,7 +10,7 @@ from typing import Any
 from .._context import Context
 from .._errors import ClientException, InvalidParameterException
 from .._paging import page, with_token
-from .known import handler
+from .._registry import handler
 from .state import TaskDefinition
 from .tags import resolver, set_tags, tag_list, tags_of
 

@@ -9,10 +9,10 @@ from .._context import Context
 from .._errors import AwsError, ConflictException, InvalidParameterException
 from .._paging import make_token, read_token, with_token
 from .._protocol import Encoded, string_list
+from .._registry import handler
 from .._reuse import described
 from . import lifecycle
 from .clusters import get_cluster
-from .known import handler
 from .launch import (
     LaunchSpec,
     check_launch_type,

@@ -27,6 +27,7 @@ __all__ = [
     "Violation",
     "committed_service_model",
     "format_violations",
+    "installed_is_older",
     "operation_names",
     "refusal",
     "request_violations",
@@ -134,6 +135,17 @@ def _service_model(service: str) -> dict[str, Any]:
     for name, spec in committed_service_model(service)["operations"].items():
         facts["operations"].setdefault(name, spec)  # known to the pinned model only: its committed schema answers
     return facts
+
+
+@cache
+def installed_is_older(service: str) -> bool:
+    """Whether the installed botocore is older than the pinned one the committed schemas come from."""
+    def version(text: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in text.split(".")[:3] if part.isdigit())
+
+    import botocore
+
+    return version(botocore.__version__) < version(committed_service_model(service)["botocoreVersion"])
 
 
 @cache

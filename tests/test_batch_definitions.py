@@ -84,7 +84,7 @@ FARGATE_OK = {"image": "x", "executionRoleArn": EXECUTION_ROLE,
          "vcpus isn't supported for jobs running on Fargate"),
         ({"platformCapabilities": ["FARGATE"], "containerProperties": {**FARGATE_OK, "resourceRequirements": [
             {"type": "VCPU", "value": "1"}, {"type": "MEMORY", "value": "512"}]}},
-         "VCPU=1 and MEMORY=512 are not a supported combination"),
+         "operation: Fargate resource requirements (1.00 vCPU, 512 MiB) not valid."),
         ({"platformCapabilities": ["FARGATE"], "containerProperties": {**FARGATE_OK, "resourceRequirements": []}},
          "must specify VCPU and MEMORY"),
         ({"retryStrategy": {"evaluateOnExit": [{"action": "EXIT", "onExitCode": "1"}]}}, "attempts must be specified"),

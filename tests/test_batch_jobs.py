@@ -129,7 +129,7 @@ def test_overrides_parameters_and_the_environment_batch_sets(batch: Any, ecs: An
         ({"containerOverrides": {"environment": [{"name": "AWS_BATCH_JOB_ID", "value": "x"}]}}, "reserved"),
         ({"containerOverrides": {"vcpus": 2}}, "isn't supported for jobs running on Fargate"),
         ({"containerOverrides": {"resourceRequirements": [{"type": "MEMORY", "value": "100"}]}},
-         "not a supported combination"),
+         "Fargate resource requirements (1.00 vCPU, 100 MiB) not valid."),
         ({"shareIdentifier": "team"}, "fair-share"),
         ({"timeout": {"attemptDurationSeconds": 30}}, "greater than or equal to 60"),
     ],

@@ -120,7 +120,8 @@ def test_bad_fargate_pair_names_the_values(ecs: Any, cpu: str, memory: str, show
          "Duplicate container name 'a'"),
         (web(containerDefinitions=[{"name": "a", "image": "x", "memory": 1, "essential": False}]),
          "at least one essential container"),
-        (web(cpu="lots"), "Invalid 'cpu' setting"),
+        (web(cpu="lots"), "operation: Invalid 'cpu' setting for task. For more information, see the Troubleshooting "
+                          "section of the Amazon ECS Developer Guide."),
     ],
 )
 def test_register_rules(ecs: Any, body: dict[str, Any], message: str) -> None:

@@ -38,10 +38,9 @@ def fargate_resources(vcpus: float | None, memory: int | None) -> None:
         raise ClientException("Fargate jobs must specify VCPU and MEMORY in resourceRequirements.")
     units = vcpus * 1024
     if units != int(units) or memory not in FARGATE_MEMORY.get(int(units), ()):
-        raise ClientException(
-            f"Fargate resource requirements VCPU={vcpus:g} and MEMORY={memory} are not a supported combination "
-            "(e.g. VCPU 0.25 with MEMORY 512, 1024 or 2048; VCPU 1 with MEMORY 2048 to 8192)."
-        )
+        # AWS's sentence, seen at SubmitJob (Netflix/metaflow#749: "(1.00 vCPU, 4000 MiB) not valid."); the same at
+        # RegisterJobDefinition is inferred
+        raise ClientException(f"Fargate resource requirements ({vcpus:.2f} vCPU, {memory} MiB) not valid.")
 
 
 def number(value: str, what: str) -> float:

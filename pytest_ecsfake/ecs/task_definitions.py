@@ -32,7 +32,10 @@ def _units(value: str, field: str, units: dict[str, int]) -> int:
     match = _UNITS.match(str(value))
     scale = units.get(match.group(2).lower()) if match else None
     if match is None or scale is None:
-        raise ClientException(f"Invalid '{field}' setting for task: {value!r}. Use a number, e.g. '1024'.")
+        # AWS's sentence, seen for 'cpu' (hashicorp/waypoint#574, cds-snc/notification-terraform#329); 'memory'
+        # by analogy
+        raise ClientException(f"Invalid '{field}' setting for task. For more information, see the Troubleshooting "
+                              "section of the Amazon ECS Developer Guide.")
     return int(float(match.group(1)) * scale)
 
 

@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -133,13 +133,6 @@ def decode(service: str, request: HttpRequest) -> tuple[str, dict[str, Any]]:
     return _decode_rest_json(request)
 
 
-@cache
-def _operations(service: str) -> frozenset[str]:
-    from .schemas import operation_names
-
-    return frozenset(operation_names(service))
-
-
 def _decode_json(request: HttpRequest) -> tuple[str, dict[str, Any]]:
     target = request.headers.get("x-amz-target")
     if target is None and request.path.startswith("/v1/"):
@@ -151,7 +144,9 @@ def _decode_json(request: HttpRequest) -> tuple[str, dict[str, Any]]:
         )
     else:
         operation = target[len(ECS_TARGET_PREFIX) :]
-    if operation not in _operations("ecs"):
+    from .schemas import is_operation
+
+    if not is_operation("ecs", operation):
         raise UnknownOperationException(f"Unknown operation {operation!r} for Amazon ECS")
     return operation, _json_object(request.body)
 

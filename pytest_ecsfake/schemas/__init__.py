@@ -28,6 +28,7 @@ __all__ = [
     "committed_service_model",
     "format_violations",
     "installed_is_older",
+    "is_operation",
     "operation_names",
     "refusal",
     "request_violations",
@@ -55,6 +56,12 @@ def operation_names(service: str) -> list[str]:
     """Every operation of ``service`` that botocore knows (the installed model's, and the pinned model's in
     ``schemas/``), sorted. Example: ``"RunTask" in operation_names("ecs")``."""
     return list(_operation_names(_known_service(service)))
+
+
+def is_operation(service: str, operation: str) -> bool:
+    """Whether botocore knows ``operation`` of ``service`` (as ``operation_names`` lists them), asked at every
+    request: the installed model answers; the committed one is read only for a name that model lacks."""
+    return operation in installed_model(service)["operations"] or operation in _committed_names(service)
 
 
 def request_violations(service: str, operation: str, body: dict[str, Any]) -> list[Violation]:
@@ -156,6 +163,11 @@ def _rules(service: str) -> list[Any]:
 
 
 @cache
+def _committed_names(service: str) -> frozenset[str]:
+    return frozenset(committed_service_model(_known_service(service))["operations"])
+
+
+@cache
 def _operation_names(service: str) -> tuple[str, ...]:
     return tuple(sorted(_service_model(service)["operations"]))
 
@@ -170,7 +182,7 @@ def _violations(service: str, operation: str, direction: str, body: Any) -> list
 
 @cache
 def _schema(service: str, operation: str, direction: str) -> dict[str, Any]:
-    if operation not in _operation_names(_known_service(service)):
+    if not is_operation(_known_service(service), operation):
         raise KeyError(
             f"unknown {service} operation {operation!r}: botocore "
             f"{_service_model(service)['botocoreVersion']} has no such operation "

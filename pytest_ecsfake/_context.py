@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from ._backend import Backend, RegionState
@@ -45,3 +45,15 @@ class Context:
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:aws:{service}:{self.region}:{self.backend.account_id}:{resource}"
+
+    def unsupported(self, feature: str) -> NoReturn:
+        """Refuse the request: ``feature`` is real ECS/Batch, but pytest-ecsfake does not fake it yet.
+
+        Answered as ``UnsupportedOperation`` (HTTP 501) and a failure at teardown, like an operation that is not
+        implemented: a silently ignored feature would let a test pass that AWS would run differently, and the
+        fake's limitation never poses as an AWS error the code could expect."""
+        from ._errors import UnsupportedOperation
+
+        message = f"pytest-ecsfake does not support {feature} in {self.service}:{self.operation} yet."
+        self.backend.problems.append(message)
+        raise UnsupportedOperation(message)

@@ -184,8 +184,6 @@ def test_create_service_again(ecs_c: Any) -> None:
          "InvalidParameterException", r"Specifying both a launch type and capacity provider strategy"),
         ({"desiredCount": None}, "InvalidParameterException", r"desiredCount is required"),
         ({"desiredCount": -1}, "InvalidParameterException", r"desiredCount must be 0 or more"),
-        ({"schedulingStrategy": "DAEMON"}, "InvalidParameterException", r"pytest-ecsfake supports REPLICA services"),
-        ({"deploymentController": {"type": "CODE_DEPLOY"}}, "InvalidParameterException", r"deploymentController"),
         ({"platformVersion": "9.9.9"}, "PlatformUnknownException", r"platform version does not exist"),
         ({"placementStrategy": [{"type": "spread", "field": "memory"}]}, "InvalidParameterException", r"spread"),
     ],
@@ -200,6 +198,31 @@ def test_create_service_errors(ecs_c: Any, change: dict[str, Any], error: str, m
     with pytest.raises(getattr(ecs_c.exceptions, error), match=message):
         ecs_c.create_service(**body)
     assert ecs_c.list_services(cluster="c")["serviceArns"] == []
+
+
+@pytest.mark.parametrize(("change", "feature"), [
+    ({"schedulingStrategy": "DAEMON"}, "DAEMON services (only REPLICA)"),
+    ({"deploymentController": {"type": "CODE_DEPLOY"}}, "the CODE_DEPLOY deployment controller (only ECS)"),
+    ({"deploymentConfiguration": {"strategy": "BLUE_GREEN"}}, "the BLUE_GREEN deployment strategy (only ROLLING)"),
+])
+def test_a_feature_the_fake_lacks_is_unsupported_not_an_aws_error(change: dict[str, Any], feature: str) -> None:
+    import boto3
+    from botocore.exceptions import ClientError
+
+    from pytest_ecsfake import EcsFake
+
+    message = f"pytest-ecsfake does not support {feature} in ecs:CreateService yet."
+    with pytest.raises(AssertionError, match=re.escape(message)), EcsFake():  # the test fails at teardown
+        ecs = boto3.client("ecs", region_name="us-east-1")
+        ecs.create_cluster(clusterName="c")
+        ecs.register_task_definition(family="web", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+                                     cpu="256", memory="512", containerDefinitions=[{"name": "a", "image": "x"}])
+        body = {"cluster": "c", "serviceName": "web", "taskDefinition": "web", "desiredCount": 1,
+                "launchType": "FARGATE", "networkConfiguration": SUBNETS, **change}
+        with pytest.raises(ClientError) as caught:
+            ecs.create_service(**body)
+        assert caught.value.response["Error"] == {"Code": "UnsupportedOperation", "Message": message}
+        assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
 
 
 def test_update_and_delete_unknown_service(ecs_c: Any) -> None:

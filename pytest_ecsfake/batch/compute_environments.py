@@ -25,7 +25,6 @@ from .._registry import handler
 from ..ecs.state import Cluster
 from .refs import name_of
 from .state import FARGATE_TYPES, BatchState, ComputeEnvironment, batch_state, event_context
-from .unsupported import unsupported
 
 MIB_PER_VCPU = 8192  # memory of the stand-in instance: an r-family ratio, so vCPUs are the usual limit
 HEALTHY = "ComputeEnvironment Healthy"
@@ -144,7 +143,7 @@ def create_compute_environment(ctx: Context, req: dict[str, Any]) -> dict[str, A
     elif resources is not None:
         raise ClientException("computeResources can't be specified for an UNMANAGED compute environment.")
     if "eksConfiguration" in req:
-        unsupported(ctx, "compute environments on Amazon EKS (eksConfiguration)")
+        ctx.unsupported("compute environments on Amazon EKS (eksConfiguration)")
     env = ComputeEnvironment(
         name=name,
         arn=environment_arn(ctx, name),

@@ -13,7 +13,6 @@ from .._registry import handler
 from ..ecs.task_definitions import FARGATE_MEMORY
 from .refs import name_of
 from .state import JobDefinition, batch_state
-from .unsupported import unsupported
 
 RESERVED_ENV_PREFIX = "AWS_BATCH"
 
@@ -93,9 +92,9 @@ def register_job_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any]
                             ("ecsProperties", "multi-container jobs (ecsProperties)"),
                             ("consumableResourceProperties", "consumable resources")):
         if member in req:
-            unsupported(ctx, feature)
+            ctx.unsupported(feature)
     if req["type"] == "multinode":
-        unsupported(ctx, "multi-node parallel jobs")
+        ctx.unsupported("multi-node parallel jobs")
     if "containerProperties" not in req:
         raise ClientException("containerProperties is required for a job definition of type container.")
     capabilities = req.get("platformCapabilities", ["EC2"])

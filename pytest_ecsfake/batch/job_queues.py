@@ -18,7 +18,6 @@ from .._registry import handler
 from .compute_environments import find_environment
 from .refs import name_of
 from .state import ComputeEnvironment, JobQueue, batch_state
-from .unsupported import unsupported
 
 HEALTHY = "JobQueue Healthy"
 
@@ -91,11 +90,11 @@ def _time_limit_actions(given: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _refuse_unsupported(ctx: Context, req: dict[str, Any]) -> None:
     if "schedulingPolicyArn" in req:
-        unsupported(ctx, "fair-share scheduling policies (schedulingPolicyArn)")
+        ctx.unsupported("fair-share scheduling policies (schedulingPolicyArn)")
     if "serviceEnvironmentOrder" in req:
-        unsupported(ctx, "service environments (serviceEnvironmentOrder)")
+        ctx.unsupported("service environments (serviceEnvironmentOrder)")
     if req.get("jobQueueType") in ("EKS", "SAGEMAKER_TRAINING"):
-        unsupported(ctx, f"jobQueueType {req['jobQueueType']}")
+        ctx.unsupported(f"jobQueueType {req['jobQueueType']}")
 
 
 @handler("batch", "CreateJobQueue")

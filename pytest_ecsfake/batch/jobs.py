@@ -14,7 +14,6 @@ from .job_definitions import check_environment, check_retry, fargate_resources, 
 from .job_queues import find_queue
 from .state import Job, JobDefinition, batch_state, json_copy
 from .stopping import find_job
-from .unsupported import unsupported
 from .wire import job_detail
 
 _UNSUPPORTED_MEMBERS = {
@@ -144,7 +143,7 @@ def _check_queue(ctx: Context, req: dict[str, Any], definition: JobDefinition) -
 def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     for member, feature in _UNSUPPORTED_MEMBERS.items():
         if member in req:
-            unsupported(ctx, feature)
+            ctx.unsupported(feature)
     definition = resolve_definition(ctx, req["jobDefinition"])
     queue = _check_queue(ctx, req, definition)
     if "shareIdentifier" in req:

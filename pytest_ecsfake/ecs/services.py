@@ -73,16 +73,17 @@ def _describe(ctx: Context, service: Service, with_tags: bool) -> dict[str, Any]
     return service.describe(tag_list(tags_of(ctx, service.arn)) if with_tags else None)
 
 
-def _check_supported(req: dict[str, Any]) -> None:
+def _check_supported(ctx: Context, req: dict[str, Any]) -> None:
     """The fake schedules REPLICA services with rolling updates; say so instead of pretending otherwise."""
     scheduling = req.get("schedulingStrategy", "REPLICA")
     controller = (req.get("deploymentController") or {}).get("type", "ECS")
     strategy = (req.get("deploymentConfiguration") or {}).get("strategy", "ROLLING")
-    if scheduling != "REPLICA" or controller != "ECS" or strategy != "ROLLING":
-        raise InvalidParameterException(
-            "pytest-ecsfake supports REPLICA services with the ECS deployment controller and the ROLLING strategy "
-            f"only (got schedulingStrategy={scheduling}, deploymentController={controller}, strategy={strategy})."
-        )
+    if scheduling != "REPLICA":
+        ctx.unsupported(f"{scheduling} services (only REPLICA)")
+    if controller != "ECS":
+        ctx.unsupported(f"the {controller} deployment controller (only ECS)")
+    if strategy != "ROLLING":
+        ctx.unsupported(f"the {strategy} deployment strategy (only ROLLING)")
 
 
 def _desired_count(req: dict[str, Any]) -> int:
@@ -137,7 +138,7 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         if existing.status == "ACTIVE" and existing.fingerprint == fingerprint:
             return {"service": _describe(ctx, existing, True)}  # the same request again: the same service
         raise InvalidParameterException("Creation of service was not idempotent.")
-    _check_supported(req)
+    _check_supported(ctx, req)
     if "desiredCount" not in req:
         raise InvalidParameterException("desiredCount is required for a service with the REPLICA scheduling strategy.")
     if "taskDefinition" not in req:
@@ -192,7 +193,7 @@ def _current(service: Service, key: str) -> Any:
 @handler("ecs", "UpdateService")
 def update_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     service = _active_service(ctx, req)
-    _check_supported({k: v for k, v in req.items() if k in ("deploymentController", "deploymentConfiguration")})
+    _check_supported(ctx, {k: v for k, v in req.items() if k in ("deploymentController", "deploymentConfiguration")})
     force = bool(req.get("forceNewDeployment"))
     redeploy = force or any(k in req and req[k] != _current(service, k) for k in _REDEPLOYING)
     definition = service.primary.definition

@@ -2,7 +2,8 @@
 
 Fakes nest as a stack; the innermost one serves every intercepted call. The first activation installs
 the botocore patches (``_intercept``), the ``requests`` interception (``_requests_mock``), the aiobotocore
-patches when aiobotocore is (or gets) imported (``_aio``), the ``time.sleep`` patch and a safe environment;
+patches when aiobotocore is (or gets) imported (``_aio``), moto's declining of ECS and Batch when moto is (or
+gets) imported (``_moto``), the ``time.sleep`` patch and a safe environment;
 the last deactivation removes them all.
 """
 
@@ -78,18 +79,18 @@ def _set_env(name: str, value: str) -> None:
     os.environ[name] = value
 
 
-_findable: dict[tuple[str, ...], bool] = {}
+_found: dict[tuple[str, ...], bool] = {}
 
 
-def _aiobotocore_findable() -> bool:
+def _findable(name: str) -> bool:
     # find_spec of a package not imported yet searches sys.path on disk (~10 stat calls per activation, as
     # profiled here): asked once per sys.path, not at every activation.
-    if "aiobotocore" in sys.modules:
+    if name in sys.modules:
         return True
-    path = tuple(sys.path)
-    found = _findable.get(path)
+    key = (name, *sys.path)
+    found = _found.get(key)
     if found is None:
-        found = _findable[path] = importlib.util.find_spec("aiobotocore") is not None
+        found = _found[key] = importlib.util.find_spec(name) is not None
     return found
 
 
@@ -98,10 +99,14 @@ def _install(fake: EcsFake) -> None:
 
     _intercept.install()
     _requests_mock.install()
-    if _aiobotocore_findable():
+    if _findable("aiobotocore"):
         from . import _aio
 
         _aio.install()
+    if _findable("moto"):
+        from . import _moto
+
+        _moto.install(fake)
     time.sleep = _sleep
     # No credential lookup may reach the instance metadata service (a network call) while faking.
     _set_env("AWS_EC2_METADATA_DISABLED", "true")
@@ -116,8 +121,9 @@ def _uninstall() -> None:
 
     _intercept.uninstall()
     _requests_mock.uninstall()
-    if "pytest_ecsfake._aio" in sys.modules:
-        sys.modules["pytest_ecsfake._aio"].uninstall()
+    for module in ("pytest_ecsfake._aio", "pytest_ecsfake._moto"):
+        if module in sys.modules:
+            sys.modules[module].uninstall()
     time.sleep = _real_sleep
     for name, value in _saved_env.items():
         if value is None:

@@ -9,7 +9,8 @@ imported (activation does not import it: see ``_when_imported``).
 * ``responses`` consults only the innermost started mock, so a test's own mock started after the fake
   (``@responses.activate`` on a test that uses ``ecs_fake``) would refuse ECS calls it has no rule for. One
   class-level patch, ``RequestsMock._on_request``, hands such calls to our mock instead, unless the test
-  registered a rule that matches them: the test's own rules win.
+  registered a rule that matches them: the test's own rules win. moto's mock, whose rules match every AWS
+  endpoint, always hands them over (see ``_moto``).
 """
 
 from __future__ import annotations
@@ -71,6 +72,14 @@ def _has_own_rule(mock: responses.RequestsMock, request: Any, kwargs: dict[str, 
     return any(rule.matches(request)[0] for rule in mock.registered())
 
 
+def _is_moto_mock(mock: Any) -> bool:
+    if "pytest_ecsfake._moto" not in sys.modules:  # moto not in this process (or not seen while a fake was active)
+        return False
+    from ._moto import is_moto_mock
+
+    return is_moto_mock(mock)
+
+
 def _on_request(self: responses.RequestsMock, adapter: Any, request: Any, **kwargs: Any) -> Any:
     ours = _installed.get("mock")
     real = _installed["on_request"]
@@ -78,7 +87,8 @@ def _on_request(self: responses.RequestsMock, adapter: Any, request: Any, **kwar
         ours is not None
         and self is not ours
         and ENDPOINT.match(str(request.url)) is not None
-        and not _has_own_rule(self, request, kwargs)
+        # moto's mock has rules for every AWS endpoint: while a fake is active ECS and Batch are the fake's
+        and (_is_moto_mock(self) or not _has_own_rule(self, request, kwargs))
     )
     return real(ours if handed_over else self, adapter, request, **kwargs)
 

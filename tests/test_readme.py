@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from pytest_ecsfake import _registry
 from pytest_ecsfake._timings import DEFAULT_TIMINGS
 from pytest_ecsfake.schemas import operation_names
@@ -41,3 +43,15 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert command is not None
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert command.group(1).strip() in ci.splitlines()
+
+
+def _python_block(heading: str) -> str:
+    section = README.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    match = re.search(r"```python\n(.+?)\n```", section, re.S)
+    assert match is not None, heading
+    return match.group(1)
+
+
+@pytest.mark.parametrize("heading", ["Validation", "Using moto for other services"])
+def test_a_readme_example_runs_as_written(heading: str) -> None:
+    exec(compile(_python_block(heading), f"README.md ({heading})", "exec"), {})  # noqa: S102

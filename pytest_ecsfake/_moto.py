@@ -1,0 +1,93 @@
+"""moto for the other services, the fake for ECS and Batch: while a fake is active, moto declines them.
+
+moto 5 answers AWS calls from two places, and both would answer ECS and Batch before the fake sees them:
+
+* its botocore ``before-send`` handler, one ``moto.core.botocore_stubber.BotocoreStubber`` in botocore's
+  ``BUILTIN_HANDLERS``: a handler that returns a response makes botocore skip ``Endpoint._send``, where the
+  fake intercepts. A class-level patch of ``BotocoreStubber.__call__`` returns None (moto declines, botocore
+  goes on to the fake) for ECS and Batch calls while a fake is active, whichever of the two started first.
+* its ``requests`` mock (``moto.core.models.responses_mock``): ``_requests_mock`` hands the ECS and Batch
+  requests that mock receives to the fake's (``is_moto_mock``).
+
+With no fake active moto answers ECS and Batch as before, and nothing else of moto changes: its state, its
+configuration, the other services. moto is never imported by the fake: patched at activation when the test
+has imported it, else by a one-shot import hook when the test imports it while a fake is active.
+
+The patch needs little of moto: that class with its ``__call__(event_name, request, ...)`` and that module
+attribute. If a moto release changes them, the fake says so in one line (a problem that fails the test)
+rather than let moto answer ECS and Batch silently.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from . import _active
+from ._when_imported import WhenImported
+
+# Service ids (botocore's, hyphenized, as in the event name "before-send.<id>.<Operation>") the fake answers.
+SERVICE_IDS = frozenset({"ecs", "batch"})
+_patched: dict[str, Any] = {}
+_problem: list[str] = []  # moto's shape did not fit: said to every active fake
+
+
+def is_moto_mock(mock: Any) -> bool:
+    """Whether ``mock`` is moto's own ``responses`` mock (moto imported, and this is its mock)."""
+    models = sys.modules.get("moto.core.models")
+    return models is not None and mock is getattr(models, "responses_mock", None)
+
+
+def _declining(original: Any) -> Any:
+    def __call__(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+        parts = event_name.split(".", 2)
+        if len(parts) > 1 and parts[1] in SERVICE_IDS and _active.current() is not None:
+            return None  # botocore goes on to Endpoint._send: the fake answers
+        return original(self, event_name, request, **kwargs)
+
+    __call__.__ecsfake_original__ = original  # type: ignore[attr-defined]
+    return __call__
+
+
+def _patch() -> None:
+    if _patched or _problem:
+        return
+    try:
+        from moto.core.botocore_stubber import BotocoreStubber
+
+        original = BotocoreStubber.__call__
+        import moto.core.models as models
+
+        models.responses_mock  # noqa: B018 - its presence is what _requests_mock relies on
+    except (ImportError, AttributeError) as error:
+        version = getattr(sys.modules.get("moto"), "__version__", "?")
+        _problem.append(
+            f"pytest-ecsfake cannot keep moto {version} from answering ECS and Batch: moto's shape changed "
+            f"({type(error).__name__}: {error}); please report it with your moto version"
+        )
+        fake = _active.current()
+        if fake is not None:
+            fake._backend.problems.append(_problem[0])
+        return
+    _patched.update(cls=BotocoreStubber, call=original)
+    BotocoreStubber.__call__ = _declining(original)  # type: ignore[method-assign]
+
+
+_hook = WhenImported(("moto",), _patch)
+
+
+def install(fake: Any) -> None:
+    """At activation: patch moto if the test imported it, else when it does."""
+    if "moto.core.botocore_stubber" in sys.modules:
+        _patch()
+    elif not _patched:
+        _hook.arm()
+    if _problem:
+        fake._backend.problems.append(_problem[0])
+
+
+def uninstall() -> None:
+    _hook.disarm()
+    if _patched:
+        _patched["cls"].__call__ = _patched["call"]
+        _patched.clear()

@@ -1,0 +1,215 @@
+"""moto for the other services, the fake for ECS and Batch, in one test: either started first, every way in.
+
+CI runs this file with the newest moto 5 (the test extra) and the oldest (`.ci/run`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from batch_helpers import CE_CREATE, QUEUE_CREATE, definition, queue
+from child import python
+from ecs_helpers import fargate_definition
+from moto import mock_aws
+
+from pytest_ecsfake import EcsFake
+
+ECS_TARGET = "AmazonEC2ContainerServiceV20141113."
+
+
+@contextlib.contextmanager
+def both(order: str) -> Iterator[EcsFake]:
+    """moto's mock_aws and a fake, started in the given order, stopped in reverse."""
+    moto, fake = mock_aws(), EcsFake()
+    first, second = (moto, fake) if order == "moto first" else (fake, moto)
+    with first, second:
+        yield fake
+
+
+ORDERS = pytest.mark.parametrize("order", ["moto first", "fake first"])
+
+
+def _raw_list_clusters() -> Any:
+    return requests.post("https://ecs.us-east-1.amazonaws.com/", data="{}", timeout=5, headers={
+        "X-Amz-Target": ECS_TARGET + "ListClusters", "Content-Type": "application/x-amz-json-1.1"})
+
+
+@ORDERS
+def test_ecs_and_batch_go_to_the_fake_the_rest_to_moto(order: str) -> None:
+    ecs_before = boto3.client("ecs", region_name="us-east-1")  # a client made before either started
+    with both(order) as fake:
+        ecs = boto3.client("ecs", region_name="us-east-1")
+        batch = boto3.client("batch", region_name="eu-west-1")
+        ec2 = boto3.client("ec2", region_name="us-east-1")
+        s3 = boto3.client("s3", region_name="us-east-1")
+        ecs.create_cluster(clusterName="jobs")
+        assert ecs_before.list_clusters()["clusterArns"] == [
+            "arn:aws:ecs:us-east-1:123456789012:cluster/jobs"]
+        assert batch.describe_job_queues()["jobQueues"] == []
+        assert _raw_list_clusters().json()["clusterArns"] == ["arn:aws:ecs:us-east-1:123456789012:cluster/jobs"]
+        s3.create_bucket(Bucket="artifacts")
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["artifacts"]  # moto's
+        assert ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"]  # moto's default VPC
+        answered = [(c.service, c.operation) for c in fake.calls]
+        assert answered == [("ecs", "CreateCluster"), ("ecs", "ListClusters"), ("batch", "DescribeJobQueues"),
+                            ("ecs", "ListClusters")]
+
+
+@ORDERS
+def test_fips_dual_stack_and_custom_endpoints_go_to_the_fake(order: str) -> None:
+    from botocore.config import Config
+
+    with both(order) as fake:
+        clients = [
+            boto3.client("ecs", region_name="us-east-1", config=Config(use_fips_endpoint=True)),
+            boto3.client("ecs", region_name="us-east-1", config=Config(use_dualstack_endpoint=True)),
+            boto3.client("ecs", region_name="us-east-1", endpoint_url="https://vpce-1.ecs.us-east-1.vpce.amazonaws.com"),
+            boto3.client("batch", region_name="us-east-1", config=Config(use_fips_endpoint=True)),
+        ]
+        clients[0].create_cluster(clusterName="c")
+        assert [len(client.list_clusters()["clusterArns"]) for client in clients[:3]] == [1, 1, 1]
+        assert clients[3].describe_compute_environments()["computeEnvironments"] == []
+        assert len(fake.calls) == 5
+
+
+def test_with_no_fake_active_moto_answers_ecs_as_before() -> None:
+    with EcsFake():
+        boto3.client("ecs", region_name="us-east-1").create_cluster(clusterName="fake-only")
+    with mock_aws():
+        ecs = boto3.client("ecs", region_name="us-east-1")
+        ecs.create_cluster(clusterName="moto-only")
+        assert ecs.list_clusters()["clusterArns"] == ["arn:aws:ecs:us-east-1:123456789012:cluster/moto-only"]
+        assert _raw_list_clusters().json()["clusterArns"] == ["arn:aws:ecs:us-east-1:123456789012:cluster/moto-only"]
+
+
+@mock_aws
+def test_mock_aws_as_a_decorator_with_the_fixture(ecs_fake: EcsFake) -> None:
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    ecs.create_cluster(clusterName="c")
+    assert [c.operation for c in ecs_fake.calls] == ["CreateCluster"]
+    iam = boto3.client("iam", region_name="us-east-1")
+    assert iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"].endswith(":role/r")
+
+
+def test_motos_state_for_other_services_is_kept_across_the_fake() -> None:
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="kept")
+        with EcsFake():
+            boto3.client("ecs", region_name="us-east-1").list_clusters()
+        assert [b["Name"] for b in boto3.client("s3", region_name="us-east-1").list_buckets()["Buckets"]] == ["kept"]
+
+
+def _subnets(ec2: Any, vpc: str) -> list[str]:
+    return [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]]
+
+
+@ORDERS
+def test_aiobotocore_ecs_calls_go_to_the_fake(order: str) -> None:
+    import asyncio
+
+    from aiobotocore.session import get_session
+
+    async def calls() -> list[str]:
+        async with get_session().create_client("ecs", region_name="us-east-1") as ecs:
+            await ecs.create_cluster(clusterName="c")
+            return list((await ecs.list_clusters())["clusterArns"])
+
+    with both(order) as fake:
+        assert asyncio.run(calls()) == ["arn:aws:ecs:us-east-1:123456789012:cluster/c"]
+        assert [c.operation for c in fake.calls] == ["CreateCluster", "ListClusters"]
+
+
+# -- the flows of real clients: the default VPC from moto's EC2, then RunTask; a Batch environment from moto's IAM
+
+
+@ORDERS
+def test_prefect_style_default_vpc_lookup_then_fargate_run_task(order: str) -> None:
+    with both(order) as fake:
+        ec2 = boto3.client("ec2", region_name="us-east-1")
+        ecs = boto3.client("ecs", region_name="us-east-1")
+        # prefect-aws's ECS worker, with no network configuration given: the default VPC and its subnets
+        vpc = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+        subnets = _subnets(ec2, vpc)
+        ecs.create_cluster(clusterName="prefect")
+        fargate_definition(ecs, family="flow")
+        task = ecs.run_task(cluster="prefect", taskDefinition="flow", launchType="FARGATE",
+                            capacityProviderStrategy=[],
+                            networkConfiguration={"awsvpcConfiguration": {"subnets": subnets,
+                                                                          "assignPublicIp": "ENABLED"}})["tasks"][0]
+        fake.advance(60)
+        described = ecs.describe_tasks(cluster="prefect", tasks=[task["taskArn"]])["tasks"][0]
+        details = {d["name"]: d["value"] for d in described["attachments"][0]["details"]}
+        assert described["lastStatus"] == "RUNNING" and details["subnetId"] in subnets
+
+
+@ORDERS
+def test_batch_environment_from_motos_iam_and_ec2(order: str) -> None:
+    with both(order) as fake:
+        iam = boto3.client("iam", region_name="us-east-1")
+        ec2 = boto3.client("ec2", region_name="us-east-1")
+        batch = boto3.client("batch", region_name="us-east-1")
+        role = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        vpc = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+        subnets = _subnets(ec2, vpc)
+        group = ec2.create_security_group(GroupName="batch", Description="jobs", VpcId=vpc)["GroupId"]
+        batch.create_compute_environment(
+            computeEnvironmentName="ce", type="MANAGED", serviceRole=role,
+            computeResources={"type": "FARGATE", "maxvCpus": 4, "subnets": subnets, "securityGroupIds": [group]})
+        fake.advance(CE_CREATE)
+        queue(batch)
+        fake.advance(QUEUE_CREATE)
+        definition(batch)
+        job_id = batch.submit_job(jobName="nightly", jobQueue="q", jobDefinition="work")["jobId"]
+        fake.advance(60)
+        [job] = batch.describe_jobs(jobs=[job_id])["jobs"]
+        environment = batch.describe_compute_environments(computeEnvironments=["ce"])["computeEnvironments"][0]
+        assert job["status"] == "RUNNING" and environment["serviceRole"] == role
+        assert environment["computeResources"]["subnets"] == subnets
+
+
+# -- what the fake needs of moto, and what it does when that is not there
+
+
+def test_moto_is_not_imported_by_the_fake() -> None:
+    out = python("""
+        import sys
+        import boto3
+        from pytest_ecsfake import EcsFake
+        with EcsFake():
+            boto3.client("ecs", region_name="us-east-1").list_clusters()
+        print(any(name == "moto" or name.startswith("moto.") for name in sys.modules))
+    """)
+    assert out.strip() == "False"
+
+
+def test_moto_imported_while_a_fake_is_active_is_patched_at_once() -> None:
+    out = python("""
+        import boto3
+        from pytest_ecsfake import EcsFake
+        with EcsFake() as fake:
+            from moto import mock_aws  # the one-shot import hook patches moto now
+            with mock_aws():
+                boto3.client("ecs", region_name="us-east-1").create_cluster(clusterName="c")
+            print(len(fake.calls))
+    """)
+    assert out.strip() == "1"
+
+
+def test_a_moto_whose_shape_changed_is_said_in_one_line() -> None:
+    out = python("""
+        import moto.core.botocore_stubber as stubber
+        del stubber.BotocoreStubber  # a moto release that moved it
+        from pytest_ecsfake import EcsFake
+        try:
+            with EcsFake():
+                pass
+        except AssertionError as teardown:
+            print([line for line in str(teardown).splitlines() if "moto" in line][0])
+    """)
+    assert out.startswith("- pytest-ecsfake cannot keep moto 5."), out
+    assert "from answering ECS and Batch: moto's shape changed (ImportError: " in out

@@ -6,6 +6,7 @@ CI runs this file with the newest moto 5 (the test extra) and the oldest (`.ci/r
 from __future__ import annotations
 
 import contextlib
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -213,3 +214,37 @@ def test_a_moto_whose_shape_changed_is_said_in_one_line() -> None:
     """)
     assert out.startswith("- pytest-ecsfake cannot keep moto 5."), out
     assert "from answering ECS and Batch: moto's shape changed (ImportError: " in out
+
+
+def test_server_mode_moto_server_for_the_rest_ecsfake_server_for_ecs_and_batch(
+    monkeypatch: pytest.MonkeyPatch, ecs_fake: EcsFake
+) -> None:
+    # No mock_aws in this process: each service's endpoint is a server, as README's "Server mode with moto" sets
+    # them (the service-specific AWS_ENDPOINT_URL_<SERVICE> variables win over AWS_ENDPOINT_URL).
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:  # a free loopback port (moto 5.0's server cannot tell which one it took)
+        probe.bind(("127.0.0.1", 0))
+        host, port = probe.getsockname()
+    moto = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    moto.start()
+    try:
+        with ecs_fake.serve() as url:
+            monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
+            monkeypatch.setenv("AWS_ENDPOINT_URL_ECS", url)
+            monkeypatch.setenv("AWS_ENDPOINT_URL_BATCH", url)
+            ec2 = boto3.client("ec2", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+            ecs = boto3.client("ecs", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+            batch = boto3.client("batch", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+            vpc = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+            ecs.create_cluster(clusterName="c")
+            fargate_definition(ecs, family="flow")
+            task = ecs.run_task(cluster="c", taskDefinition="flow", launchType="FARGATE", networkConfiguration={
+                "awsvpcConfiguration": {"subnets": _subnets(ec2, vpc)}})["tasks"][0]
+            assert batch.describe_job_queues()["jobQueues"] == []
+            ecs_fake.advance(60)
+            assert ecs.describe_tasks(cluster="c", tasks=[task["taskArn"]])["tasks"][0]["lastStatus"] == "RUNNING"
+            assert [c.operation for c in ecs_fake.calls] == [
+                "CreateCluster", "RegisterTaskDefinition", "RunTask", "DescribeJobQueues", "DescribeTasks"]
+    finally:
+        moto.stop()

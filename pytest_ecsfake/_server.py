@@ -314,7 +314,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 # -- admin endpoints ------------------------------------------------------------------------------------------
-_BEHAVIOR_KEYWORDS = ("runs_for", "exit_code", "stop_takes", "ignores_sigterm", "pull_error")
+_BEHAVIOR_KEYWORDS = ("runs_for", "exit_code", "stop_takes", "ignores_sigterm", "pull_error", "logs")
 
 
 def _admin(fake: EcsFake, method: str, path: str, body: bytes) -> HttpResponse:

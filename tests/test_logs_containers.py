@@ -217,3 +217,16 @@ def test_while_moto_holds_logs_a_task_does_not_fail_for_a_group_the_fake_cannot_
         task = run_fargate(ecs)
         ecs.get_waiter("tasks_running").wait(cluster="c", tasks=[task["taskArn"]])
         assert ecs.describe_tasks(cluster="c", tasks=[task["taskArn"]])["tasks"][0]["lastStatus"] == "RUNNING"
+
+
+def test_a_missing_group_fails_an_ec2_task_as_docker_s_driver_reports_it(ecs_fake: EcsFake) -> None:
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    ecs.create_cluster(clusterName="c")
+    ecs_fake.add_container_instance("c")
+    ecs.register_task_definition(family="ec2job", networkMode="bridge", containerDefinitions=[
+        {"name": "app", "image": "worker:1", "memory": 256, "logConfiguration": AWSLOGS}])
+    arn = ecs.run_task(cluster="c", taskDefinition="ec2job", launchType="EC2")["tasks"][0]["taskArn"]
+    ecs.get_waiter("tasks_stopped").wait(cluster="c", tasks=[arn])
+    stopped = ecs.describe_tasks(cluster="c", tasks=[arn])["tasks"][0]
+    assert (stopped["stopCode"], stopped["stoppedReason"]) == ("TaskFailedToStart", GROUP_MISSING["EC2"])
+    assert stopped["containers"][0]["reason"] == GROUP_MISSING["EC2"]

@@ -167,3 +167,17 @@ def test_a_json_filter_pattern_is_not_faked_and_fails_the_test() -> None:
         logs.create_log_group(logGroupName="g")
         with pytest.raises(logs.exceptions.ClientError, match="UnsupportedOperation"):
             logs.filter_log_events(logGroupName="g", filterPattern='{ $.level = "error" }')
+
+
+def test_a_page_holds_at_most_one_megabyte(logs: Any) -> None:
+    logs.create_log_group(logGroupName="g")
+    logs.create_log_stream(logGroupName="g", logStreamName="s")
+    big = "x" * 400_000
+    for i in range(3):
+        logs.put_log_events(logGroupName="g", logStreamName="s", logEvents=[{"timestamp": START_MS + i,
+                                                                             "message": big + str(i)}])
+    first = logs.get_log_events(logGroupName="g", logStreamName="s", startFromHead=True)
+    assert [e["message"][-1] for e in first["events"]] == ["0", "1"]
+    rest = logs.get_log_events(logGroupName="g", logStreamName="s", startFromHead=True,
+                               nextToken=first["nextForwardToken"])
+    assert [e["message"][-1] for e in rest["events"]] == ["2"]

@@ -250,11 +250,13 @@ class EcsFake:
         """Make the next ``times`` calls of ``operation`` answer the AWS error ``code``.
 
         ``operation`` is a botocore operation name (``"RunTask"``), optionally prefixed by its service
-        (``"batch:TagResource"``). Example: ``fake.fail("DescribeTasks", "ThrottlingException", times=2)``.
+        (``"batch:TagResource"``, ``"logs:GetLogEvents"``).
+        Example: ``fake.fail("DescribeTasks", "ThrottlingException", times=2)``.
         """
         service, _, name = operation.rpartition(":")
-        if not name or (service and service not in ("ecs", "batch")):
-            raise ValueError(f"fake.fail({operation!r}): expected 'Operation' or 'ecs:Operation'/'batch:Operation'")
+        if not name or (service and service not in ("ecs", "batch", "logs")):
+            raise ValueError(f"fake.fail({operation!r}): expected 'Operation' or 'ecs:Operation'/'batch:Operation'/"
+                             "'logs:Operation'")
         if isinstance(times, bool) or not isinstance(times, int) or times < 1:
             raise ValueError(f"fake.fail(times=...) takes an int >= 1, got {times!r}")
         text = message if message is not None else f"{code} injected by fake.fail({operation!r})"

@@ -6,6 +6,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 
 from pytest_ecsfake import EcsFake
 
@@ -141,3 +142,11 @@ def test_the_log_group_may_be_named_by_identifier(logs: Any) -> None:
         assert [e["message"] for e in events] == ["hello"], identifier
     with pytest.raises(logs.exceptions.InvalidParameterException):
         logs.get_log_events(logStreamName="s")
+
+
+def test_a_fault_can_be_injected_into_a_logs_operation(ecs_fake: EcsFake) -> None:
+    ecs_fake.fail("logs:DescribeLogGroups", "ServiceUnavailableException")
+    logs = boto3.client("logs", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1}))
+    with pytest.raises(logs.exceptions.ServiceUnavailableException, match="injected"):
+        logs.describe_log_groups()
+    assert logs.describe_log_groups()["logGroups"] == []

@@ -55,3 +55,17 @@ def test_while_moto_is_active_logs_stay_moto_s_until_the_split(order: str) -> No
         raw = _post("https://logs.us-east-1.amazonaws.com/", "DescribeLogGroups", "{}")
         assert [g["logGroupName"] for g in raw.json()["logGroups"]] == ["via-botocore"]
         assert [c for c in fake.calls if c.service == "logs"] == []
+
+
+@pytest.mark.asyncio
+async def test_an_async_logs_client_is_served(ecs_fake: EcsFake) -> None:
+    session = pytest.importorskip("aiobotocore.session")
+    async with session.get_session().create_client("logs", region_name="us-east-1") as logs:
+        await logs.create_log_group(logGroupName="g")
+        await logs.create_log_stream(logGroupName="g", logStreamName="s")
+        with pytest.raises(logs.exceptions.ResourceAlreadyExistsException):
+            await logs.create_log_stream(logGroupName="g", logStreamName="s")
+        answer = await logs.get_log_events(logGroupName="g", logStreamName="s", startFromHead=True)
+        assert answer["events"] == [] and answer["nextForwardToken"].startswith("f/")
+    assert [c.operation for c in ecs_fake.calls] == ["CreateLogGroup", "CreateLogStream", "CreateLogStream",
+                                                     "GetLogEvents"]

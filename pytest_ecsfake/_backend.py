@@ -111,6 +111,7 @@ class RegionState:
     region: str
     ecs: Any = None
     batch: Any = None
+    logs: Any = None
 
 
 @dataclass

@@ -5,7 +5,12 @@ Shared by ECS tasks and Batch jobs (every Batch attempt runs as an ECS task).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+# One line a container writes: (seconds after it started, or None for "at start", the text).
+LogLine = tuple[float | None, str]
 
 
 @dataclass(frozen=True)
@@ -13,13 +18,15 @@ class Behavior:
     """``runs_for``: seconds until the container exits by itself (None: runs until stopped), with
     ``exit_code``. On SIGTERM it exits 0 after ``stop_takes`` seconds, unless ``ignores_sigterm`` or
     ``stop_takes`` >= the stop timeout: then SIGKILL at the timeout, exit code 137. ``pull_error``: the
-    image pull fails with this message."""
+    image pull fails with this message. ``logs``: the lines it writes, at start or ``(seconds, line)`` after
+    it (see ``ecs/container_output``)."""
 
     runs_for: float | None = None
     exit_code: int = 0
     stop_takes: float = 0.0
     ignores_sigterm: bool = False
     pull_error: str | None = None
+    logs: tuple[LogLine, ...] = ()
 
 
 DEFAULT_BEHAVIOR = Behavior()
@@ -30,8 +37,30 @@ def behavior_for(behaviors: dict[str, Behavior], image: str, name: str) -> Behav
     return behaviors.get(image) or behaviors.get(name) or DEFAULT_BEHAVIOR
 
 
+def _log_lines(logs: Any) -> tuple[LogLine, ...]:
+    """``logs`` as given (None, or a list of lines and ``(seconds_after_start, line)`` pairs), checked."""
+    if logs is None:
+        return ()
+    if isinstance(logs, (str, bytes)) or not isinstance(logs, Sequence):
+        raise TypeError(f"behavior(logs=...) takes a list of lines (str or (seconds_after_start, str)), got {logs!r}")
+    lines: list[LogLine] = []
+    for item in logs:
+        if isinstance(item, str):
+            lines.append((None, item))
+            continue
+        # A pair: a tuple, or a JSON list from the HTTP server's /_ecsfake/behavior.
+        if isinstance(item, (tuple, list)) and len(item) == 2:
+            seconds, line = item
+            if (not isinstance(seconds, bool) and isinstance(seconds, (int, float)) and seconds >= 0
+                    and isinstance(line, str)):
+                lines.append((float(seconds), line))
+                continue
+        raise TypeError(f"behavior(logs=...) takes lines as str or (seconds_after_start >= 0, str), got {item!r}")
+    return tuple(lines)
+
+
 def make_behavior(runs_for: float | None, exit_code: int, stop_takes: float, ignores_sigterm: bool,
-                  pull_error: str | None) -> Behavior:
+                  pull_error: str | None, logs: Sequence[str | tuple[float, str]] | None = None) -> Behavior:
     if runs_for is not None and (isinstance(runs_for, bool) or not isinstance(runs_for, (int, float)) or runs_for < 0):
         raise TypeError(f"behavior(runs_for=...) takes seconds >= 0 or None, got {runs_for!r}")
     if isinstance(exit_code, bool) or not isinstance(exit_code, int) or not 0 <= exit_code <= 255:
@@ -41,4 +70,4 @@ def make_behavior(runs_for: float | None, exit_code: int, stop_takes: float, ign
     if pull_error is not None and not isinstance(pull_error, str):
         raise TypeError(f"behavior(pull_error=...) takes a message str or None, got {pull_error!r}")
     return Behavior(None if runs_for is None else float(runs_for), exit_code, float(stop_takes),
-                    bool(ignores_sigterm), pull_error)
+                    bool(ignores_sigterm), pull_error, _log_lines(logs))

@@ -8,6 +8,18 @@ from typing import TYPE_CHECKING, NoReturn
 if TYPE_CHECKING:
     from ._backend import Backend, RegionState
     from .ecs.state import EcsState
+    from .logs.state import LogsState
+
+
+def logs_state(state: RegionState) -> LogsState:
+    """The CloudWatch Logs resources of a region (created at first use): for the Logs handlers, and for the
+    ECS and Batch lifecycles that write their containers' output there."""
+    if state.logs is None:
+        from .logs.state import LogsState
+
+        state.logs = LogsState()
+    logs: LogsState = state.logs
+    return logs
 
 
 @dataclass
@@ -42,6 +54,10 @@ class Context:
             state.ecs = EcsState()
         ecs: EcsState = state.ecs
         return ecs
+
+    @property
+    def logs(self) -> LogsState:
+        return logs_state(self.state)
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:aws:{service}:{self.region}:{self.backend.account_id}:{resource}"

@@ -28,7 +28,7 @@ from .schemas._prune import without_members
 SUPPORTED_OPERATIONS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#supported-operations"
 ERRORS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#errors-you-may-see"
 _FIVE_HUNDREDS = {"ServerException": 500, "InternalFailure": 500, "ServiceUnavailableException": 503}
-_VALIDATION_ERROR = {"ecs": InvalidParameterException, "batch": ClientException}
+_VALIDATION_ERROR = {"ecs": InvalidParameterException, "batch": ClientException, "logs": InvalidParameterException}
 # Operations that change nothing (an answer is all they make); any other bumps Backend.epoch.
 _READ_ONLY = ("Describe", "List", "Get")
 

@@ -102,3 +102,7 @@ class RequestShapeError(ValueError):
 
 class FakeBugError(AssertionError):
     """A bug inside the fake (never an AWS error). Raised at teardown so the test fails."""
+
+
+class ResourceAlreadyExistsException(AwsError):
+    code = "ResourceAlreadyExistsException"

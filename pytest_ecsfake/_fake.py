@@ -6,7 +6,7 @@ import contextlib
 import functools
 import inspect
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -149,7 +149,8 @@ class EcsFake:
 
     # -- behaviours and infrastructure -----------------------------------------------------------------------
     def behavior(self, match: str, *, runs_for: float | None = None, exit_code: int = 0, stop_takes: float = 0.0,
-                 ignores_sigterm: bool = False, pull_error: str | None = None) -> None:
+                 ignores_sigterm: bool = False, pull_error: str | None = None,
+                 logs: Sequence[str | tuple[float, str]] | None = None) -> None:
         """How containers whose image (exact string) or container name equals ``match`` behave, in ECS tasks
         and Batch jobs launched from now on.
 
@@ -157,14 +158,18 @@ class EcsFake:
         stopped). On SIGTERM it exits 0 after ``stop_takes`` seconds, unless ``ignores_sigterm`` or
         ``stop_takes`` >= the stop timeout: then SIGKILL at the timeout, exit code 137. ``pull_error``: the
         image pull fails (the task stops with TaskFailedToStart, "CannotPullContainerError: <message>").
-        Unmatched containers run until stopped and exit 0 promptly on SIGTERM.
+        ``logs``: the lines the container writes to CloudWatch Logs through its ``awslogs`` log configuration
+        (a Batch job's default: ``/aws/batch/job``): a str is written when the container starts (reaches
+        RUNNING), a ``(seconds_after_start, line)`` pair that much later on the fake clock; lines timed after
+        the container exited are never written. Unmatched containers run until stopped, exit 0 promptly on
+        SIGTERM and write nothing.
 
-        Example: ``fake.behavior("migrate:1", runs_for=45, exit_code=3)``.
+        Example: ``fake.behavior("migrate:1", runs_for=45, exit_code=3, logs=["start", (45, "failed")])``.
         """
         with _explained(README_BEHAVIORS):
             if not isinstance(match, str) or not match:
                 raise TypeError(f"behavior(match=...) takes an image or container name, got {match!r}")
-            chosen = make_behavior(runs_for, exit_code, stop_takes, ignores_sigterm, pull_error)
+            chosen = make_behavior(runs_for, exit_code, stop_takes, ignores_sigterm, pull_error, logs)
         with self._backend.lock:
             self._backend.behaviors[match] = chosen
 
@@ -245,11 +250,13 @@ class EcsFake:
         """Make the next ``times`` calls of ``operation`` answer the AWS error ``code``.
 
         ``operation`` is a botocore operation name (``"RunTask"``), optionally prefixed by its service
-        (``"batch:TagResource"``). Example: ``fake.fail("DescribeTasks", "ThrottlingException", times=2)``.
+        (``"batch:TagResource"``, ``"logs:GetLogEvents"``).
+        Example: ``fake.fail("DescribeTasks", "ThrottlingException", times=2)``.
         """
         service, _, name = operation.rpartition(":")
-        if not name or (service and service not in ("ecs", "batch")):
-            raise ValueError(f"fake.fail({operation!r}): expected 'Operation' or 'ecs:Operation'/'batch:Operation'")
+        if not name or (service and service not in ("ecs", "batch", "logs")):
+            raise ValueError(f"fake.fail({operation!r}): expected 'Operation' or 'ecs:Operation'/'batch:Operation'/"
+                             "'logs:Operation'")
         if isinstance(times, bool) or not isinstance(times, int) or times < 1:
             raise ValueError(f"fake.fail(times=...) takes an int >= 1, got {times!r}")
         text = message if message is not None else f"{code} injected by fake.fail({operation!r})"

@@ -2,10 +2,11 @@
 
 * ``Endpoint._send`` — the step right after botocore emits ``before-send``. Patching the class (rather than
   registering a ``before-send`` handler in ``BUILTIN_HANDLERS``) reaches every client of every session,
-  created before or after activation, and costs nothing once the last fake stops. ECS and Batch requests go
-  to the active fake's dispatcher; anything else, and clients pointed at a loopback endpoint (a server
+  created before or after activation, and costs nothing once the last fake stops. ECS, Batch and CloudWatch
+  Logs requests go to the active fake's dispatcher (while moto is active its ``before-send`` handler answers
+  Logs before this step is reached: see _moto); anything else, and clients pointed at a loopback endpoint (a server
   started with ``fake.serve()``/``ecsfake serve``), go out as usual.
-* ``RequestSigner.sign`` — ECS and Batch requests that will be intercepted are not signed: no credentials
+* ``RequestSigner.sign`` — ECS, Batch and Logs requests that will be intercepted are not signed: no credentials
   are needed, none are read, and no SigV4 work is done. The endpoint URL names the client's region
   (``ecs.<region>.amazonaws.com``); when it does not (a custom endpoint URL), the region travels in a
   private header so the fake knows which region's resources the call is about.
@@ -24,7 +25,7 @@ from urllib.parse import urlsplit
 from . import _active
 from ._protocol import Headers, HttpRequest, url_region
 
-SERVICES = frozenset({"ecs", "batch"})
+SERVICES = frozenset({"ecs", "batch", "logs"})
 REGION_HEADER = "x-ecsfake-region"
 _LOOPBACK_HOSTS = frozenset({"localhost", "::1", "[::1]"})
 

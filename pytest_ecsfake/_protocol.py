@@ -1,4 +1,4 @@
-"""Wire formats: AWS JSON 1.1 (ECS) and REST-JSON (Batch), both ways.
+"""Wire formats: AWS JSON 1.1 (ECS, CloudWatch Logs) and REST-JSON (Batch), both ways.
 
 ``decode`` turns an HTTP request into (operation, params); ``encode_result``/``encode_error`` turn a
 handler's answer into the HTTP response botocore, the AWS CLI or curl expect. Nothing here knows models.
@@ -19,8 +19,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ._errors import AwsError, SerializationException, UnknownOperationException
 
 ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
-_CONTENT_TYPES = {"ecs": "application/x-amz-json-1.1", "batch": "application/json"}
-_HOST_REGION = re.compile(r"^(ecs|batch)(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|api\.aws)$")
+LOGS_TARGET_PREFIX = "Logs_20140328."
+# The services that speak AWS JSON 1.1, and their X-Amz-Target prefixes.
+_TARGET_PREFIXES = {"ecs": ECS_TARGET_PREFIX, "logs": LOGS_TARGET_PREFIX}
+_SERVICE_NAMES = {"ecs": "Amazon ECS", "logs": "Amazon CloudWatch Logs"}
+_CONTENT_TYPES = {"ecs": "application/x-amz-json-1.1", "batch": "application/json",
+                  "logs": "application/x-amz-json-1.1"}
+_HOST_REGION = re.compile(r"^(ecs|batch|logs)(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|api\.aws)$")
 _SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
 
 
@@ -77,8 +82,10 @@ def detect_service(request: HttpRequest) -> str | None:
     target = request.headers.get("x-amz-target", "")
     if target.startswith(ECS_TARGET_PREFIX):
         return "ecs"
+    if target.startswith(LOGS_TARGET_PREFIX):
+        return "logs"
     scope = _SCOPE.search(request.headers.get("authorization", ""))
-    if scope and scope.group(2) in ("ecs", "batch"):
+    if scope and scope.group(2) in ("ecs", "batch", "logs"):
         return scope.group(2)
     path = request.path
     if _match_route(request.method, path) is not None:
@@ -128,26 +135,27 @@ def _json_object(body: bytes) -> dict[str, Any]:
 
 
 def decode(service: str, request: HttpRequest) -> tuple[str, dict[str, Any]]:
-    if service == "ecs":
-        return _decode_json(request)
+    if service in _TARGET_PREFIXES:
+        return _decode_json(service, request)
     return _decode_rest_json(request)
 
 
-def _decode_json(request: HttpRequest) -> tuple[str, dict[str, Any]]:
+def _decode_json(service: str, request: HttpRequest) -> tuple[str, dict[str, Any]]:
+    prefix = _TARGET_PREFIXES[service]
     target = request.headers.get("x-amz-target")
-    if target is None and request.path.startswith("/v1/"):
-        # The reference's curl examples post to /v1/<Action> without a target header.
+    if target is None and service == "ecs" and request.path.startswith("/v1/"):
+        # The ECS reference's curl examples post to /v1/<Action> without a target header.
         operation = request.path[4:].strip("/")
-    elif target is None or not target.startswith(ECS_TARGET_PREFIX):
+    elif target is None or not target.startswith(prefix):
         raise UnknownOperationException(
-            f"Missing or unknown X-Amz-Target {target!r}: expected '{ECS_TARGET_PREFIX}<Operation>'"
+            f"Missing or unknown X-Amz-Target {target!r}: expected '{prefix}<Operation>'"
         )
     else:
-        operation = target[len(ECS_TARGET_PREFIX) :]
+        operation = target[len(prefix) :]
     from .schemas import is_operation
 
-    if not is_operation("ecs", operation):
-        raise UnknownOperationException(f"Unknown operation {operation!r} for Amazon ECS")
+    if not is_operation(service, operation):
+        raise UnknownOperationException(f"Unknown operation {operation!r} for {_SERVICE_NAMES[service]}")
     return operation, _json_object(request.body)
 
 
@@ -296,7 +304,7 @@ def encode_result(service: str, body: dict[str, Any], request_id: str) -> HttpRe
 
 
 def encode_error(service: str, error: AwsError, request_id: str) -> HttpResponse:
-    if service == "ecs":
+    if service in _TARGET_PREFIXES:
         payload = json.dumps({"__type": error.code, "message": error.message}).encode()
         headers = _headers(service, payload, request_id)
     else:

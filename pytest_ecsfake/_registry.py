@@ -24,6 +24,7 @@ _loaded = False
 # modules register).
 _ECS = "pytest_ecsfake.ecs."
 _BATCH = "pytest_ecsfake.batch."
+_LOGS = "pytest_ecsfake.logs."
 MODULES: dict[str, dict[str, str]] = {
     "ecs": {
         **dict.fromkeys(("CreateCluster", "DeleteCluster", "DescribeClusters", "ListClusters"), _ECS + "clusters"),
@@ -49,9 +50,14 @@ MODULES: dict[str, dict[str, str]] = {
         **dict.fromkeys(("CancelJob", "TerminateJob"), _BATCH + "stopping"),
         **dict.fromkeys(("ListTagsForResource", "TagResource", "UntagResource"), _BATCH + "tags"),
     },
+    "logs": {
+        **dict.fromkeys(("CreateLogGroup", "DeleteLogGroup", "DescribeLogGroups"), _LOGS + "log_groups"),
+        **dict.fromkeys(("CreateLogStream", "DeleteLogStream", "DescribeLogStreams"), _LOGS + "log_streams"),
+        **dict.fromkeys(("FilterLogEvents", "GetLogEvents", "PutLogEvents"), _LOGS + "log_events"),
+    },
 }
 
-SERVICES = ("ecs", "batch")
+SERVICES = ("ecs", "batch", "logs")
 
 
 def handler(service: str, operation: str) -> Callable[[Handler], Handler]:

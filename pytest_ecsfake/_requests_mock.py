@@ -1,11 +1,11 @@
 """``requests`` interception, with ``responses``: installed while any fake is active, once ``requests`` is
 imported (activation does not import it: see ``_when_imported``).
 
-* A ``responses.RequestsMock`` of our own, started at the first activation, answers requests to ECS and
-  Batch endpoints of any region (``ecs.<region>.amazonaws.com``, ``ecs-fips.…``, ``batch.…``,
-  ``fips.batch.…``, China, dual-stack ``api.aws``) from the active fake, through the one dispatcher. Anything
-  else passes through to whatever ``HTTPAdapter.send`` was before it started: the real one, or the mock of a
-  test that started its own ``RequestsMock`` first.
+* A ``responses.RequestsMock`` of our own, started at the first activation, answers requests to ECS, Batch
+  and CloudWatch Logs endpoints of any region (``ecs.<region>.amazonaws.com``, ``ecs-fips.…``, ``batch.…``,
+  ``fips.batch.…``, ``logs.…``, China, dual-stack ``api.aws``) from the active fake, through the one
+  dispatcher. Anything else passes through to whatever ``HTTPAdapter.send`` was before it started: the real
+  one, or the mock of a test that started its own ``RequestsMock`` first.
 * ``responses`` consults only the innermost started mock, so a test's own mock started after the fake
   (``@responses.activate`` on a test that uses ``ecs_fake``) would refuse ECS calls it has no rule for. One
   class-level patch, ``RequestsMock._on_request``, hands such calls to our mock instead, unless the test
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 _DNS_SUFFIX = r"(?:amazonaws\.com(?:\.cn)?|amazonaws\.eu|api\.aws|api\.amazonwebservices\.com\.cn)"
 ENDPOINT = re.compile(
-    rf"^https?://(?:(?P<service>ecs|batch)(?:-fips)?|fips\.(?P<fips>batch))\.(?P<region>[a-z0-9-]+)\.{_DNS_SUFFIX}"
+    rf"^https?://(?:(?P<service>ecs|batch|logs)(?:-fips)?|fips\.(?P<fips>batch))\.(?P<region>[a-z0-9-]+)\.{_DNS_SUFFIX}"
     r"(?::\d+)?(?:[/?#]|$)",
     re.IGNORECASE,
 )
@@ -80,15 +80,28 @@ def _is_moto_mock(mock: Any) -> bool:
     return is_moto_mock(mock)
 
 
+def _not_moto_s(request: Any) -> tuple[bool, str]:
+    """The rule's matcher: CloudWatch Logs stays moto's while moto's mock is started (it is then the onward
+    send our mock passes unmatched requests to, when moto started first), as on the botocore path; ECS and
+    Batch are always the fake's."""
+    match = ENDPOINT.match(str(request.url))
+    if match is None or match.group("service") != "logs" or "pytest_ecsfake._moto" not in sys.modules:
+        return True, ""
+    models = sys.modules.get("moto.core.models")
+    moto_mock = getattr(models, "responses_mock", None)
+    return getattr(moto_mock, "_patcher", None) is None, "CloudWatch Logs is moto's while moto is active"
+
+
 def _on_request(self: responses.RequestsMock, adapter: Any, request: Any, **kwargs: Any) -> Any:
     ours = _installed.get("mock")
     real = _installed["on_request"]
     handed_over = (
         ours is not None
         and self is not ours
-        and ENDPOINT.match(str(request.url)) is not None
-        # moto's mock has rules for every AWS endpoint: while a fake is active ECS and Batch are the fake's
-        and (_is_moto_mock(self) or not _has_own_rule(self, request, kwargs))
+        and (match := ENDPOINT.match(str(request.url))) is not None
+        # moto's mock has rules for every AWS endpoint: while a fake is active ECS and Batch are the fake's;
+        # CloudWatch Logs stays moto's, as on the botocore path (moto's before-send handler answers it first)
+        and ((_is_moto_mock(self) and match.group("service") != "logs") or not _has_own_rule(self, request, kwargs))
     )
     return real(ours if handed_over else self, adapter, request, **kwargs)
 
@@ -114,7 +127,7 @@ def _install() -> None:
     else:
         mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=onward)
         for method in _METHODS:
-            mock.add_callback(method, ENDPOINT, callback=_answer)
+            mock.add_callback(method, ENDPOINT, callback=_answer, match=[_not_moto_s])
         mock.add_passthru(re.compile(".*"))
         _built[:] = [(responses.RequestsMock, onward, mock)]
     mock.start()

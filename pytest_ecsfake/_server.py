@@ -40,7 +40,8 @@ _IDLE_TIMEOUT = 120.0  # seconds a keep-alive connection may stay silent before 
 ADMIN_PREFIX = "/_ecsfake/"
 _WHERE = (
     "pytest-ecsfake serves ECS at POST / (X-Amz-Target) and POST /v1/<Action>, AWS Batch at its REST paths "
-    "(POST /v1/submitjob, ...), and admin endpoints: POST /_ecsfake/advance, POST /_ecsfake/reset, "
+    "(POST /v1/submitjob, ...), CloudWatch Logs at POST / (X-Amz-Target Logs_20140328.<Action>), and admin endpoints: "
+    "POST /_ecsfake/advance, POST /_ecsfake/reset, "
     "GET /_ecsfake/calls, POST /_ecsfake/behavior"
 )
 
@@ -313,7 +314,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 # -- admin endpoints ------------------------------------------------------------------------------------------
-_BEHAVIOR_KEYWORDS = ("runs_for", "exit_code", "stop_takes", "ignores_sigterm", "pull_error")
+_BEHAVIOR_KEYWORDS = ("runs_for", "exit_code", "stop_takes", "ignores_sigterm", "pull_error", "logs")
 
 
 def _admin(fake: EcsFake, method: str, path: str, body: bytes) -> HttpResponse:

@@ -15,13 +15,14 @@ from typing import Any
 EXIT_CANNOT_LISTEN = 2
 
 _SERVE_HELP = """\
-Serve ECS (POST / with X-Amz-Target, and POST /v1/<Action>) and AWS Batch (its REST paths) over HTTP, with
-the same validation and lifecycle as the pytest fixture. Admin endpoints:
+Serve ECS (POST / with X-Amz-Target, and POST /v1/<Action>), AWS Batch (its REST paths) and CloudWatch Logs
+(POST / with X-Amz-Target Logs_20140328.<Action>) over HTTP, with the same validation and lifecycle as the
+pytest fixture. Admin endpoints:
   POST /_ecsfake/advance   {"seconds": n}              move the fake clock; answers {"now": ...}
   POST /_ecsfake/reset                                forget resources, calls and behaviours
   GET  /_ecsfake/calls                                every call so far, as a JSON list
   POST /_ecsfake/behavior  {"match": ..., "runs_for": ..., "exit_code": ..., "stop_takes": ...,
-                            "ignores_sigterm": ..., "pull_error": ...}
+                            "ignores_sigterm": ..., "pull_error": ..., "logs": [...]}
 Request bodies over 10 MiB are refused with 413. Ctrl-C or SIGTERM stops the server.
 
 example:

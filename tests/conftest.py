@@ -77,3 +77,24 @@ def ecs(request: pytest.FixtureRequest, ecs_fake: Any) -> Iterator[Any]:
             yield client
         finally:
             client.close()
+
+
+@pytest.fixture(params=["hook", "server"], ids=["botocore hook", "HTTP server"])
+def logs(request: pytest.FixtureRequest, ecs_fake: Any) -> Iterator[Any]:
+    """A boto3 CloudWatch Logs client served by ``ecs_fake``, like ``ecs``: through the hook or over HTTP."""
+    import boto3
+
+    if request.param == "hook":
+        client = boto3.client("logs", region_name="us-east-1")
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    with ecs_fake.serve() as url:
+        client = boto3.client("logs", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing",
+                              aws_secret_access_key="testing")
+        try:
+            yield client
+        finally:
+            client.close()

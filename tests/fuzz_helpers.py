@@ -26,7 +26,8 @@ from pytest_ecsfake.schemas import response_violations, service_model
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
-CONTENT_TYPES = {"ecs": "application/x-amz-json-1.1", "batch": "application/json"}
+TARGET_PREFIXES = {"ecs": ECS_TARGET_PREFIX, "logs": "Logs_20140328."}
+CONTENT_TYPES = {"ecs": "application/x-amz-json-1.1", "batch": "application/json", "logs": "application/x-amz-json-1.1"}
 
 # -- profiles ----------------------------------------------------------------------------------------------------
 _COMMON = {
@@ -221,6 +222,7 @@ TASK_ROLE = "arn:aws:iam::123456789012:role/batch-exec"
 class World:
     ecs: dict[str, str] = field(default_factory=dict)
     batch: dict[str, str] = field(default_factory=dict)
+    logs: dict[str, str] = field(default_factory=dict)
 
 
 def build_world(call: Callable[[str, str, dict[str, Any]], dict[str, Any]], advance: Callable[[float], Any]) -> World:
@@ -255,6 +257,10 @@ def build_world(call: Callable[[str, str, dict[str, Any]], dict[str, Any]], adva
     world.batch["job"] = call("batch", "SubmitJob", {"jobName": "j", "jobQueue": "q",
                                                      "jobDefinition": "work"})["jobId"]
     advance(30)
+    call("logs", "CreateLogGroup", {"logGroupName": "g"})
+    call("logs", "CreateLogStream", {"logGroupName": "g", "logStreamName": "s"})
+    world.logs["token"] = call("logs", "PutLogEvents", {"logGroupName": "g", "logStreamName": "s", "logEvents": [
+        {"timestamp": 1735689600000 + i, "message": f"line {i}"} for i in range(3)]})["nextSequenceToken"]
     return world
 
 
@@ -296,6 +302,17 @@ def anchors(service: str) -> dict[str, dict[str, Any]]:
             "RegisterContainerInstance": {"cluster": "c"},
             "ListContainerInstances": {"cluster": "c"},
         }
+    if service == "logs":
+        named = {"logGroupName": "g", "logStreamName": "s"}
+        return {
+            "CreateLogStream": {"logGroupName": "g"},
+            "DeleteLogGroup": {"logGroupName": "g"},
+            "DeleteLogStream": named,
+            "DescribeLogStreams": {"logGroupName": "g"},
+            "PutLogEvents": named,
+            "GetLogEvents": named,
+            "FilterLogEvents": {"logGroupName": "g"},
+        }
     job = world.batch.get("job", "j")
     return {
         "SubmitJob": {"jobQueue": "q", "jobDefinition": "work"},
@@ -332,8 +349,8 @@ def _label(value: Any) -> str:
 def http_request(service: str, operation: str, body: Any) -> tuple[str, str, dict[str, str], bytes]:
     """``(method, path, headers, payload)`` of ``body`` as AWS's wire protocol for ``operation``."""
     headers = {"Content-Type": CONTENT_TYPES[service]}
-    if service == "ecs":
-        headers["X-Amz-Target"] = ECS_TARGET_PREFIX + operation
+    if service in TARGET_PREFIXES:
+        headers["X-Amz-Target"] = TARGET_PREFIXES[service] + operation
         payload = body if isinstance(body, bytes) else json.dumps(body).encode()
         return "POST", "/", headers, payload
     spec = service_model("batch")["operations"][operation]

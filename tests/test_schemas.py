@@ -35,7 +35,7 @@ from pytest_ecsfake.schemas._regex import compile_anchored, pattern_keywords
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = _generate.default_out_dir()
-SERVICES = ("ecs", "batch")
+SERVICES = ("ecs", "batch", "logs")
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +179,7 @@ def test_overlay_metadata_is_kept_in_the_shipped_schema() -> None:
 @pytest.mark.parametrize("service", SERVICES)
 def test_every_overlay_rule_cites_its_source(service: str) -> None:
     rules = _overlay.load_rules(service, _generate.load_model(service))
-    assert len(rules) >= 30
+    assert len(rules) >= {"ecs": 30, "batch": 30, "logs": 0}[service]  # Logs: the model's own rules only, so far
     for rule in rules:
         assert rule.meta["x-source"].startswith(("botocore ", "FIDELITY.md", "observed: ")), rule.label
         if rule.schema is not None:
@@ -817,6 +817,16 @@ def test_tag_pattern_translation(value: str, matches: bool) -> None:
     assert keywords["x-aws-pattern"] == r"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)"
     assert keywords["pattern"].startswith("^(?:") and keywords["pattern"].endswith(")$")
     assert (compile_anchored(keywords["pattern"]).search(value) is not None) is matches
+
+
+@pytest.mark.parametrize(
+    ("java", "value", "matches"),
+    [(r"[\w-_]*", "a-b_c", True), (r"[\w-_]*", "a.b", False),  # the Logs model's: "-" after \w is literal
+     (r"[\w_-]*", "x-y", True), (r"[\p{L}-x]+", "é-x", True), (r"[\p{L}-x]+", "é.x", False)],
+)
+def test_a_dash_after_a_class_escape_is_literal_as_in_java(java: str, value: str, matches: bool) -> None:
+    pattern = pattern_keywords(java)["pattern"]
+    assert (compile_anchored(pattern).search(value) is not None) is matches
 
 
 def test_an_untranslatable_java_category_fails_loudly() -> None:

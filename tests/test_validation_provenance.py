@@ -259,7 +259,7 @@ def _unimplemented_without_required_members(service: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("service", ["ecs", "batch"])
+@pytest.mark.parametrize("service", ["ecs", "batch", "logs"])
 def test_every_operation_of_the_installed_model_the_fake_lacks_is_unsupported(service: str) -> None:
     # Whatever the installed botocore (CI runs this with the pinned one and the newest): an operation its model
     # has answers UnsupportedOperation (501) naming it and fails the test at teardown; raw HTTP with an empty
@@ -273,10 +273,11 @@ def test_every_operation_of_the_installed_model_the_fake_lacks_is_unsupported(se
     for operation in operations:
         fake = EcsFake()
         with pytest.raises(AssertionError, match=f"does not implement {service}:{operation} yet"), fake:
-            if service == "ecs":
-                answer = requests.post("https://ecs.us-east-1.amazonaws.com/", data="{}", timeout=5, headers={
-                    "X-Amz-Target": f"AmazonEC2ContainerServiceV20141113.{operation}",
-                    "Content-Type": "application/x-amz-json-1.1"})
+            if service in ("ecs", "logs"):
+                prefix = {"ecs": "AmazonEC2ContainerServiceV20141113", "logs": "Logs_20140328"}[service]
+                answer = requests.post(f"https://{service}.us-east-1.amazonaws.com/", data="{}", timeout=5,
+                                       headers={"X-Amz-Target": f"{prefix}.{operation}",
+                                                "Content-Type": "application/x-amz-json-1.1"})
                 code = answer.json()["__type"]
             else:
                 http = installed_model("batch")["operations"][operation]["http"]

@@ -24,7 +24,7 @@ from typing import Any
 from .._backend import Backend
 from .._behavior import behavior_for
 from .._errors import AwsError
-from ..ecs import lifecycle
+from ..ecs import container_output, lifecycle
 from ..ecs.launch import create_task, place_and_create
 from ..ecs.task_model import Task
 from . import launch, scheduler, transitions
@@ -68,7 +68,9 @@ def _task_moved(backend: Backend, state: BatchState, job: Job, attempt: Attempt,
     task = attempt.task
     if status == "RUNNING" and not attempt.ended:
         attempt.started_at = job.started_at = at
-        attempt.log_stream = f"{job.definition.name}/{launch.CONTAINER_NAME}/{task.id}"
+        options = container_output.awslogs_options(task, task.containers[0])
+        prefix = options.get("awslogs-stream-prefix") if options else None
+        attempt.log_stream = f"{prefix or job.definition.name}/{launch.CONTAINER_NAME}/{task.id}"
         transitions.set_status(backend, job, "RUNNING", at)
         seconds = (job.timeout or {}).get("attemptDurationSeconds")
         if seconds:

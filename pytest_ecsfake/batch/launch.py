@@ -19,9 +19,31 @@ from typing import Any
 from .._context import Context
 from ..ecs.launch import PLATFORM_VERSIONS, LaunchSpec
 from ..ecs.state import TaskDefinition
-from .state import ComputeEnvironment, Job, JobDefinition
+from .state import ComputeEnvironment, Job, JobDefinition, json_copy
 
 CONTAINER_NAME = "default"
+DEFAULT_LOG_GROUP = "/aws/batch/job"  # [BUG:using_cloudwatch_logs]
+
+
+def log_configuration(definition: JobDefinition) -> dict[str, Any]:
+    """The log configuration of the attempts' container: the job definition's, else awslogs to
+    ``/aws/batch/job`` (which Batch creates as needed). Without an ``awslogs-stream-prefix`` the job
+    definition's name is the prefix, so the stream is the attempt's ``logStreamName``
+    (``<jobDefName>/default/<ecs task id>`` [M:ContainerDetail.logStreamName]); inferred for a job
+    definition's own awslogs configuration without a prefix."""
+    given = definition.body["containerProperties"].get("logConfiguration")
+    if given is None:
+        return {"logDriver": "awslogs", "options": {"awslogs-group": DEFAULT_LOG_GROUP,
+                                                     "awslogs-stream-prefix": definition.name,
+                                                     "awslogs-create-group": "true"}}
+    config = json_copy(given)
+    if config.get("logDriver") == "awslogs":
+        options = config.setdefault("options", {})
+        options.setdefault("awslogs-group", DEFAULT_LOG_GROUP)
+        options.setdefault("awslogs-stream-prefix", definition.name)
+        if options["awslogs-group"] == DEFAULT_LOG_GROUP:
+            options.setdefault("awslogs-create-group", "true")
+    return config  # type: ignore[no-any-return]
 
 
 def task_definition(ctx: Context, definition: JobDefinition) -> TaskDefinition:
@@ -41,6 +63,7 @@ def task_definition(ctx: Context, definition: JobDefinition) -> TaskDefinition:
         "portMappings": [],
         "mountPoints": [],
         "volumesFrom": [],
+        "logConfiguration": log_configuration(definition),
     }
     body: dict[str, Any] = {
         "taskDefinitionArn": arn,

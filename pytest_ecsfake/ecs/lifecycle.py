@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import container_output
 from .task_model import PENDING_STATES, Container, Task
 
 if TYPE_CHECKING:
@@ -84,6 +85,11 @@ def _pull_done(backend: Backend, task: Task, at: float) -> None:
         failed.reason = reason
         request_stop(backend, task, at, "TaskFailedToStart", reason)
         return
+    # Creating the containers starts their log drivers: an awslogs group must exist (or be created) by now.
+    missing_group = container_output.create_groups(backend, task, at)
+    if missing_group is not None:
+        request_stop(backend, task, at, "TaskFailedToStart", missing_group)
+        return
     for container in task.containers:
         container.image_digest = "sha256:" + backend.ids.hex32() + backend.ids.hex32()
     set_status(task, "ACTIVATING", at)
@@ -99,6 +105,7 @@ def _running(backend: Backend, task: Task, at: float) -> None:
         runs_for = container.behavior.runs_for
         if runs_for is not None:
             _exit_at(backend, task, container, at + runs_for, container.behavior.exit_code)
+        container_output.started(backend, task, container, at)
     task.times["startedAt"] = at
     set_status(task, "RUNNING", at)
 

@@ -37,7 +37,7 @@ __all__ = [
     "validate_request",
 ]
 
-_SERVICES = ("batch", "ecs")
+_SERVICES = ("batch", "ecs", "logs")
 
 
 def service_model(service: str) -> dict[str, Any]:

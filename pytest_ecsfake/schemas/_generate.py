@@ -19,7 +19,7 @@ from typing import Any
 from ._overlay import OverlayError, Rule, apply_rule, load_rules
 from ._regex import pattern_keywords
 
-SERVICES = {"ecs": "2014-11-13", "batch": "2016-08-10"}
+SERVICES = {"ecs": "2014-11-13", "batch": "2016-08-10", "logs": "2014-03-28"}
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DIRECTIONS = ("request", "response")
 _SCALAR_TYPES = {
@@ -147,10 +147,12 @@ def operation_schema(
     """The schema of one operation's request or response body, overlay rules applied (their indexes are
     added to ``applied``). Reads ``model`` and never changes it: a client's own model may be passed."""
     spec = model["operations"][operation]
-    root_shape = spec["input" if direction == "request" else "output"]["shape"]
     mine = [rule for rule in rules if rule.direction == direction]
     builder = _FileBuilder(model["shapes"], (rule.shape for rule in mine if rule.shape))
-    root = builder.build(root_shape)
+    shape_ref = spec.get("input" if direction == "request" else "output")
+    # An operation without an output shape (many of CloudWatch Logs': CreateLogGroup) answers an empty body.
+    root = builder.build(shape_ref["shape"]) if shape_ref else {"type": "object", "additionalProperties": False,
+                                                                 "properties": {}}
     for rule in mine:
         if rule.operation == operation:
             apply_rule(rule, root)

@@ -32,9 +32,18 @@ def translate_categories(java: str) -> tuple[str, bool]:
     approximated = False
     out: list[str] = []
     in_class = False
+    after_class_escape = False  # the last thing written was a class escape (\\w, \\p{L}) inside [...]
     i = 0
     while i < len(java):
         char = java[i]
+        if char == "-" and in_class and after_class_escape and java[i + 1 : i + 2] != "]":
+            # Java reads a "-" right after a class escape inside [...] as a literal ("[\w-_]" in the Logs
+            # model); Python's re refuses it as a bad range.
+            out.append("\\-")
+            after_class_escape = False
+            i += 1
+            continue
+        after_class_escape = False
         if char == "\\":
             match = _CATEGORY.match(java, i)
             if match:
@@ -44,9 +53,11 @@ def translate_categories(java: str) -> tuple[str, bool]:
                 body = _CATEGORY_BODY[name]
                 out.append(body if in_class else f"[{body}]")
                 approximated = approximated or name != "Z"
+                after_class_escape = in_class
                 i = match.end()
                 continue
             out.append(java[i : i + 2])
+            after_class_escape = in_class and java[i + 1 : i + 2] in ("w", "d", "s", "W", "D", "S")
             i += 2
             continue
         if char == "[" and not in_class:

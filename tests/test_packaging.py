@@ -35,7 +35,8 @@ def test_wheel_contains_every_schema_and_the_entry_point(wheel: Path) -> None:
     }
     assert shipped == committed and len(shipped) > 200
     assert "pytest_ecsfake/py.typed" in names
-    modules = {f"pytest_ecsfake/{p.relative_to(ROOT / 'pytest_ecsfake')}" for p in (ROOT / "pytest_ecsfake").rglob("*.py")}
+    package = ROOT / "pytest_ecsfake"
+    modules = {f"pytest_ecsfake/{p.relative_to(package)}" for p in package.rglob("*.py")}
     assert modules <= names, sorted(modules - names)  # every module of every subpackage ships
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "ecsfake = pytest_ecsfake.plugin" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -9,7 +9,9 @@ moto 5 answers AWS calls from two places, and both would answer ECS and Batch be
 * its ``requests`` mock (``moto.core.models.responses_mock``): ``_requests_mock`` hands the ECS and Batch
   requests that mock receives to the fake's (``is_moto_mock``).
 
-With no fake active moto answers ECS and Batch as before, and nothing else of moto changes: its state, its
+CloudWatch Logs stays moto's while moto is active (the fake creates the log groups its own tasks write to;
+reading those lines back through moto is not done yet). With no fake active moto answers ECS and Batch as
+before, and nothing else of moto changes: its state, its
 configuration, the other services. moto is never imported by the fake: patched at activation when the test
 has imported it, else by a one-shot import hook when the test imports it while a fake is active.
 

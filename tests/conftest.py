@@ -5,6 +5,7 @@ Every response the fake gives is also checked against its response schema (a bre
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import socket
@@ -57,44 +58,31 @@ socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
 socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 
 
-@pytest.fixture(params=["hook", "server"], ids=["botocore hook", "HTTP server"])
-def ecs(request: pytest.FixtureRequest, ecs_fake: Any) -> Iterator[Any]:
-    """A boto3 ECS client served by ``ecs_fake``: through the botocore hook, or over real HTTP through
-    ``ecs_fake.serve()`` (a loopback endpoint is not intercepted; it signs, so it gets dummy keys)."""
+def _served_client(service: str, how: str, fake: Any) -> Iterator[Any]:
+    """A boto3 client of ``service`` served by ``fake``: through the botocore hook, or over real HTTP through
+    ``fake.serve()`` (a loopback endpoint is not intercepted; it signs, so it gets dummy keys)."""
     import boto3
 
-    if request.param == "hook":
-        client = boto3.client("ecs", region_name="us-east-1")
+    with contextlib.ExitStack() as stack:
+        if how == "hook":
+            client = boto3.client(service, region_name="us-east-1")
+        else:
+            url = stack.enter_context(fake.serve())
+            client = boto3.client(service, endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing",
+                                  aws_secret_access_key="testing")
         try:
             yield client
         finally:
             client.close()
-        return
-    with ecs_fake.serve() as url:
-        client = boto3.client("ecs", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing",
-                              aws_secret_access_key="testing")
-        try:
-            yield client
-        finally:
-            client.close()
+
+
+@pytest.fixture(params=["hook", "server"], ids=["botocore hook", "HTTP server"])
+def ecs(request: pytest.FixtureRequest, ecs_fake: Any) -> Iterator[Any]:
+    """A boto3 ECS client served by ``ecs_fake``, through the botocore hook or over HTTP (``_served_client``)."""
+    yield from _served_client("ecs", request.param, ecs_fake)
 
 
 @pytest.fixture(params=["hook", "server"], ids=["botocore hook", "HTTP server"])
 def logs(request: pytest.FixtureRequest, ecs_fake: Any) -> Iterator[Any]:
-    """A boto3 CloudWatch Logs client served by ``ecs_fake``, like ``ecs``: through the hook or over HTTP."""
-    import boto3
-
-    if request.param == "hook":
-        client = boto3.client("logs", region_name="us-east-1")
-        try:
-            yield client
-        finally:
-            client.close()
-        return
-    with ecs_fake.serve() as url:
-        client = boto3.client("logs", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing",
-                              aws_secret_access_key="testing")
-        try:
-            yield client
-        finally:
-            client.close()
+    """A boto3 CloudWatch Logs client served by ``ecs_fake``, like ``ecs``."""
+    yield from _served_client("logs", request.param, ecs_fake)

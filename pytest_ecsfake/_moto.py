@@ -34,6 +34,12 @@ _patched: dict[str, Any] = {}
 _problem: list[str] = []  # moto's shape did not fit: said to every active fake
 
 
+def moto_active() -> bool:
+    """Whether moto's ``mock_aws`` is started (its botocore handler is enabled): it then answers CloudWatch Logs."""
+    stubber = getattr(sys.modules.get("moto.core.models"), "botocore_stubber", None)
+    return bool(getattr(stubber, "enabled", False))
+
+
 def is_moto_mock(mock: Any) -> bool:
     """Whether ``mock`` is moto's own ``responses`` mock (moto imported, and this is its mock)."""
     models = sys.modules.get("moto.core.models")

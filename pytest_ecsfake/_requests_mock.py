@@ -87,9 +87,9 @@ def _not_moto_s(request: Any) -> tuple[bool, str]:
     match = ENDPOINT.match(str(request.url))
     if match is None or match.group("service") != "logs" or "pytest_ecsfake._moto" not in sys.modules:
         return True, ""
-    models = sys.modules.get("moto.core.models")
-    moto_mock = getattr(models, "responses_mock", None)
-    return getattr(moto_mock, "_patcher", None) is None, "CloudWatch Logs is moto's while moto is active"
+    from ._moto import moto_active
+
+    return not moto_active(), "CloudWatch Logs is moto's while moto is active"
 
 
 def _on_request(self: responses.RequestsMock, adapter: Any, request: Any, **kwargs: Any) -> Any:

@@ -208,7 +208,7 @@ def test_the_whole_flow_over_the_http_server(ecs_fake: EcsFake) -> None:
 
 
 def test_while_moto_holds_logs_a_task_does_not_fail_for_a_group_the_fake_cannot_see() -> None:
-    moto = pytest.importorskip("moto")
+    import moto  # the test extra has it
     with moto.mock_aws(), EcsFake():
         ecs = boto3.client("ecs", region_name="us-east-1")
         boto3.client("logs", region_name="us-east-1").create_log_group(logGroupName="/ecs/job")  # moto's

@@ -46,7 +46,7 @@ def test_the_http_server_serves_logs_next_to_ecs(ecs_fake: EcsFake) -> None:
 
 @pytest.mark.parametrize("order", ["moto first", "fake first"])
 def test_while_moto_is_active_logs_stay_moto_s_until_the_split(order: str) -> None:
-    moto = pytest.importorskip("moto")
+    import moto  # the test extra has it
     mock, fake = moto.mock_aws(), EcsFake()
     first, second = (mock, fake) if order == "moto first" else (fake, mock)
     with first, second:
@@ -59,7 +59,7 @@ def test_while_moto_is_active_logs_stay_moto_s_until_the_split(order: str) -> No
 
 @pytest.mark.asyncio
 async def test_an_async_logs_client_is_served(ecs_fake: EcsFake) -> None:
-    session = pytest.importorskip("aiobotocore.session")
+    import aiobotocore.session as session  # the test extra has it
     async with session.get_session().create_client("logs", region_name="us-east-1") as logs:
         await logs.create_log_group(logGroupName="g")
         await logs.create_log_stream(logGroupName="g", logStreamName="s")

@@ -85,8 +85,8 @@ def create_groups(backend: Backend, task: Task, at: float) -> str | None:
 def _moto_holds_logs() -> bool:
     """While moto is active it answers CloudWatch Logs (see _moto): a group the test created went to moto, so
     the fake cannot tell that a group is missing, and creates it rather than fail a task AWS would run."""
-    stubber = getattr(sys.modules.get("moto.core.models"), "botocore_stubber", None)
-    return bool(getattr(stubber, "enabled", False))
+    moto = sys.modules.get("pytest_ecsfake._moto")  # loaded at activation when moto is installed
+    return moto is not None and bool(moto.moto_active())
 
 
 def started(backend: Backend, task: Task, container: Container, at: float) -> None:

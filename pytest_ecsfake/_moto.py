@@ -9,11 +9,12 @@ moto 5 answers AWS calls from two places, and both would answer ECS and Batch be
 * its ``requests`` mock (``moto.core.models.responses_mock``): ``_requests_mock`` hands the ECS and Batch
   requests that mock receives to the fake's (``is_moto_mock``).
 
-CloudWatch Logs stays moto's while moto is active (the fake creates the log groups its own tasks write to;
-reading those lines back through moto is not done yet). With no fake active moto answers ECS and Batch as
-before, and nothing else of moto changes: its state, its
-configuration, the other services. moto is never imported by the fake: patched at activation when the test
-has imported it, else by a one-shot import hook when the test imports it while a fake is active.
+CloudWatch Logs is shared by log group while both are active (``fake_holds_log_group``): a call about a
+group the fake holds (one its tasks write to: it creates those while moto is active) is the fake's, every
+other Logs call is moto's. With no fake active moto answers ECS and Batch as before, and nothing else of moto
+changes: its state, its configuration, the other services. moto is never imported by the fake: patched at
+activation when the test has imported it, else by a one-shot import hook when the test imports it while a
+fake is active.
 
 The patch needs little of moto: that class with its ``__call__(event_name, request, ...)`` and that module
 attribute. If a moto release changes them, the fake says so in one line (a problem that fails the test)
@@ -22,6 +23,8 @@ rather than let moto answer ECS and Batch silently.
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from typing import Any
 
@@ -32,6 +35,30 @@ from ._when_imported import WhenImported
 SERVICE_IDS = frozenset({"ecs", "batch"})
 _patched: dict[str, Any] = {}
 _problem: list[str] = []  # moto's shape did not fit: said to every active fake
+
+
+_LOGS_HOST = re.compile(r"^https?://logs(?:-fips)?\.(?P<region>[a-z0-9-]+)\.", re.IGNORECASE)
+
+
+def fake_holds_log_group(url: str, body: Any) -> bool:
+    """Whether the CloudWatch Logs request (its URL and JSON body) names a log group the active fake holds in
+    that region: then the fake answers it, with moto active too. A request that names no group (e.g.
+    DescribeLogGroups) is moto's."""
+    fake = _active.current()
+    match = _LOGS_HOST.match(url)
+    if fake is None or match is None:
+        return False
+    try:
+        params = json.loads(body or b"{}")
+    except ValueError:
+        return False
+    name = params.get("logGroupName") if isinstance(params, dict) else None
+    identifier = params.get("logGroupIdentifier") if isinstance(params, dict) else None
+    if name is None and isinstance(identifier, str):
+        name = identifier.split(":log-group:", 1)[-1].removesuffix(":*")
+    state = fake._backend.regions.get(match.group("region").lower())
+    logs = getattr(state, "logs", None)
+    return isinstance(name, str) and logs is not None and name in logs.groups
 
 
 def moto_active() -> bool:
@@ -49,7 +76,10 @@ def is_moto_mock(mock: Any) -> bool:
 def _declining(original: Any) -> Any:
     def __call__(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
         parts = event_name.split(".", 2)
-        if len(parts) > 1 and parts[1] in SERVICE_IDS and _active.current() is not None:
+        if len(parts) > 1 and _active.current() is not None and (
+            parts[1] in SERVICE_IDS
+            or (parts[1] == "cloudwatch-logs" and fake_holds_log_group(request.url, request.body))
+        ):
             return None  # botocore goes on to Endpoint._send: the fake answers
         return original(self, event_name, request, **kwargs)
 

@@ -89,7 +89,16 @@ def _not_moto_s(request: Any) -> tuple[bool, str]:
         return True, ""
     from ._moto import moto_active
 
-    return not moto_active(), "CloudWatch Logs is moto's while moto is active"
+    mine = not moto_active() or _logs_group_is_ours(request)
+    return mine, "CloudWatch Logs is moto's while moto is active, but for the log groups the fake holds"
+
+
+def _logs_group_is_ours(request: Any) -> bool:
+    """A Logs request about a log group the active fake holds (a JSON body only: a stream is not read here)."""
+    from ._moto import fake_holds_log_group
+
+    body = request.body
+    return isinstance(body, (bytes, str)) and fake_holds_log_group(str(request.url), body)
 
 
 def _on_request(self: responses.RequestsMock, adapter: Any, request: Any, **kwargs: Any) -> Any:
@@ -99,9 +108,10 @@ def _on_request(self: responses.RequestsMock, adapter: Any, request: Any, **kwar
         ours is not None
         and self is not ours
         and (match := ENDPOINT.match(str(request.url))) is not None
-        # moto's mock has rules for every AWS endpoint: while a fake is active ECS and Batch are the fake's;
-        # CloudWatch Logs stays moto's, as on the botocore path (moto's before-send handler answers it first)
-        and ((_is_moto_mock(self) and match.group("service") != "logs") or not _has_own_rule(self, request, kwargs))
+        # moto's mock has rules for every AWS endpoint: while a fake is active ECS and Batch are the fake's, and
+        # so are CloudWatch Logs calls about the log groups the fake holds, as on the botocore path
+        and ((_is_moto_mock(self) and (match.group("service") != "logs" or _logs_group_is_ours(request)))
+             or not _has_own_rule(self, request, kwargs))
     )
     return real(ours if handed_over else self, adapter, request, **kwargs)
 

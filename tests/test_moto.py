@@ -248,3 +248,35 @@ def test_server_mode_moto_server_for_the_rest_ecsfake_server_for_ecs_and_batch(
                 "CreateCluster", "RegisterTaskDefinition", "RunTask", "DescribeJobQueues", "DescribeTasks"]
     finally:
         moto.stop()
+
+
+@ORDERS
+def test_logs_are_shared_by_log_group_a_tasks_lines_read_back_with_moto_active(order: str) -> None:
+    with both(order) as fake:
+        logs = boto3.client("logs", region_name="us-east-1")
+        ecs = boto3.client("ecs", region_name="us-east-1")
+        logs.create_log_group(logGroupName="/ecs/etl")  # moto's: the fake holds no such group yet
+        fake.behavior("etl:1", runs_for=30, logs=["starting", (30, "done")])
+        ecs.create_cluster(clusterName="c")
+        fargate_definition(ecs, family="etl", image="etl:1", containerDefinitions=[{
+            "name": "app", "image": "etl:1", "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": "/ecs/etl", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "ecs"}}}])
+        arn = ecs.run_task(cluster="c", taskDefinition="etl", launchType="FARGATE", networkConfiguration={
+            "awsvpcConfiguration": {"subnets": ["subnet-1"]}})["tasks"][0]["taskArn"]
+        ecs.get_waiter("tasks_stopped").wait(cluster="c", tasks=[arn])
+        stream = "ecs/app/" + arn.rsplit("/", 1)[1]
+        # the group the task wrote to is the fake's now: its lines read back, by boto3 and by raw requests
+        events = logs.get_log_events(logGroupName="/ecs/etl", logStreamName=stream, startFromHead=True)["events"]
+        assert [e["message"] for e in events] == ["starting", "done"]
+        raw = requests.post("https://logs.us-east-1.amazonaws.com/", timeout=5, headers={
+            "X-Amz-Target": "Logs_20140328.GetLogEvents", "Content-Type": "application/x-amz-json-1.1"},
+            json={"logGroupName": "/ecs/etl", "logStreamName": stream, "startFromHead": True})
+        assert [e["message"] for e in raw.json()["events"]] == ["starting", "done"]
+        # any other group stays moto's: written and read through moto
+        logs.create_log_group(logGroupName="/app/other")
+        logs.create_log_stream(logGroupName="/app/other", logStreamName="s")
+        logs.put_log_events(logGroupName="/app/other", logStreamName="s",
+                            logEvents=[{"timestamp": 1_735_689_600_000, "message": "moto's line"}])
+        assert [e["message"] for e in logs.get_log_events(
+            logGroupName="/app/other", logStreamName="s", startFromHead=True)["events"]] == ["moto's line"]
+        assert "/app/other" not in fake._backend.regions["us-east-1"].logs.groups

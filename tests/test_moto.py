@@ -280,3 +280,25 @@ def test_logs_are_shared_by_log_group_a_tasks_lines_read_back_with_moto_active(o
         assert [e["message"] for e in logs.get_log_events(
             logGroupName="/app/other", logStreamName="s", startFromHead=True)["events"]] == ["moto's line"]
         assert "/app/other" not in fake._backend.regions["us-east-1"].logs.groups
+
+
+@ORDERS
+def test_one_cloudwatch_logs_groups_the_fake_creates_are_listed_and_deleted_in_both(order: str) -> None:
+    with both(order) as fake:
+        logs = boto3.client("logs", region_name="us-east-1")
+        ecs = boto3.client("ecs", region_name="us-east-1")
+        ecs.create_cluster(clusterName="c")
+        fargate_definition(ecs, family="etl", image="etl:1", containerDefinitions=[{
+            "name": "app", "image": "etl:1", "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": "/ecs/made-by-task", "awslogs-create-group": "true",
+                "awslogs-stream-prefix": "ecs"}}}])
+        ecs.run_task(cluster="c", taskDefinition="etl", launchType="FARGATE", networkConfiguration={
+            "awsvpcConfiguration": {"subnets": ["subnet-1"]}})
+        fake.advance(60)
+        listed = [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]]  # moto answers this one
+        assert listed == ["/ecs/made-by-task"]
+        assert [s["logStreamName"].split("/")[1] for s in logs.describe_log_streams(
+            logGroupName="/ecs/made-by-task")["logStreams"]] == ["app"]  # the fake's streams
+        logs.delete_log_group(logGroupName="/ecs/made-by-task")
+        assert logs.describe_log_groups()["logGroups"] == []
+        assert "/ecs/made-by-task" not in fake._backend.regions["us-east-1"].logs.groups

@@ -73,7 +73,10 @@ def create_groups(backend: Backend, task: Task, at: float) -> str | None:
         name = str(options["awslogs-group"])
         if name in logs.groups:
             continue
-        if str(options.get("awslogs-create-group", "")).lower() == "true" or _moto_holds_logs():
+        moto = _moto_holds_logs()
+        if str(options.get("awslogs-create-group", "")).lower() == "true" or moto:
+            if moto:  # one CloudWatch Logs: moto lists the group too (it may hold it already)
+                sys.modules["pytest_ecsfake._moto"].mirror_log_group(region, name)
             create_group(logs, region, backend.account_id, name, ms(at))
             continue
         reason = GROUP_MISSING["FARGATE" if task.launch_type == "FARGATE" else "EC2"]

@@ -11,8 +11,9 @@ moto 5 answers AWS calls from two places, and both would answer ECS and Batch be
 
 CloudWatch Logs is shared by log group while both are active (``fake_holds_log_group``): a call about a
 group the fake holds (one its tasks write to: it creates those while moto is active) is the fake's, every
-other Logs call is moto's; the groups the fake creates are created in moto too, and deleting one deletes both,
-so moto's DescribeLogGroups lists what one CloudWatch Logs would. With no fake active moto answers ECS and Batch as before, and nothing else of moto
+other Logs call is moto's; the groups the fake creates are created in moto too, and deleting one in the fake
+deletes moto's copy too (``mirror_log_group``), so moto's DescribeLogGroups lists what one CloudWatch Logs
+would. With no fake active moto answers ECS and Batch as before, and nothing else of moto
 changes: its state, its configuration, the other services. moto is never imported by the fake: patched at
 activation when the test has imported it, else by a one-shot import hook when the test imports it while a
 fake is active.
@@ -63,13 +64,17 @@ def fake_holds_log_group(url: str, body: Any) -> bool:
     return isinstance(name, str) and logs is not None and name in logs.groups
 
 
-def mirror_log_group(region: str, name: str) -> None:
-    """Create log group ``name`` in moto too, through moto's public API, right before the fake creates its own
-    copy for its tasks while moto is active (so moto answers this call): DescribeLogGroups, which moto answers,
-    then lists it, as one CloudWatch Logs would."""
+def mirror_log_group(region: str, name: str, *, delete: bool = False) -> None:
+    """Create (or delete) log group ``name`` in moto too, through moto's public API, while the fake does not hold
+    it (right before the fake creates its copy for its tasks, right after the fake deleted its copy): moto
+    answers the call, and its DescribeLogGroups lists what one CloudWatch Logs would."""
     import boto3
 
     client = boto3.client("logs", region_name=region)
+    if delete:
+        with contextlib.suppress(client.exceptions.ResourceNotFoundException):  # moto never had it
+            client.delete_log_group(logGroupName=name)
+        return
     with contextlib.suppress(client.exceptions.ResourceAlreadyExistsException):  # the usual case: made via moto
         client.create_log_group(logGroupName=name)
 
@@ -91,9 +96,7 @@ def _declining(original: Any) -> Any:
         parts = event_name.split(".", 2)
         if len(parts) > 1 and _active.current() is not None and parts[1] in SERVICE_IDS:
             return None  # botocore goes on to Endpoint._send: the fake answers
-        if len(parts) > 2 and parts[1] == "cloudwatch-logs" and fake_holds_log_group(request.url, request.body):
-            if parts[2] == "DeleteLogGroup":  # one CloudWatch Logs: moto's copy (if any) goes too
-                original(self, event_name, request, **kwargs)
+        if len(parts) > 1 and parts[1] == "cloudwatch-logs" and fake_holds_log_group(request.url, request.body):
             return None
         return original(self, event_name, request, **kwargs)
 

@@ -283,7 +283,9 @@ def test_logs_are_shared_by_log_group_a_tasks_lines_read_back_with_moto_active(o
 
 
 @ORDERS
-def test_one_cloudwatch_logs_groups_the_fake_creates_are_listed_and_deleted_in_both(order: str) -> None:
+@pytest.mark.parametrize("delete_by", ["boto3", "requests"])
+def test_one_cloudwatch_logs_groups_the_fake_creates_are_listed_and_deleted_in_both(order: str,
+                                                                                     delete_by: str) -> None:
     with both(order) as fake:
         logs = boto3.client("logs", region_name="us-east-1")
         ecs = boto3.client("ecs", region_name="us-east-1")
@@ -299,6 +301,11 @@ def test_one_cloudwatch_logs_groups_the_fake_creates_are_listed_and_deleted_in_b
         assert listed == ["/ecs/made-by-task"]
         assert [s["logStreamName"].split("/")[1] for s in logs.describe_log_streams(
             logGroupName="/ecs/made-by-task")["logStreams"]] == ["app"]  # the fake's streams
-        logs.delete_log_group(logGroupName="/ecs/made-by-task")
+        if delete_by == "boto3":
+            logs.delete_log_group(logGroupName="/ecs/made-by-task")
+        else:
+            requests.post("https://logs.us-east-1.amazonaws.com/", timeout=5, json={"logGroupName": "/ecs/made-by-task"},
+                          headers={"X-Amz-Target": "Logs_20140328.DeleteLogGroup",
+                                   "Content-Type": "application/x-amz-json-1.1"}).raise_for_status()
         assert logs.describe_log_groups()["logGroups"] == []
         assert "/ecs/made-by-task" not in fake._backend.regions["us-east-1"].logs.groups

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from .._context import Context
@@ -31,6 +32,9 @@ def create_log_group(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def delete_log_group(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if ctx.logs.groups.pop(params["logGroupName"], None) is None:
         raise ResourceNotFoundException(NO_GROUP)
+    moto = sys.modules.get("pytest_ecsfake._moto")
+    if moto is not None and moto.moto_active():  # one CloudWatch Logs: moto's copy of the group goes too
+        moto.mirror_log_group(ctx.region, params["logGroupName"], delete=True)
     return {}
 
 

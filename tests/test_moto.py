@@ -304,7 +304,8 @@ def test_one_cloudwatch_logs_groups_the_fake_creates_are_listed_and_deleted_in_b
         if delete_by == "boto3":
             logs.delete_log_group(logGroupName="/ecs/made-by-task")
         else:
-            requests.post("https://logs.us-east-1.amazonaws.com/", timeout=5, json={"logGroupName": "/ecs/made-by-task"},
+            requests.post("https://logs.us-east-1.amazonaws.com/", timeout=5,
+                          json={"logGroupName": "/ecs/made-by-task"},
                           headers={"X-Amz-Target": "Logs_20140328.DeleteLogGroup",
                                    "Content-Type": "application/x-amz-json-1.1"}).raise_for_status()
         assert logs.describe_log_groups()["logGroups"] == []

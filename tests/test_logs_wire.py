@@ -45,7 +45,7 @@ def test_the_http_server_serves_logs_next_to_ecs(ecs_fake: EcsFake) -> None:
 
 
 @pytest.mark.parametrize("order", ["moto first", "fake first"])
-def test_while_moto_is_active_logs_stay_moto_s_until_the_split(order: str) -> None:
+def test_while_moto_is_active_a_log_group_the_fake_does_not_hold_is_moto_s(order: str) -> None:
     import moto  # the test extra has it
     mock, fake = moto.mock_aws(), EcsFake()
     first, second = (mock, fake) if order == "moto first" else (fake, mock)

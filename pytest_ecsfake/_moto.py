@@ -58,7 +58,9 @@ def fake_holds_log_group(url: str, body: Any) -> bool:
     name = params.get("logGroupName") if isinstance(params, dict) else None
     identifier = params.get("logGroupIdentifier") if isinstance(params, dict) else None
     if name is None and isinstance(identifier, str):
-        name = identifier.split(":log-group:", 1)[-1].removesuffix(":*")
+        from .logs.state import group_name
+
+        name = group_name(identifier)
     state = fake._backend.regions.get(match.group("region").lower())
     logs = getattr(state, "logs", None)
     return isinstance(name, str) and logs is not None and name in logs.groups
@@ -100,7 +102,6 @@ def _declining(original: Any) -> Any:
             return None
         return original(self, event_name, request, **kwargs)
 
-    __call__.__ecsfake_original__ = original  # type: ignore[attr-defined]
     return __call__
 
 

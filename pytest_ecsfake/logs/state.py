@@ -141,7 +141,7 @@ def group_of(ctx: Context, params: dict[str, Any]) -> LogGroup:
     name = params.get("logGroupName")
     identifier = params.get("logGroupIdentifier")
     if identifier is not None:
-        named = _name_of(identifier)
+        named = group_name(identifier)
         if name is not None and name != named:
             # [M:GetLogEvents] "You must include one of these two parameters, but you can't include both."
             raise InvalidParameterException("logGroupName and logGroupIdentifier name different log groups: "
@@ -155,7 +155,8 @@ def group_of(ctx: Context, params: dict[str, Any]) -> LogGroup:
     return group
 
 
-def _name_of(identifier: str) -> str:
+def group_name(identifier: str) -> str:
+    """The log group a ``logGroupIdentifier`` names: the name itself, or the name in its ARN."""
     # arn:aws:logs:<region>:<account>:log-group:<name>[:*]
     if identifier.startswith("arn:") and ":log-group:" in identifier:
         name = identifier.split(":log-group:", 1)[1]

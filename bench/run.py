@@ -24,6 +24,7 @@ from typing import Any
 
 from bench import workloads as w
 from bench.timing import Case, interleaved, per_call, wall
+from bench.waits import waits_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (100, 1_000, 10_000)
@@ -384,6 +385,7 @@ def main(argv: list[str] | None = None) -> None:
         "first use": lambda: first_use_figures(3 if args.quick else 11, with_moto),
         "scale": lambda: scale_figures(rounds, with_moto),
         "waiters (wall time)": lambda: waiter_figures(with_moto),
+        "waits (wall time; a poller thread's CPU)": lambda: waits_figures(rounds),
     }
     sections: dict[str, Results] = {}
     for title, step in steps.items():

@@ -3,8 +3,9 @@
 Fakes nest as a stack; the innermost one serves every intercepted call. The first activation installs
 the botocore patches (``_intercept``), the ``requests`` interception (``_requests_mock``), the aiobotocore
 patches when aiobotocore is (or gets) imported (``_aio``), moto's declining of ECS and Batch when moto is (or
-gets) imported (``_moto``), the ``time.sleep`` patch and a safe environment;
-the last deactivation removes them all.
+gets) imported (``_moto``), fake time for ``time.sleep`` and ``asyncio.sleep`` (``_sleep``, ``_asleep``: the
+module attributes and every module-level name bound to the real functions, ``_bindings``) and a safe
+environment; the last deactivation removes them all.
 """
 
 from __future__ import annotations
@@ -14,42 +15,27 @@ import os
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING, SupportsIndex
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._fake import EcsFake
+    from ._modules import Snapshot
 
 _stack: list[EcsFake] = []
 _lock = threading.Lock()
-_real_sleep = time.sleep
 _saved_env: dict[str, str | None] = {}
-
-# time.sleep called directly from these modules really sleeps: their waits are about wall time (subprocess
-# timeouts, thread pools, servers), not about the fake's clock.
-REAL_SLEEP_CALLERS = (
-    "subprocess",
-    "threading",
-    "asyncio",
-    "socketserver",
-    "selectors",
-    "concurrent.",
-    "queue",
-    "http.server",
-    "multiprocessing",
-    "urllib3",
-    "_pytest",
-    "pytest_ecsfake._server",
-)
+_rebinding: list[Any] = []  # the _bindings.Rebinding in force
 
 
 def current() -> EcsFake | None:
     return _stack[-1] if _stack else None
 
 
-def push(fake: EcsFake) -> None:
+def push(fake: EcsFake, snapshot: Snapshot | None = None) -> None:
+    """Make ``fake`` the innermost active fake; ``snapshot``: ``sys.modules`` as seen at its activation."""
     with _lock:
         if not _stack:
-            _install(fake)
+            _install(fake, snapshot)
         _stack.append(fake)
 
 
@@ -63,15 +49,10 @@ def pop(fake: EcsFake) -> None:
             _uninstall()
 
 
-def _sleep(seconds: float | SupportsIndex) -> None:
-    """``time.sleep`` while a fake is active: advance a frozen fake clock instead of blocking."""
-    fake = current()
-    if fake is not None and fake._backend.clock.frozen:
-        caller = sys._getframe(1).f_globals.get("__name__") or ""
-        if not caller.startswith(REAL_SLEEP_CALLERS):
-            fake.advance(float(seconds))
-            return
-    _real_sleep(seconds)
+def is_driver() -> bool:
+    """Whether the calling thread drives the test: it activated one of the active fakes."""
+    ident = threading.get_ident()
+    return any(fake._thread == ident for fake in _stack)
 
 
 def _set_env(name: str, value: str) -> None:
@@ -94,8 +75,10 @@ def _findable(name: str) -> bool:
     return found
 
 
-def _install(fake: EcsFake) -> None:
+def _install(fake: EcsFake, snapshot: Snapshot | None) -> None:
     from . import _intercept, _requests_mock
+
+    _install_sleeps(snapshot)  # first: modules the patches below import bind the fake's sleep
 
     _intercept.install()
     _requests_mock.install()
@@ -107,7 +90,6 @@ def _install(fake: EcsFake) -> None:
         from . import _moto
 
         _moto.install(fake)
-    time.sleep = _sleep
     # No credential lookup may reach the instance metadata service (a network call) while faking.
     _set_env("AWS_EC2_METADATA_DISABLED", "true")
     # A machine with no AWS configuration at all still gets clients: the fake's region is the default.
@@ -124,10 +106,33 @@ def _uninstall() -> None:
     for module in ("pytest_ecsfake._aio", "pytest_ecsfake._moto"):
         if module in sys.modules:
             sys.modules[module].uninstall()
-    time.sleep = _real_sleep
+    _uninstall_sleeps()
     for name, value in _saved_env.items():
         if value is None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
     _saved_env.clear()
+
+
+def _install_sleeps(snapshot: Snapshot | None) -> None:
+    from . import _asleep, _bindings, _sleep  # _asleep imports asyncio (freezegun.api has already)
+
+    time.sleep = _sleep.sleep
+    asyncio: Any = importlib.import_module("asyncio")
+    asyncio.sleep = asyncio.tasks.sleep = _asleep.sleep
+    twins = {_sleep.real_sleep: _sleep.sleep, _asleep.real_sleep: _asleep.sleep}
+    rebinding = _bindings.Rebinding(twins, _sleep.REAL_SLEEP_CALLERS + ("pytest_ecsfake",))
+    rebinding.apply(snapshot)
+    _rebinding[:] = [rebinding]
+
+
+def _uninstall_sleeps() -> None:
+    from . import _asleep, _sleep
+
+    time.sleep = _sleep.real_sleep
+    asyncio: Any = importlib.import_module("asyncio")
+    asyncio.sleep = asyncio.tasks.sleep = _asleep.real_sleep
+    for rebinding in _rebinding:
+        rebinding.undo()
+    _rebinding.clear()

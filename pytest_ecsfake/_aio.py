@@ -9,8 +9,9 @@ coroutines, so it gets patches of its own, on its classes:
 * ``AioRequestSigner.sign`` — requests that will be intercepted are not signed (no credentials needed); the
   client's region travels in the private region header.
 * ``AIOWaiter._sleep`` and ``AioEndpoint._sleep`` (and their anyio twins) — the waiter's delay between polls
-  and the retry back-off: while the fake clock is frozen they advance it by the delay and yield to the event
-  loop once, so waiters finish at once in fake time, as botocore's do through the ``time.sleep`` patch.
+  and the retry back-off: while the fake clock is frozen they are fake ``asyncio.sleep``s (``_asleep``: in
+  fake time, in deadline order with every other sleeper of the loop), so waiters finish at once in fake time,
+  as botocore's do through the ``time.sleep`` patch. Under anyio on trio they advance the clock and yield.
 
 Importing aiobotocore costs about 0.1 s (aiohttp), so activation does not import it: when it is not imported
 yet, a one-shot import hook (``_when_imported``) applies the patches right after the test (or the code under
@@ -25,7 +26,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from . import _active
+from . import _active, _asleep
 from ._intercept import REGION_HEADER, SERVICES, is_loopback, offer_caller_model
 from ._protocol import Headers, HttpRequest
 from ._when_imported import WhenImported
@@ -87,17 +88,25 @@ def _make_sleep(original: Callable[..., Awaitable[Any]],
                 yield_once: Callable[[], Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
     async def _sleep(owner: Any, seconds: float) -> None:
         fake = _active.current()
-        if fake is not None and fake._backend.clock.frozen:
+        if fake is None or not fake._backend.clock.frozen:
+            await original(owner, seconds)
+        elif _on_asyncio():
+            await _asleep.sleep(seconds)  # fake time, in deadline order with every other asyncio sleeper
+        elif _active.is_driver():  # anyio on trio: advance, then let other tasks run as a real sleep would
             fake.advance(float(seconds))
-            await yield_once()  # let other tasks run, as a real sleep would
-            return
-        await original(owner, seconds)
+            await yield_once()
+        else:
+            await original(owner, seconds)
 
     return _sleep
 
 
-async def _asyncio_yield() -> None:
-    await asyncio.sleep(0)
+def _on_asyncio() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 async def _anyio_yield() -> None:
@@ -121,10 +130,10 @@ def _patch() -> None:
     _set(signers.AioRequestSigner, "sign", _make_sign(signers.AioRequestSigner.sign))
     for module, asyncio_class, anyio_class in ((waiter, "AIOWaiter", "AnyioWaiter"),
                                                (endpoint, "AioEndpoint", "AnyioEndpoint")):
-        for class_name, yield_once in ((asyncio_class, _asyncio_yield), (anyio_class, _anyio_yield)):
+        for class_name in (asyncio_class, anyio_class):
             cls = getattr(module, class_name, None)
             if cls is not None and "_sleep" in vars(cls):
-                _set(cls, "_sleep", _make_sleep(vars(cls)["_sleep"], yield_once))
+                _set(cls, "_sleep", _make_sleep(vars(cls)["_sleep"], _anyio_yield))
 
 
 def _unpatch() -> None:

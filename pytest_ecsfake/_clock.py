@@ -80,7 +80,7 @@ class Clock:
     def now(self) -> float:
         factories = self._factories
         if factories:
-            return to_epoch(factories[-1]()) + self.offset
+            return to_epoch(peek(factories[-1])) + self.offset
         if self._real_time is None:
             import time
 
@@ -92,9 +92,29 @@ class Clock:
             raise ValueError(f"advance() cannot go back in time (got {seconds} s)")
         if self._factories:
             # Tick the innermost freezer: it is the one that says what time it is.
-            self._factories[-1].tick(timedelta(seconds=seconds))
+            if seconds:  # StepTickTimeFactory.tick(0) would tick by its step
+                _tick(self._factories[-1], timedelta(seconds=seconds))
         else:
             self.offset += seconds
+
+
+def peek(factory: Any) -> datetime:
+    """What time a freezegun factory says, without the auto-tick a read by user code gets (``tick=<float>``):
+    the fake reads the clock many times per call, and its timeline must not depend on how many."""
+    if hasattr(factory, "step_width"):  # StepTickTimeFactory: each call moves the time it answers
+        value: datetime = factory.time_to_freeze
+        return value
+    current: datetime = factory()
+    return current
+
+
+def _tick(factory: Any, delta: timedelta) -> None:
+    if hasattr(factory, "start") and hasattr(factory, "move_to"):
+        # TickingDateTimeFactory (tick=True): its own tick() moves from the *start* instant, losing the wall
+        # time that flowed since (freezegun 1.5); move from what it says now instead.
+        factory.move_to(factory() + delta)
+    else:
+        factory.tick(delta)
 
 
 class Event:

@@ -6,16 +6,17 @@ import contextlib
 import functools
 import inspect
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
-from . import _active
+from . import _active, _sleep
 from ._backend import Backend, Call, Fault
 from ._behavior import make_behavior
-from ._clock import from_epoch, parse_start, seconds_of
+from ._clock import from_epoch, parse_start, peek, seconds_of
 from ._context import Context
 from ._errors import README_ERRORS, FakeBugError
 from ._protocol import HttpRequest, HttpResponse
@@ -47,6 +48,14 @@ def _check_options(region: Any, account_id: Any, stop_timeout: Any, seed: Any) -
         raise TypeError(f"EcsFake(seed=...) takes an int, got {seed!r}")
 
 
+def _check_tick(tick: Any, freeze: Any) -> None:
+    if not isinstance(tick, (bool, int, float)) or (not isinstance(tick, bool) and not tick > 0):
+        raise TypeError(f"EcsFake(tick=...) takes True, False or seconds > 0 to add at every clock read, "
+                        f"got {tick!r}")
+    if tick is not False and not freeze:
+        raise ValueError("EcsFake(tick=...) needs the frozen clock: with freeze=False time flows already")
+
+
 @contextlib.contextmanager
 def _explained(where: str) -> Iterator[None]:
     """Errors at a test author name the README section that explains the option (same exception type)."""
@@ -68,6 +77,11 @@ class EcsFake:
 
     Also a decorator: ``@EcsFake(region="eu-west-1")`` on a function, coroutine or test class gives every
     call (every test method) a fresh fake with these options.
+
+    While the clock is frozen, ``time.sleep`` (every binding of it) and ``asyncio.sleep`` in the thread that
+    started the fake advance it instead of waiting; sleeps in other threads never move it. ``tick=True`` lets
+    fake time also flow with wall time; ``tick=<seconds>`` moves it at every clock read by the code under
+    test, for loops that wait on the clock without sleeping (README, "The clock").
     """
 
     def __init__(
@@ -81,9 +95,11 @@ class EcsFake:
         strict: bool = False,
         timings: Mapping[str, float] | None = None,
         seed: int = 0,
+        tick: bool | float = False,
     ) -> None:
         with _explained(README_OPTIONS):
             _check_options(region, account_id, stop_timeout, seed)
+            _check_tick(tick, freeze)
             self._start_at = parse_start(start)
             self._timings = merged(timings)
         self._options: dict[str, Any] = {
@@ -95,9 +111,11 @@ class EcsFake:
             "strict": bool(strict),
             "timings": dict(timings) if timings else None,
             "seed": seed,
+            "tick": tick,
         }
         self._adopt_frozen_time = start is DEFAULT_START
         self._freeze = bool(freeze)
+        self._tick = tick
         self._backend = Backend(
             region=region,
             account_id=account_id,
@@ -108,6 +126,7 @@ class EcsFake:
             strict=bool(strict),
         )
         self._freezer: Any = None
+        self._thread = 0  # the thread that activated this fake: it drives the clock by sleeping
         self._active = False
         self._origin = self._start_at.timestamp()  # fake time at activation: the report's zero
 
@@ -145,6 +164,7 @@ class EcsFake:
         with backend.lock:
             backend.clock.advance(amount)
             backend.settle()
+        _sleep.clock_moved()  # other threads' sleeps wait for the fake clock
         return self.now
 
     # -- behaviours and infrastructure -----------------------------------------------------------------------
@@ -303,15 +323,22 @@ class EcsFake:
         import freezegun.api
 
         from ._freezer import start_freezer
+        from ._modules import Snapshot
 
+        snapshot = Snapshot()  # one look at sys.modules for freezegun's walk and the rebinding of sleep
         factories = freezegun.api.freeze_factories
-        if self._freeze and not (factories and self._adopt_frozen_time):
-            self._freezer = freezegun.freeze_time(self._start_at, ignore=_FREEZEGUN_IGNORE, real_asyncio=True)
-            start_freezer(self._freezer)  # freezegun's start(), with a cheaper module walk (see _freezer)
+        adopt = factories and self._adopt_frozen_time
+        if self._freeze and (not adopt or self._tick is not False):
+            start_at = peek(factories[-1]) if adopt else self._start_at  # the test's frozen instant
+            ticking = {"tick": True} if self._tick is True else {"auto_tick_seconds": float(self._tick)} \
+                if self._tick else {}
+            self._freezer = freezegun.freeze_time(start_at, ignore=_FREEZEGUN_IGNORE, real_asyncio=True, **ticking)
+            start_freezer(self._freezer, snapshot)  # freezegun's start(), with a cheaper module walk (see _freezer)
         self._backend.clock.bind(factories if self._freeze else [], freezegun.api.real_time)
         self._origin = self._backend.clock.now()
         self._active = True
-        _active.push(self)
+        self._thread = threading.get_ident()
+        _active.push(self, snapshot)
         return self
 
     def stop(self, *, check: bool = True) -> None:

@@ -30,6 +30,8 @@ import sys
 import weakref
 from typing import Any
 
+from ._modules import Snapshot
+
 _known_modules: dict[int, tuple[weakref.ref[Any], int, Any]] = {}  # id(module) -> (module, attributes, list)
 
 
@@ -53,15 +55,9 @@ class _Sys:
         return getattr(sys, name)
 
 
-def _sizes(modules: list[Any]) -> list[int] | None:
-    try:
-        return list(map(len, map(vars, modules)))
-    except TypeError:  # an entry without a __dict__ (None, a stand-in object): no fast path this time
-        return None
-
-
-def start_freezer(freezer: Any) -> Any:
-    """``freezer.start()`` (a ``freezegun.freeze_time``), with the cheaper checks described above."""
+def start_freezer(freezer: Any, snapshot: Snapshot | None = None) -> Any:
+    """``freezer.start()`` (a ``freezegun.freeze_time``), with the cheaper checks described above.
+    ``snapshot``: ``sys.modules`` as seen just now (taken here when not given)."""
     import freezegun.api as api
 
     full_check = getattr(api, "_get_cached_module_attributes", None)
@@ -71,7 +67,7 @@ def start_freezer(freezer: Any) -> Any:
     real_asyncio = getattr(freezer, "real_asyncio", False)
     freezer.real_asyncio = False
     try:
-        factory = _start(api, freezer, full_check)
+        factory = _start(api, freezer, full_check, snapshot or Snapshot())
     finally:
         freezer.real_asyncio = real_asyncio
     if real_asyncio:
@@ -104,10 +100,8 @@ def _loop_class() -> type:
     return type(loop)
 
 
-def _start(api: Any, freezer: Any, full_check: Any) -> Any:
-    modules = sys.modules
-    names, values = list(modules), list(modules.values())
-    sizes = _sizes(values)
+def _start(api: Any, freezer: Any, full_check: Any, snapshot: Snapshot) -> Any:
+    names, values, sizes = snapshot.names, snapshot.modules, snapshot.sizes
     ignore = tuple(freezer.ignore)
     walk = _Walk
     if sizes is not None and sizes == walk.sizes and names == walk.names and values == walk.modules \

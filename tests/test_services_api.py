@@ -41,8 +41,8 @@ def test_create_service_answers_the_new_service(ecs_c: Any, ecs_fake: EcsFake) -
     }
     assert created["schedulingStrategy"] == "REPLICA" and created["createdAt"] == ecs_fake.now
     assert created["networkConfiguration"] == SUBNETS and created["events"] == []
-    # The ECS deployment controller: no deploymentController nor taskSets in the answer [M:CreateService].
-    assert "deploymentController" not in created and "taskSets" not in created
+    # The ECS deployment controller, the default, is stated; no taskSets for it [M:CreateService].
+    assert created["deploymentController"] == {"type": "ECS"} and "taskSets" not in created
     (deployment,) = created["deployments"]
     assert re.fullmatch(r"ecs-svc/[1-9]\d{18}", deployment["id"])
     assert (deployment["status"], deployment["rolloutState"]) == ("PRIMARY", "IN_PROGRESS")

@@ -171,9 +171,12 @@ class Service:
             "propagateTags": self.propagate_tags,
             "enableExecuteCommand": self.enable_execute_command,
             "availabilityZoneRebalancing": self.availability_zone_rebalancing,
+            # The default controller, stated: "If no deployment controller is specified, the default value of ECS
+            # is used" [M:CreateService.deploymentController]; services carry it [FIDELITY "Observed since"].
+            "deploymentController": {"type": "ECS"},
         }
         # "A service will return either a capacityProviderStrategy or launchType parameter, but not both"
-        # [M:CreateService]; deploymentController and taskSets are not returned for the ECS controller.
+        # [M:CreateService]; taskSets are not returned for the ECS controller.
         _launch_fields(self, body)
         optional = {
             "networkConfiguration": copy.deepcopy(self.network_configuration),

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+SIGTERM_EXIT = 143  # 128 + SIGTERM (15): the default action of the signal, for a process without a handler
+
 # One line a container writes: (seconds after it started, or None for "at start", the text).
 LogLine = tuple[float | None, str]
 
@@ -16,7 +18,8 @@ LogLine = tuple[float | None, str]
 @dataclass(frozen=True)
 class Behavior:
     """``runs_for``: seconds until the container exits by itself (None: runs until stopped), with
-    ``exit_code``. On SIGTERM it exits 0 after ``stop_takes`` seconds, unless ``ignores_sigterm`` or
+    ``exit_code``. On SIGTERM it exits with ``sigterm_exit_code`` (143: a process with no SIGTERM handler dies of
+    the signal, 128 + 15; 0: an app that handles it) after ``stop_takes`` seconds, unless ``ignores_sigterm`` or
     ``stop_takes`` >= the stop timeout: then SIGKILL at the timeout, exit code 137. ``pull_error``: the
     image pull fails with this message. ``logs``: the lines it writes, at start or ``(seconds, line)`` after
     it (see ``ecs/container_output``)."""
@@ -27,6 +30,7 @@ class Behavior:
     ignores_sigterm: bool = False
     pull_error: str | None = None
     logs: tuple[LogLine, ...] = ()
+    sigterm_exit_code: int = SIGTERM_EXIT
 
 
 DEFAULT_BEHAVIOR = Behavior()
@@ -59,15 +63,22 @@ def _log_lines(logs: Any) -> tuple[LogLine, ...]:
     return tuple(lines)
 
 
+def _exit_code(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 255:
+        raise TypeError(f"behavior({name}=...) takes an int from 0 to 255, got {value!r}")
+    return value
+
+
 def make_behavior(runs_for: float | None, exit_code: int, stop_takes: float, ignores_sigterm: bool,
-                  pull_error: str | None, logs: Sequence[str | tuple[float, str]] | None = None) -> Behavior:
+                  pull_error: str | None, logs: Sequence[str | tuple[float, str]] | None = None,
+                  sigterm_exit_code: int = SIGTERM_EXIT) -> Behavior:
     if runs_for is not None and (isinstance(runs_for, bool) or not isinstance(runs_for, (int, float)) or runs_for < 0):
         raise TypeError(f"behavior(runs_for=...) takes seconds >= 0 or None, got {runs_for!r}")
-    if isinstance(exit_code, bool) or not isinstance(exit_code, int) or not 0 <= exit_code <= 255:
-        raise TypeError(f"behavior(exit_code=...) takes an int from 0 to 255, got {exit_code!r}")
+    _exit_code("exit_code", exit_code)
+    _exit_code("sigterm_exit_code", sigterm_exit_code)
     if isinstance(stop_takes, bool) or not isinstance(stop_takes, (int, float)) or stop_takes < 0:
         raise TypeError(f"behavior(stop_takes=...) takes seconds >= 0, got {stop_takes!r}")
     if pull_error is not None and not isinstance(pull_error, str):
         raise TypeError(f"behavior(pull_error=...) takes a message str or None, got {pull_error!r}")
     return Behavior(None if runs_for is None else float(runs_for), exit_code, float(stop_takes),
-                    bool(ignores_sigterm), pull_error, _log_lines(logs))
+                    bool(ignores_sigterm), pull_error, _log_lines(logs), sigterm_exit_code)

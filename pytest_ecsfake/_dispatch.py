@@ -85,6 +85,8 @@ def _refuse(
     request_id: str,
     violations: tuple[str, ...] = (),
 ) -> HttpResponse:
+    if "{request_id}" in error.message:  # Batch's server-side wording names the request (batch/wording.py)
+        error.message = error.message.replace("{request_id}", request_id)
     _record(backend, service, operation, params, error.status, error.code, {"message": error.message},
             error.violations or violations)
     return encode_error(service, error, request_id)

@@ -170,18 +170,20 @@ class EcsFake:
     # -- behaviours and infrastructure -----------------------------------------------------------------------
     def behavior(self, match: str, *, runs_for: float | None = None, exit_code: int = 0, stop_takes: float = 0.0,
                  ignores_sigterm: bool = False, pull_error: str | None = None,
-                 logs: Sequence[str | tuple[float, str]] | None = None) -> None:
+                 logs: Sequence[str | tuple[float, str]] | None = None, sigterm_exit_code: int = 143) -> None:
         """How containers whose image (exact string) or container name equals ``match`` behave, in ECS tasks
         and Batch jobs launched from now on.
 
         ``runs_for``: seconds until the container exits by itself with ``exit_code`` (None: runs until
-        stopped). On SIGTERM it exits 0 after ``stop_takes`` seconds, unless ``ignores_sigterm`` or
-        ``stop_takes`` >= the stop timeout: then SIGKILL at the timeout, exit code 137. ``pull_error``: the
+        stopped). On SIGTERM it exits with ``sigterm_exit_code`` after ``stop_takes`` seconds: 143 by default
+        (128 + 15, a process without a SIGTERM handler dies of the signal), 0 for an app that handles SIGTERM
+        and exits cleanly; unless ``ignores_sigterm`` or ``stop_takes`` >= the stop timeout: then SIGKILL at
+        the timeout, exit code 137. ``pull_error``: the
         image pull fails (the task stops with TaskFailedToStart, "CannotPullContainerError: <message>").
         ``logs``: the lines the container writes to CloudWatch Logs through its ``awslogs`` log configuration
         (a Batch job's default: ``/aws/batch/job``): a str is written when the container starts (reaches
         RUNNING), a ``(seconds_after_start, line)`` pair that much later on the fake clock; lines timed after
-        the container exited are never written. Unmatched containers run until stopped, exit 0 promptly on
+        the container exited are never written. Unmatched containers run until stopped, exit 143 promptly on
         SIGTERM and write nothing.
 
         Example: ``fake.behavior("migrate:1", runs_for=45, exit_code=3, logs=["start", (45, "failed")])``.
@@ -189,7 +191,8 @@ class EcsFake:
         with _explained(README_BEHAVIORS):
             if not isinstance(match, str) or not match:
                 raise TypeError(f"behavior(match=...) takes an image or container name, got {match!r}")
-            chosen = make_behavior(runs_for, exit_code, stop_takes, ignores_sigterm, pull_error, logs)
+            chosen = make_behavior(runs_for, exit_code, stop_takes, ignores_sigterm, pull_error, logs,
+                                   sigterm_exit_code)
         with self._backend.lock:
             self._backend.behaviors[match] = chosen
 

@@ -314,7 +314,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 # -- admin endpoints ------------------------------------------------------------------------------------------
-_BEHAVIOR_KEYWORDS = ("runs_for", "exit_code", "stop_takes", "ignores_sigterm", "pull_error", "logs")
+_BEHAVIOR_KEYWORDS = ("runs_for", "exit_code", "stop_takes", "ignores_sigterm", "pull_error", "logs",
+                      "sigterm_exit_code")
 
 
 def _admin(fake: EcsFake, method: str, path: str, body: bytes) -> HttpResponse:

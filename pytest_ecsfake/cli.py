@@ -22,7 +22,8 @@ pytest fixture. Admin endpoints:
   POST /_ecsfake/reset                                forget resources, calls and behaviours
   GET  /_ecsfake/calls                                every call so far, as a JSON list
   POST /_ecsfake/behavior  {"match": ..., "runs_for": ..., "exit_code": ..., "stop_takes": ...,
-                            "ignores_sigterm": ..., "pull_error": ..., "logs": [...]}
+                            "ignores_sigterm": ..., "sigterm_exit_code": ..., "pull_error": ...,
+                            "logs": [...]}
 Request bodies over 10 MiB are refused with 413. Ctrl-C or SIGTERM stops the server.
 
 example:

@@ -114,3 +114,15 @@ def test_multi_node_job_definitions_are_not_faked_and_fail_the_test() -> None:
             batch.register_job_definition(jobDefinitionName="mnp", type="multinode", nodeProperties={
                 "numNodes": 2, "mainNode": 0,
                 "nodeRangeProperties": [{"targetNodes": "0:", "container": {"image": "x"}}]})
+
+
+def test_an_ec2_job_definition_without_vcpus_is_refused_in_batchs_own_words(ecs_fake: Any) -> None:
+    batch = boto3.client("batch", region_name="us-east-1")
+    with pytest.raises(batch.exceptions.ClientException) as refused:
+        batch.register_job_definition(
+            jobDefinitionName="memory-only", type="container", platformCapabilities=["EC2"],
+            containerProperties={"image": "worker:1", "resourceRequirements": [{"type": "MEMORY", "value": "2048"}]})
+    request_id = refused.value.response["ResponseMetadata"]["RequestId"]
+    assert refused.value.response["Error"]["Message"] == (
+        f"Error executing request, Exception : vCPU is not provided., RequestId: {request_id}")
+    assert ecs_fake.calls[-1].error == "ClientException"

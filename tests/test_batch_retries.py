@@ -6,7 +6,7 @@ from typing import Any
 
 import boto3
 import pytest
-from batch_helpers import FARGATE_START, SCHEDULING, SUBMITTED, job, ready, status, submit
+from batch_helpers import FARGATE_START, SCHEDULING, SUBMITTED, definition, job, ready, status, submit
 
 from pytest_ecsfake import EcsFake
 
@@ -93,7 +93,7 @@ def test_timeout_stops_the_attempt_and_is_not_retried(batch: Any, ecs_fake: Any)
     done = job(batch, job_id)
     assert (done["status"], done["statusReason"]) == ("FAILED", "Job attempt duration exceeded timeout")
     assert done["attempts"][0]["statusReason"] == "Job attempt duration exceeded timeout"
-    assert done["container"]["exitCode"] == 0 and len(done["attempts"]) == 1
+    assert done["container"]["exitCode"] == 143 and len(done["attempts"]) == 1  # SIGTERM, no handler
 
 
 def test_timeout_kills_with_sigkill_30_seconds_after_sigterm_whatever_the_stop_timeout() -> None:
@@ -134,9 +134,20 @@ def test_an_interrupted_task_counts_as_a_failed_attempt(batch: Any, ecs_fake: An
     retried = job(batch, job_id)
     assert retried["status"] in ("RUNNABLE", "STARTING")
     assert retried["attempts"][0]["statusReason"] == "Your Spot Task was interrupted."
-    assert retried["attempts"][0]["container"]["exitCode"] == 0
+    assert retried["attempts"][0]["container"]["exitCode"] == 143  # SIGTERM, no handler
 
 
 def test_an_action_that_is_neither_retry_nor_exit_is_refused(batch: Any) -> None:
     with pytest.raises(batch.exceptions.ClientException, match="evaluateOnExit.*action"):
         submit(batch, retryStrategy={"attempts": 2, "evaluateOnExit": [{"onExitCode": "1", "action": "RETRYX"}]})
+
+
+def test_evaluate_on_exit_actions_are_answered_lower_case_whatever_case_was_sent(batch: Any) -> None:
+    # AWS answers retry/exit; the Terraform AWS provider lower-cases its own values to compare with them.
+    rules = [{"onExitCode": "1", "action": "RETRY"}, {"onReason": "*", "action": "Exit"}]
+    arn = definition(batch, "lower", retryStrategy={"attempts": 2, "evaluateOnExit": rules})
+    (stored,) = batch.describe_job_definitions(jobDefinitions=[arn])["jobDefinitions"]
+    assert [r["action"] for r in stored["retryStrategy"]["evaluateOnExit"]] == ["retry", "exit"]
+    assert rules[0]["action"] == "RETRY"  # the caller's own dict is left alone
+    job_id = submit(batch, retryStrategy={"attempts": 3, "evaluateOnExit": [{"onExitCode": "*", "action": "EXIT"}]})
+    assert job(batch, job_id)["retryStrategy"]["evaluateOnExit"] == [{"onExitCode": "*", "action": "exit"}]

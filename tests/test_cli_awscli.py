@@ -57,7 +57,7 @@ def test_aws_cli_runs_and_stops_a_task_on_the_fake_clock(ecs_fake: EcsFake) -> N
         ecs_fake.advance(60)
         task = aws(url, "ecs", "describe-tasks", "--cluster", "c", "--tasks", arn)["tasks"][0]
         assert (task["lastStatus"], task["stopCode"], task["containers"][0]["exitCode"]) == (
-            "STOPPED", "UserInitiated", 0)
+            "STOPPED", "UserInitiated", 143)
     assert [c.operation for c in ecs_fake.calls] == [
         "CreateCluster", "RegisterTaskDefinition", "RunTask", "DescribeTasks", "StopTask", "DescribeTasks"]
 

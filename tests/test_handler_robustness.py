@@ -137,7 +137,7 @@ def test_batch_writes_ignore_members_the_api_does_not_define(ecs_fake: EcsFake) 
     detail = job(batch, job_id)
     assert detail["status"] == "STARTING"
     assert detail["container"]["environment"] == [{"name": "MODE", "value": "full"}, {"name": "DAY", "value": "today"}]
-    assert detail["retryStrategy"] == {"attempts": 3, "evaluateOnExit": [{"action": "EXIT", "onExitCode": "1"}]}
+    assert detail["retryStrategy"] == {"attempts": 3, "evaluateOnExit": [{"action": "exit", "onExitCode": "1"}]}
     echoed_nothing_unknown(ecs_fake, {"CreateComputeEnvironment", "CreateJobQueue", "RegisterJobDefinition",
                                       "SubmitJob", "DescribeComputeEnvironments", "DescribeJobQueues",
                                       "DescribeJobDefinitions", "DescribeJobs"})

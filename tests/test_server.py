@@ -176,10 +176,10 @@ def test_admin_reset_forgets_everything(url: str, ecs_fake: EcsFake) -> None:
 
 
 def test_admin_behavior_applies_to_containers_launched_after(url: str, ecs_fake: EcsFake) -> None:
-    body = json.dumps({"match": "migrate:1", "runs_for": 45, "exit_code": 3}).encode()
+    body = json.dumps({"match": "migrate:1", "runs_for": 45, "exit_code": 3, "sigterm_exit_code": 0}).encode()
     assert call(url, "POST", "/_ecsfake/behavior", body)[:3:2] == (200, {})
     behavior = ecs_fake._backend.behaviors["migrate:1"]
-    assert (behavior.runs_for, behavior.exit_code) == (45.0, 3)
+    assert (behavior.runs_for, behavior.exit_code, behavior.sigterm_exit_code) == (45.0, 3, 0)
 
 
 @pytest.mark.parametrize(("body", "message"), [

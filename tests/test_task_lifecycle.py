@@ -51,7 +51,7 @@ def test_fargate_task_walks_all_eight_states_with_timestamps(cluster: Any, ecs_f
         "stoppingAt": 30, "executionStoppedAt": 35, "stoppedAt": 41,
     }
     assert final["desiredStatus"] == "STOPPED" and final["connectivity"] == "DISCONNECTED"
-    assert final["containers"][0]["exitCode"] == 0
+    assert final["containers"][0]["exitCode"] == 143  # no SIGTERM handler: it dies of the signal
 
 
 def test_launch_states_and_timestamps_appear_in_order(cluster: Any, ecs_fake: EcsFake) -> None:

@@ -76,12 +76,13 @@ def test_stop_task_of_another_cluster_is_not_found(ecs_c: Any, ecs_fake: EcsFake
 @pytest.mark.parametrize(
     ("behavior", "stop_timeout", "exit_code", "exits_after"),
     [
-        ({}, None, 0, 0),                                    # default: exits promptly on SIGTERM
-        ({"stop_takes": 12}, None, 0, 12),                   # handles SIGTERM in 12 s
+        ({}, None, 143, 0),                                  # default: dies of SIGTERM at once (128 + 15)
+        ({"stop_takes": 12}, None, 143, 12),                 # takes 12 s to die of it
+        ({"stop_takes": 12, "sigterm_exit_code": 0}, None, 0, 12),  # handles SIGTERM: a clean exit in 12 s
         ({"ignores_sigterm": True}, None, 137, 30),          # SIGKILL at the fake's stop_timeout (30)
         ({"stop_takes": 45}, None, 137, 30),                 # too slow: killed at the timeout
         ({"ignores_sigterm": True}, 10, 137, 10),            # the container's own stopTimeout wins
-        ({"stop_takes": 9}, 10, 0, 9),
+        ({"stop_takes": 9, "sigterm_exit_code": 0}, 10, 0, 9),
     ],
 )
 def test_sigterm_then_sigkill(ecs: Any, ecs_fake: EcsFake, behavior: dict[str, Any], stop_timeout: int | None,
@@ -134,7 +135,7 @@ def test_non_essential_exit_leaves_the_task_running_and_gets_sigterm_later(ecs: 
     ])
     ecs_fake.behavior("init:1", runs_for=5, exit_code=0)
     ecs_fake.behavior("app:1", runs_for=60, exit_code=0)
-    ecs_fake.behavior("sidecar", stop_takes=4)  # matched by container name (its image is envoy:1)
+    ecs_fake.behavior("sidecar", stop_takes=4, sigterm_exit_code=0)  # matched by container name (image envoy:1)
     arn = running_task(ecs, ecs_fake)
     ecs_fake.advance(10)
     task = describe(ecs, arn)
@@ -228,3 +229,9 @@ def test_a_stop_code_the_installed_botocore_does_not_know_is_refused(ecs_c: Any,
     else:  # an answer botocore could not parse into its enum is never produced
         with pytest.raises(ValueError, match=r"that botocore \d+\.\d+\.\d+ knows"):
             ecs_fake.interrupt(arn, stop_code="InfrastructureHealth")
+
+
+@pytest.mark.parametrize("value", [-1, 256, True, "0"])
+def test_sigterm_exit_code_is_an_exit_status(ecs_fake: EcsFake, value: Any) -> None:
+    with pytest.raises(TypeError, match=r"behavior\(sigterm_exit_code=...\) takes an int from 0 to 255"):
+        ecs_fake.behavior("svc:1", sigterm_exit_code=value)

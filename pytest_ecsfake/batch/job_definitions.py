@@ -22,6 +22,12 @@ def requirement(requirements: list[dict[str, str]], kind: str) -> str | None:
     return next((r["value"] for r in requirements if r["type"] == kind), None)
 
 
+def server_side(text: str) -> ClientException:
+    """A refusal in the form Batch's server-side validation answers: "Error executing request, Exception : <text>,
+    RequestId: <id>" (FIDELITY.md "Observed since"); the dispatcher fills in the request id."""
+    return ClientException(f"Error executing request, Exception : {text}, RequestId: {{request_id}}")
+
+
 def check_environment(variables: list[dict[str, Any]]) -> None:
     for variable in variables:
         if str(variable.get("name", "")).startswith(RESERVED_ENV_PREFIX):
@@ -69,11 +75,27 @@ def _check_container(props: dict[str, Any], fargate: bool) -> None:
                           None if memory is None else int(number(memory, "MEMORY")))
     elif "vcpus" in props and requirement(requirements, "VCPU") is not None:
         raise ClientException("Specify the vCPU requirement in vcpus or in resourceRequirements, not both.")
+    elif "vcpus" not in props and requirement(requirements, "VCPU") is None:
+        # AWS's answer to a RegisterJobDefinition of an EC2 container job without vCPUs (ASFHyP3/hyp3#586, 2021)
+        raise server_side("vCPU is not provided.")
 
 
 def check_retry(retry: dict[str, Any] | None) -> None:
     if retry and retry.get("evaluateOnExit") and "attempts" not in retry:
         raise ClientException("retryStrategy.attempts must be specified when evaluateOnExit is.")
+
+
+def stored_retry(retry: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A retry strategy as Batch keeps and answers it: each ``evaluateOnExit[].action`` lower-case, whatever
+    case was sent ("The values aren't case sensitive" [M:EvaluateOnExit.action]; AWS answers ``retry``/``exit``,
+    which the Terraform AWS provider lower-cases its own values to match [FIDELITY "Observed since"])."""
+    if retry is None:
+        return None
+    stored = copy.deepcopy(retry)
+    for rule in stored.get("evaluateOnExit") or []:
+        if isinstance(rule.get("action"), str):
+            rule["action"] = rule["action"].lower()
+    return stored
 
 
 def _container_body(props: dict[str, Any], fargate: bool) -> dict[str, Any]:
@@ -117,7 +139,9 @@ def register_job_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any]
         "platformCapabilities": list(capabilities),
         "containerOrchestrationType": "ECS",
     }
-    for key in ("retryStrategy", "timeout", "schedulingPriority"):
+    if "retryStrategy" in req:
+        body["retryStrategy"] = stored_retry(req["retryStrategy"])
+    for key in ("timeout", "schedulingPriority"):
         if key in req:
             body[key] = copy.deepcopy(req[key])
     revisions.append(JobDefinition(name, revision, arn, body, dict(req.get("tags", {}))))

@@ -10,7 +10,15 @@ from .._errors import ClientException
 from .._registry import handler
 from .._reuse import described
 from . import transitions
-from .job_definitions import check_environment, check_retry, fargate_resources, number, requirement, resolve_definition
+from .job_definitions import (
+    check_environment,
+    check_retry,
+    fargate_resources,
+    number,
+    requirement,
+    resolve_definition,
+    stored_retry,
+)
 from .job_queues import find_queue
 from .state import Job, JobDefinition, batch_state, json_copy
 from .stopping import find_job
@@ -151,7 +159,7 @@ def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     parameters = {**definition.body.get("parameters", {}), **req.get("parameters", {})}
     props = _container(definition, req, parameters)
     vcpus, memory = _resources(props, definition, req.get("containerOverrides", {}))
-    retry = json_copy(req.get("retryStrategy", definition.body.get("retryStrategy")))
+    retry = stored_retry(req.get("retryStrategy", definition.body.get("retryStrategy")))
     check_retry(retry)
     size: int | None = None
     if "arrayProperties" in req:

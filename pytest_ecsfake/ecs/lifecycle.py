@@ -175,7 +175,7 @@ def _stopping(backend: Backend, task: Task, at: float) -> None:
         if behavior.ignores_sigterm or behavior.stop_takes >= timeout:
             _exit_at(backend, task, container, at + timeout, SIGKILL_EXIT)
         else:
-            _exit_at(backend, task, container, at + behavior.stop_takes, 0)
+            _exit_at(backend, task, container, at + behavior.stop_takes, behavior.sigterm_exit_code)
     if not running:
         _containers_stopped(backend, task, at)
 

@@ -42,6 +42,21 @@ def test_register_fills_in_what_aws_fills_in(ecs: Any, ecs_fake: Any) -> None:
     assert answer["tags"] == [{"key": "k", "value": "v"}]
 
 
+def test_an_efs_volume_gets_the_root_directory_aws_fills_in(ecs: Any) -> None:
+    volumes = [{"name": "data", "efsVolumeConfiguration": {"fileSystemId": "fs-0123456789abcdef0"}},
+               {"name": "sub", "efsVolumeConfiguration": {"fileSystemId": "fs-1", "rootDirectory": "/exports"}},
+               {"name": "scratch", "host": {}}]
+    td = ecs.register_task_definition(**web(volumes=volumes))["taskDefinition"]
+    assert td["volumes"] == [
+        {"name": "data", "efsVolumeConfiguration": {"fileSystemId": "fs-0123456789abcdef0", "rootDirectory": "/"}},
+        {"name": "sub", "efsVolumeConfiguration": {"fileSystemId": "fs-1", "rootDirectory": "/exports"}},
+        {"name": "scratch", "host": {}},
+    ]
+    assert volumes[0]["efsVolumeConfiguration"] == {"fileSystemId": "fs-0123456789abcdef0"}  # the caller's own
+    described = ecs.describe_task_definition(taskDefinition="web")["taskDefinition"]
+    assert described["volumes"] == td["volumes"]
+
+
 def test_revisions_count_per_family_and_latest_active_wins(ecs: Any) -> None:
     for _ in range(3):
         ecs.register_task_definition(**web())

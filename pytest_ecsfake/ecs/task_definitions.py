@@ -52,6 +52,16 @@ def _container(definition: dict[str, Any], network_mode: str) -> dict[str, Any]:
     return container
 
 
+def _volume(volume: dict[str, Any]) -> dict[str, Any]:
+    stored = copy.deepcopy(volume)
+    efs = stored.get("efsVolumeConfiguration")
+    if isinstance(efs, dict):
+        # "If this parameter is omitted, the root of the Amazon EFS volume will be used" and AWS answers "/"
+        # [M:EFSVolumeConfiguration.rootDirectory; FIDELITY "Observed since"].
+        efs.setdefault("rootDirectory", "/")
+    return stored
+
+
 def _requires_attributes(req: dict[str, Any], mode: str) -> list[dict[str, str]]:
     names = []
     if mode == "awsvpc":
@@ -145,7 +155,7 @@ def register_task_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any
         revision=revision,
         status="ACTIVE",
         containerDefinitions=[_container(c, mode) for c in req["containerDefinitions"]],
-        volumes=copy.deepcopy(req.get("volumes", [])),
+        volumes=[_volume(v) for v in req.get("volumes", [])],
         placementConstraints=copy.deepcopy(req.get("placementConstraints", [])),
         requiresAttributes=_requires_attributes(req, mode),
         registeredAt=ctx.now,

@@ -47,6 +47,18 @@ def test_bridge_task_skips_the_eni_states(ecs_c: Any, ecs_fake: EcsFake) -> None
     assert statuses_over(ecs_c, ecs_fake, task["taskArn"], 30) == ["DEACTIVATING", "STOPPING", "STOPPED"]
 
 
+def test_a_bridge_task_has_no_connectivity_until_the_agent_takes_it_up(ecs_c: Any, ecs_fake: EcsFake) -> None:
+    # The AWS CLI's run-task sample (an EC2 bridge task at PENDING) has neither connectivity nor connectivityAt.
+    ecs_fake.add_container_instance("c")
+    task = ecs_c.run_task(cluster="c", taskDefinition="web")["tasks"][0]
+    assert task["lastStatus"] == "PENDING"
+    assert "connectivity" not in task and "connectivityAt" not in task
+    ecs_fake.advance(30)
+    running = describe(ecs_c, task["taskArn"])
+    assert running["connectivity"] == "CONNECTED"
+    assert task["createdAt"] < running["connectivityAt"] <= running["pullStartedAt"] < running["startedAt"]
+
+
 def test_awsvpc_on_ec2_walks_all_eight_states(ecs_c: Any, ecs_fake: EcsFake) -> None:
     ecs_fake.add_container_instance("c")
     ecs_c.register_task_definition(family="eni", networkMode="awsvpc", containerDefinitions=[

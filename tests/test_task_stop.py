@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -148,7 +149,10 @@ def test_non_essential_exit_leaves_the_task_running_and_gets_sigterm_later(ecs: 
     assert task["stopCode"] == "EssentialContainerExited"
     sidecar = next(c for c in task["containers"] if c["name"] == "sidecar")
     assert sidecar["exitCode"] == 0
-    assert (task["executionStoppedAt"] - task["stoppingAt"]).total_seconds() == 2 + 4
+    # Execution stopped with the last essential container (app, whose exit started the stop); the sidecar's
+    # SIGTERM came 2 s later (deactivating) and took 4 s, then cleanup (1 s) and ENI deprovisioning (5 s).
+    assert task["executionStoppedAt"] == task["stoppingAt"]
+    assert (task["stoppedAt"] - task["stoppingAt"]).total_seconds() == 2 + 4 + 1 + 5
 
 
 def test_pull_error_fails_the_start(ecs_c: Any, ecs_fake: EcsFake) -> None:
@@ -235,3 +239,15 @@ def test_a_stop_code_the_installed_botocore_does_not_know_is_refused(ecs_c: Any,
 def test_sigterm_exit_code_is_an_exit_status(ecs_fake: EcsFake, value: Any) -> None:
     with pytest.raises(TypeError, match=r"behavior\(sigterm_exit_code=...\) takes an int from 0 to 255"):
         ecs_fake.behavior("svc:1", sigterm_exit_code=value)
+
+
+def test_execution_stopped_at_shows_the_instant_the_last_essential_container_stops(ecs: Any, ecs_fake: EcsFake) -> None:
+    ecs.create_cluster(clusterName="c")
+    fargate_definition(ecs, containerDefinitions=[{"name": "app", "image": "app:1"}])
+    ecs_fake.behavior("app:1", runs_for=60, exit_code=4)
+    arn = running_task(ecs, ecs_fake)
+    started = describe(ecs, arn)["startedAt"]
+    ecs_fake.advance((started + timedelta(seconds=60) - ecs_fake.now).total_seconds())
+    task = describe(ecs, arn)
+    assert (task["lastStatus"], task["containers"][0]["lastStatus"]) == ("DEACTIVATING", "STOPPED")  # not STOPPING
+    assert task["executionStoppedAt"] == started + timedelta(seconds=60)  # shown at once, not when STOPPING

@@ -47,8 +47,8 @@ def launch(backend: Backend, task: Task, at: float) -> None:
     if task.last_status == "PROVISIONING":
         backend.events.schedule(at + timings["provisioning"], lambda t: _pending(backend, task, t))
     else:
-        task.connectivity = "CONNECTED"
-        task.times["connectivityAt"] = at
+        # bridge/host on EC2: no connectivity until the agent takes the task up (the AWS CLI's run-task sample at
+        # PENDING has neither connectivity nor connectivityAt); it connects when it starts pulling.
         backend.events.schedule(at + timings["pull_start"], lambda t: _pull_start(backend, task, t))
 
 
@@ -70,6 +70,9 @@ def _pending(backend: Backend, task: Task, at: float) -> None:
 def _pull_start(backend: Backend, task: Task, at: float) -> None:
     if _stopping_requested(task):
         return
+    if task.connectivity is None:
+        task.connectivity = "CONNECTED"
+        task.times["connectivityAt"] = at
     task.times["pullStartedAt"] = at
     pull = backend.timings["pull" if task.launch_type == "FARGATE" else "pull_ec2"]
     backend.events.schedule(at + pull, lambda t: _pull_done(backend, task, t))
@@ -128,6 +131,9 @@ def _container_exited(backend: Backend, task: Task, container: Container, code: 
     container.stopped_at = at
     container.exit_event = None
     task.version += 1
+    if container.essential and not any(c.essential for c in task.running_containers):
+        # Execution stopped when the last essential container did, and shows from that instant [issue 16.5].
+        task.times.setdefault("executionStoppedAt", at)
     if container.essential and not _stopping_requested(task):
         request_stop(backend, task, at, "EssentialContainerExited", ESSENTIAL_EXITED)
     elif task.last_status == "STOPPING" and not task.running_containers:
@@ -181,10 +187,8 @@ def _stopping(backend: Backend, task: Task, at: float) -> None:
 
 
 def _containers_stopped(backend: Backend, task: Task, at: float) -> None:
-    # Execution stopped when the last container did, which may be before the task reached STOPPING (an
-    # essential container's own exit starts the stop).
-    task.times["executionStoppedAt"] = max((c.stopped_at for c in task.containers if c.stopped_at is not None),
-                                           default=at)
+    # Set when the last essential container stopped (_container_exited); a task that never ran stops here.
+    task.times.setdefault("executionStoppedAt", at)
     backend.events.schedule(at + backend.timings["cleanup"], lambda t: _cleaned_up(backend, task, t))
 
 

@@ -33,12 +33,14 @@ def test_the_attempt_is_a_fargate_task_in_the_environments_cluster(batch: Any, e
     assert [c["name"] for c in task["containers"]] == ["default"]
     # The task definition Batch manages is not one of yours: ECS lists only yours.
     assert ecs.list_task_definitions()["taskDefinitionArns"] == []
+    assert job(batch, job_id)["container"]["networkInterfaces"] == []  # no ENI yet (PRECREATED)
     ecs_fake.advance(FARGATE_START)
-    assert ecs.describe_tasks(cluster=cluster, tasks=[task_arn])["tasks"][0]["lastStatus"] == "RUNNING"
+    running = ecs.describe_tasks(cluster=cluster, tasks=[task_arn])["tasks"][0]
+    assert running["lastStatus"] == "RUNNING"
     assert status(batch, job_id) == "RUNNING"
-    assert job(batch, job_id)["container"]["networkInterfaces"] == [
-        {"attachmentId": task["attachments"][0]["id"], "privateIpv4Address": task["containers"][0][
-            "networkInterfaces"][0]["privateIpv4Address"]}]
+    assert job(batch, job_id)["container"]["networkInterfaces"] == running["containers"][0]["networkInterfaces"] == [
+        {"attachmentId": task["attachments"][0]["id"], "privateIpv4Address": next(
+            d["value"] for d in running["attachments"][0]["details"] if d["name"] == "privateIPv4Address")}]
 
 
 def test_tasks_stopped_waiter_sees_a_terminated_job_s_task(batch: Any, ecs: Any, ecs_fake: Any) -> None:

@@ -22,6 +22,30 @@ def ecs_c(ecs: Any) -> Any:
     return ecs
 
 
+def test_the_address_appears_when_the_eni_is_attached(ecs_c: Any, ecs_fake: EcsFake) -> None:
+    task = run_fargate(ecs_c)
+    arn = task["taskArn"]
+    provisioning = describe(ecs_c, arn)
+    assert provisioning["lastStatus"] == "PROVISIONING"
+    assert provisioning["attachments"][0]["details"] == [{"name": "subnetId", "value": "subnet-0a1b2c3d"}]
+    assert provisioning["containers"][0]["networkInterfaces"] == []
+    ecs_fake.advance(5)  # provisioning: the ENI is created and attached
+    pending = describe(ecs_c, arn)
+    (eni,) = pending["attachments"]
+    assert (pending["lastStatus"], eni["status"]) == ("PENDING", "ATTACHED")
+    details = {d["name"]: d["value"] for d in eni["details"]}
+    assert list(details) == ["subnetId", "networkInterfaceId", "macAddress", "privateDnsName", "privateIPv4Address"]
+    assert details["networkInterfaceId"].startswith("eni-")
+    assert details["privateDnsName"] == f"ip-{details['privateIPv4Address'].replace('.', '-')}.ec2.internal"
+    assert pending["containers"][0]["networkInterfaces"] == [
+        {"attachmentId": eni["id"], "privateIpv4Address": details["privateIPv4Address"]}]
+    ecs_c.stop_task(cluster="c", task=arn)
+    ecs_fake.advance(60)
+    stopped = describe(ecs_c, arn)
+    assert stopped["attachments"][0]["status"] == "DELETED"
+    assert stopped["attachments"][0]["details"] == eni["details"]  # a stopped task keeps its address on record
+
+
 def test_task_shape_on_fargate(ecs_c: Any, ecs_fake: EcsFake) -> None:
     overrides = {"containerOverrides": [{"name": "app", "command": ["go"]}]}
     task = run_fargate(ecs_c, startedBy="deployer", overrides=overrides)
@@ -36,14 +60,12 @@ def test_task_shape_on_fargate(ecs_c: Any, ecs_fake: EcsFake) -> None:
                                  "inferenceAcceleratorOverrides": []}
     eni = task["attachments"][0]
     assert eni["type"] == "ElasticNetworkInterface" and eni["status"] == "PRECREATED"
-    details = {d["name"]: d["value"] for d in eni["details"]}
-    assert details["subnetId"] == "subnet-0a1b2c3d" and details["networkInterfaceId"].startswith("eni-")
+    # The ENI does not exist yet: only its subnet is known, and the containers have no network interface.
+    assert eni["details"] == [{"name": "subnetId", "value": "subnet-0a1b2c3d"}]
     container = task["containers"][0]
     assert container["containerArn"].startswith(f"arn:aws:ecs:us-east-1:123456789012:container/c/{task_id}/")
     assert (container["name"], container["image"], container["lastStatus"]) == ("app", "worker:1", "PENDING")
-    assert container["networkInterfaces"] == [
-        {"attachmentId": eni["id"], "privateIpv4Address": details["privateIPv4Address"]}
-    ]
+    assert container["networkInterfaces"] == []
     assert "exitCode" not in container
     assert "capacityProviderName" not in task
 

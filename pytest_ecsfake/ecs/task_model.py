@@ -99,10 +99,19 @@ class Task:
     described: tuple[int, object, Any] | None = field(default=None, repr=False, compare=False)
 
     def network_interfaces(self) -> list[dict[str, Any]]:
-        """A container's ``networkInterfaces``: the task's ENI in awsvpc mode, else none."""
-        if self.eni is None:
+        """A container's ``networkInterfaces``: the task's ENI in awsvpc mode once it exists, else none."""
+        if self.eni is None or self.eni["status"] == "PRECREATED":
             return []
         return [{"attachmentId": self.eni["id"], "privateIpv4Address": self.private_ip}]
+
+    def _attachments(self) -> list[dict[str, Any]]:
+        eni = self.eni
+        if eni is None:
+            return []
+        # While PRECREATED the ENI does not exist yet: its details hold only the subnet; its id, MAC, DNS name and
+        # address appear when it is ATTACHED (aws/amazon-ecs-cli#522; RunTask samples) [FIDELITY "Observed since"].
+        details = eni["details"][:1] if eni["status"] == "PRECREATED" else eni["details"]
+        return [dict(eni, details=[{"name": name, "value": value} for name, value in details])]
 
     @property
     def running_containers(self) -> list[Container]:
@@ -116,8 +125,7 @@ class Task:
             "lastStatus": self.last_status,
             "desiredStatus": self.desired_status,
             "launchType": self.launch_type,
-            "attachments": [dict(self.eni, details=[{"name": name, "value": value}
-                                                    for name, value in self.eni["details"]])] if self.eni else [],
+            "attachments": self._attachments(),
             "attributes": [{"name": "ecs.cpu-architecture", "value": "x86_64"}],
             "containers": [c.describe(self) for c in self.containers],
             "createdAt": self.created_at,

@@ -41,12 +41,12 @@ def test_long_running_tasks_are_stopped_and_their_containers_killed(ecs, ecs_fak
     assert {t["stoppedReason"] for t in tasks} == {"running for more than 2:00:00"}
 
 
-@pytest.mark.ecsfake(timings={"pull": 3600})                      # image pulls take an hour: tasks sit in PENDING
-def test_tasks_stuck_in_pending_are_reaped(ecs, ecs_fake):
+@pytest.mark.ecsfake(timings={"pull": 3600})  # image pulls take an hour: tasks sit in ACTIVATING, where ECS pulls
+def test_tasks_stuck_before_running_are_reaped(ecs, ecs_fake):
     arns = launch_reports("workers", 4, ecs=ecs)
     ecs_fake.advance(timedelta(minutes=11))
     stopped = reap_stuck_tasks("workers", "report", ecs=ecs, **LIMITS)
-    assert stopped == dict.fromkeys(arns, "stuck in PENDING for more than 0:10:00")
+    assert stopped == dict.fromkeys(arns, "stuck in ACTIVATING for more than 0:10:00")
     ecs_fake.advance(60)
     assert {t["lastStatus"] for t in ecs.describe_tasks(cluster="workers", tasks=arns)["tasks"]} == {"STOPPED"}
 

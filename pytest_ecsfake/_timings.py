@@ -15,10 +15,10 @@ from ._timings_services import SERVICE_TIMINGS
 ECS_TIMINGS: dict[str, float] = {
     # ECS tasks, launch (awsvpc tasks walk PROVISIONING first; bridge/host tasks start in PENDING).
     "provisioning": 5.0,  # PROVISIONING → PENDING: ENI created and attached; connectivityAt at its end
-    "pull_start": 1.0,  # PENDING → image pull starts (pullStartedAt)
+    "pull_start": 1.0,  # PENDING → ACTIVATING, when the image pull starts (pullStartedAt)
     "pull": 10.0,  # image pull (pullStartedAt → pullStoppedAt), Fargate
     "pull_ec2": 3.0,  # image pull on an EC2 container instance (images are often cached)
-    "activating": 2.0,  # ACTIVATING → RUNNING (startedAt): load balancer / service discovery registration
+    "activating": 2.0,  # pull done (pullStoppedAt) → RUNNING (startedAt): containers created and started
     # ECS tasks, stop.
     "deactivating": 2.0,  # DEACTIVATING → STOPPING: deregistration before containers get their stop signal
     "cleanup": 1.0,  # last container exited → DEPROVISIONING (awsvpc) or STOPPED: the agent reports the stop

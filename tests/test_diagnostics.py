@@ -103,7 +103,7 @@ def test_migration(ecs_fake):
         "  +   120.0s  ecs:StopTask * 400 ClusterNotFoundException * cluster='nope'*",
         "  +   120.0s  ecs:DescribeTasks * 200 *",
         "tasks:",
-        "  jobs/* (migrate:1): PROVISIONING +0.0s → PENDING +5.0s → ACTIVATING +16.0s → RUNNING +18.0s → "
+        "  jobs/* (migrate:1): PROVISIONING +0.0s → PENDING +5.0s → ACTIVATING +6.0s → RUNNING +18.0s → "
         "DEACTIVATING +48.0s → STOPPING +50.0s → DEPROVISIONING +51.0s → STOPPED +56.0s",
         "      exit codes app=3; stopCode EssentialContainerExited (Essential container in task exited)",
     ])

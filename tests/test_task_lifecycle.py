@@ -59,8 +59,13 @@ def test_launch_states_and_timestamps_appear_in_order(cluster: Any, ecs_fake: Ec
     arn = run_fargate(ecs)["taskArn"]
     changes = walk(ecs, ecs_fake, arn, 25)
     assert [(s, t["lastStatus"]) for s, t in changes] == [
-        (0, "PROVISIONING"), (5, "PENDING"), (16, "ACTIVATING"), (18, "RUNNING")
+        (0, "PROVISIONING"), (5, "PENDING"), (6, "ACTIVATING"), (18, "RUNNING")
     ]
+    # Images are pulled during ACTIVATING [DG:task-lifecycle]: from its first instant to 2 s before RUNNING.
+    activating, running = changes[2][1], changes[3][1]
+    assert activating["pullStartedAt"] == activating["createdAt"] + timedelta(seconds=6)
+    assert "pullStoppedAt" not in activating
+    assert running["pullStoppedAt"] == running["createdAt"] + timedelta(seconds=16)
     # A timestamp appears at its transition and never before.
     for _, task in changes:
         present = [k for k in TIMESTAMPS if k in task]
@@ -140,3 +145,27 @@ def test_cluster_counts_follow_task_states(cluster: Any, ecs_fake: EcsFake) -> N
     assert counts() == (0, 2)
     with pytest.raises(cluster.exceptions.ClusterContainsTasksException):
         cluster.delete_cluster(cluster="c")
+
+
+@pytest.mark.parametrize(("stop_after", "expected"), [
+    # Stopped while its images are pulled (ACTIVATING, no container created yet): nothing to signal.
+    (10, ["ACTIVATING", "DEPROVISIONING", "STOPPED"]),
+    # Stopped after the pull, containers created: they get SIGTERM like a running task's.
+    (17, ["DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"]),
+])
+def test_a_task_stopped_while_activating(cluster: Any, ecs_fake: EcsFake, stop_after: int,
+                                         expected: list[str]) -> None:
+    ecs = cluster
+    arn = run_fargate(ecs)["taskArn"]
+    ecs_fake.advance(stop_after)
+    ecs.stop_task(cluster="c", task=arn)
+    seen = [describe(ecs, arn)["lastStatus"]]
+    for _ in range(30):
+        ecs_fake.advance(1)
+        status = describe(ecs, arn)["lastStatus"]
+        if status != seen[-1]:
+            seen.append(status)
+    assert seen == expected
+    final = describe(ecs, arn)
+    assert "startedAt" not in final and "exitCode" not in final["containers"][0]
+    assert final["containers"][0]["lastStatus"] == "STOPPED"

@@ -1,7 +1,7 @@
 """The ECS task lifecycle as events on the fake's clock [DG:task-lifecycle; FIDELITY.md "ECS task lifecycle"].
 
-Launch:  (awsvpc) PROVISIONING → PENDING (connectivityAt) → pull (pullStartedAt, pullStoppedAt)
-         → ACTIVATING → RUNNING (startedAt). bridge/host tasks start in PENDING.
+Launch:  (awsvpc) PROVISIONING → PENDING (connectivityAt) → ACTIVATING: images pulled (pullStartedAt,
+         pullStoppedAt), containers created → RUNNING (startedAt). bridge/host tasks start in PENDING.
 Stop:    desiredStatus STOPPED (stoppingAt) → DEACTIVATING → STOPPING: containers get SIGTERM, then SIGKILL
          at their stop timeout → executionStoppedAt → (awsvpc) DEPROVISIONING → STOPPED (stoppedAt).
 Every step is an event due at an instant; a step records that instant, never the time it was observed.
@@ -52,6 +52,11 @@ def launch(backend: Backend, task: Task, at: float) -> None:
         backend.events.schedule(at + timings["pull_start"], lambda t: _pull_start(backend, task, t))
 
 
+def _containers_created(task: Task) -> bool:
+    """Whether the pull succeeded and the containers exist (their image digests are known)."""
+    return any(c.image_digest is not None for c in task.containers)
+
+
 def _stopping_requested(task: Task) -> bool:
     return task.desired_status == "STOPPED"
 
@@ -74,6 +79,9 @@ def _pull_start(backend: Backend, task: Task, at: float) -> None:
         task.connectivity = "CONNECTED"
         task.times["connectivityAt"] = at
     task.times["pullStartedAt"] = at
+    # "This is the state where Amazon ECS pulls your container images, creates the containers, configures the
+    # task networking ..." [DG:task-lifecycle, ACTIVATING]
+    set_status(task, "ACTIVATING", at)
     pull = backend.timings["pull" if task.launch_type == "FARGATE" else "pull_ec2"]
     backend.events.schedule(at + pull, lambda t: _pull_done(backend, task, t))
 
@@ -95,7 +103,6 @@ def _pull_done(backend: Backend, task: Task, at: float) -> None:
         return
     for container in task.containers:
         container.image_digest = "sha256:" + backend.ids.hex32() + backend.ids.hex32()
-    set_status(task, "ACTIVATING", at)
     backend.events.schedule(at + backend.timings["activating"], lambda t: _running(backend, task, t))
 
 
@@ -154,7 +161,7 @@ def request_stop(backend: Backend, task: Task, at: float, stop_code: str, reason
     task.stopped_reason = reason
     task.times["stoppingAt"] = at
     task.version += 1
-    if task.last_status in ("ACTIVATING", "RUNNING"):
+    if task.last_status == "RUNNING" or (task.last_status == "ACTIVATING" and _containers_created(task)):
         backend.events.schedule(at, lambda t: _deactivating(backend, task, t))
     else:
         # Never started: nothing to signal. Containers end without an exit code.

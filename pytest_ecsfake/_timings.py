@@ -26,6 +26,7 @@ ECS_TIMINGS: dict[str, float] = {
     "stopped_visible": 3600.0,  # a STOPPED task stays visible to DescribeTasks this long, then is MISSING
     # ECS clusters.
     "cluster_deprovision": 0.0,  # DeleteCluster: DEPROVISIONING → INACTIVE (0: INACTIVE at once)
+    "cluster_inactive_visible": 3600.0,  # an INACTIVE cluster stays discoverable this long, then is gone
 }
 
 DEFAULT_TIMINGS: dict[str, float] = {**ECS_TIMINGS, **SERVICE_TIMINGS, **BATCH_TIMINGS}

@@ -112,12 +112,33 @@ def test_delete_cluster(ecs: Any) -> None:
     ecs.create_cluster(clusterName="gone", tags=[{"key": "k", "value": "v"}])
     deleted = ecs.delete_cluster(cluster="gone")["cluster"]
     assert deleted["status"] == "INACTIVE"
-    assert ecs.list_clusters()["clusterArns"] == []
+    # "Clusters with an INACTIVE status may remain discoverable in your account for a period of time."
+    assert ecs.list_clusters()["clusterArns"] == [deleted["clusterArn"]]
     assert ecs.describe_clusters(clusters=["gone"])["clusters"][0]["status"] == "INACTIVE"
     with pytest.raises(ecs.exceptions.ClusterNotFoundException, match="Cluster not found."):
         ecs.delete_cluster(cluster="gone")
     recreated = ecs.create_cluster(clusterName="gone")["cluster"]
     assert recreated["status"] == "ACTIVE" and recreated["tags"] == []
+
+
+def test_an_inactive_cluster_is_gone_after_an_hour(ecs: Any, ecs_fake: Any) -> None:
+    arn = ecs.create_cluster(clusterName="old")["cluster"]["clusterArn"]
+    ecs.create_cluster(clusterName="kept")
+    ecs.delete_cluster(cluster="old")
+    ecs_fake.advance(3599)
+    assert ecs.describe_clusters(clusters=["old"])["clusters"][0]["status"] == "INACTIVE"
+    ecs_fake.advance(1)  # the cluster_inactive_visible timing
+    answer = ecs.describe_clusters(clusters=["old"])
+    assert answer["clusters"] == [] and answer["failures"] == [{"arn": arn, "reason": "MISSING"}]
+    assert ecs.list_clusters()["clusterArns"] == ["arn:aws:ecs:us-east-1:123456789012:cluster/kept"]
+
+
+def test_a_cluster_recreated_under_the_name_is_not_forgotten(ecs: Any, ecs_fake: Any) -> None:
+    ecs.create_cluster(clusterName="again")
+    ecs.delete_cluster(cluster="again")
+    ecs.create_cluster(clusterName="again")
+    ecs_fake.advance(7200)
+    assert ecs.describe_clusters(clusters=["again"])["clusters"][0]["status"] == "ACTIVE"
 
 
 def test_cluster_arn_of_another_region_is_not_found(ecs: Any) -> None:

@@ -291,7 +291,9 @@ def _deleted(backend: Backend, region: str, env: ComputeEnvironment, at: float) 
         instance.status, instance.agent_connected = "INACTIVE", False
         instance.version += 1
     if env.cluster is not None:
-        env.cluster.status = "INACTIVE"
+        from ..ecs.clusters import retire
+
+        retire(backend, event_context(backend, region, at).ecs.clusters, env.cluster, at)
     state = env_state(backend, env)
     if state.compute_environments.get(env.name) is env:
         del state.compute_environments[env.name]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._context import Context
 from .._errors import (
@@ -17,6 +17,9 @@ from .._registry import handler
 from .lookup import describe_each
 from .state import Cluster
 from .tags import tag_list, tags_of
+
+if TYPE_CHECKING:
+    from .._backend import Backend
 
 DEFAULT_SETTINGS = [{"name": "containerInsights", "value": "disabled"}]
 
@@ -129,7 +132,7 @@ def describe_clusters(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 
 @handler("ecs", "ListClusters")
 def list_clusters(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    arns = [c.arn for c in ctx.ecs.clusters.values() if c.status == "ACTIVE"]
+    arns = [c.arn for c in ctx.ecs.clusters.values()]  # INACTIVE ones too, while they are discoverable
     chunk, token = page(arns, req, "ListClusters", InvalidParameterException)
     return with_token({"clusterArns": chunk}, token)
 
@@ -145,6 +148,20 @@ def delete_cluster(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         raise ClusterContainsServicesException("The Cluster cannot be deleted while Services are active.")
     if cluster.running_tasks or cluster.pending_tasks:
         raise ClusterContainsTasksException("The Cluster cannot be deleted while Tasks are active.")
-    cluster.status = "INACTIVE"
+    retire(ctx.backend, ctx.ecs.clusters, cluster, ctx.now)
     ctx.ecs.tags.pop(cluster.arn, None)
     return {"cluster": describe(ctx, cluster, ["SETTINGS", "CONFIGURATIONS"])}
+
+
+def retire(backend: Backend, clusters: dict[str, Cluster], cluster: Cluster, at: float) -> None:
+    """A deleted cluster is INACTIVE and stays discoverable (DescribeClusters, ListClusters) for the timing
+    ``cluster_inactive_visible``, then is gone: "Clusters with an INACTIVE status may remain discoverable in your
+    account for a period of time" [M:Cluster.status]."""
+    cluster.status = "INACTIVE"
+
+    def forget(_: float) -> None:
+        if clusters.get(cluster.name) is cluster and cluster.status == "INACTIVE":
+            del clusters[cluster.name]
+            backend.changed()
+
+    backend.events.schedule(at + backend.timings["cluster_inactive_visible"], forget)

@@ -45,6 +45,15 @@ def write_module(directory: Path, name: str, source: str) -> None:
     importlib.invalidate_caches()
 
 
+def launch_task() -> str:
+    """A Fargate task in cluster c, just launched (PROVISIONING); its ARN."""
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    ecs.create_cluster(clusterName="c")
+    fargate_definition(ecs)
+    arn: str = run_fargate(ecs)["taskArn"]
+    return arn
+
+
 def seconds_since(fake: EcsFake, before: Any) -> float:
     return float((fake.now - before).total_seconds())
 
@@ -202,10 +211,7 @@ def test_an_aiobotocore_waiter_and_another_sleeper_share_the_timeline() -> None:
     from aiobotocore.session import get_session
 
     with EcsFake() as fake:
-        ecs = boto3.client("ecs", region_name="us-east-1")
-        ecs.create_cluster(clusterName="c")
-        fargate_definition(ecs)
-        task_arn = run_fargate(ecs)["taskArn"]
+        task_arn = launch_task()
         before = fake.now
         finished: dict[str, float] = {}
 
@@ -321,10 +327,8 @@ def test_asyncio_sleep_on_another_threads_loop_never_moves_the_clock() -> None:
 def test_tick_seconds_lets_a_busy_wait_on_the_clock_finish() -> None:
     # metaflow's RunningJob.update() polls without sleeping: on a frozen clock such a loop never ends.
     with EcsFake(tick=1.0) as fake:
+        task_arn = launch_task()
         ecs = boto3.client("ecs", region_name="us-east-1")
-        ecs.create_cluster(clusterName="c")
-        fargate_definition(ecs)
-        task_arn = run_fargate(ecs)["taskArn"]
         before = fake.now
         started = time.time()
         status = ""

@@ -119,6 +119,8 @@ def test_scale_in_stops_tasks_as_the_scheduler(ecs_c: Any, ecs_fake: EcsFake) ->
     ecs_fake.advance(HEALTHY_AFTER)  # steady once the remaining task is healthy
     assert messages(ecs_c)[-1] == "(service web) has reached a steady state."
     assert len(service(ecs_c)["deployments"]) == 1
+    done = ecs_c.describe_tasks(cluster="c", tasks=[t["taskArn"] for t in stopped])["tasks"]
+    assert [(t["lastStatus"], t["containers"][0]["exitCode"]) for t in done] == [("STOPPED", 143)] * 2  # SIGTERM
 
 
 def test_scale_out_starts_tasks_without_a_new_deployment(ecs_c: Any, ecs_fake: EcsFake) -> None:

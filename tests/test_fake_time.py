@@ -279,7 +279,7 @@ def test_a_sleep_in_another_thread_returns_within_the_bound_without_moving_the_c
         worker.start()
         worker.join(timeout=10)
         assert results == [1.0]
-        assert real_perf_counter() - wall < 10 * OTHER_THREAD_BOUND
+        assert real_perf_counter() - wall < 100 * OTHER_THREAD_BOUND  # about one bound (0.1 s), not an hour
         assert fake.now == before
 
 

@@ -5,6 +5,7 @@ Shared by ECS tasks and Batch jobs (every Batch attempt runs as an ECS task).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,12 +56,21 @@ def _log_lines(logs: Any) -> tuple[LogLine, ...]:
         # A pair: a tuple, or a JSON list from the HTTP server's /_ecsfake/behavior.
         if isinstance(item, (tuple, list)) and len(item) == 2:
             seconds, line = item
-            if (not isinstance(seconds, bool) and isinstance(seconds, (int, float)) and seconds >= 0
+            if (not isinstance(seconds, bool) and isinstance(seconds, (int, float)) and 0 <= seconds < math.inf
                     and isinstance(line, str)):
                 lines.append((float(seconds), line))
                 continue
         raise TypeError(f"behavior(logs=...) takes lines as str or (seconds_after_start >= 0, str), got {item!r}")
     return tuple(lines)
+
+
+def _seconds(name: str, value: Any, takes: str) -> None:
+    """A duration: TypeError for what is not a number, ValueError for a number out of range (negative, NaN,
+    infinite: a container that stops "after NaN seconds" would stay STOPPING forever)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"behavior({name}=...) takes {takes}, got {value!r}")
+    if not 0 <= value < math.inf:
+        raise ValueError(f"behavior({name}=...) takes {takes} (a finite number), got {value!r}")
 
 
 def _exit_code(name: str, value: Any) -> int:
@@ -72,12 +82,11 @@ def _exit_code(name: str, value: Any) -> int:
 def make_behavior(runs_for: float | None, exit_code: int, stop_takes: float, ignores_sigterm: bool,
                   pull_error: str | None, logs: Sequence[str | tuple[float, str]] | None = None,
                   sigterm_exit_code: int = SIGTERM_EXIT) -> Behavior:
-    if runs_for is not None and (isinstance(runs_for, bool) or not isinstance(runs_for, (int, float)) or runs_for < 0):
-        raise TypeError(f"behavior(runs_for=...) takes seconds >= 0 or None, got {runs_for!r}")
+    if runs_for is not None:
+        _seconds("runs_for", runs_for, "seconds >= 0 or None")
     _exit_code("exit_code", exit_code)
     _exit_code("sigterm_exit_code", sigterm_exit_code)
-    if isinstance(stop_takes, bool) or not isinstance(stop_takes, (int, float)) or stop_takes < 0:
-        raise TypeError(f"behavior(stop_takes=...) takes seconds >= 0, got {stop_takes!r}")
+    _seconds("stop_takes", stop_takes, "seconds >= 0")
     if pull_error is not None and not isinstance(pull_error, str):
         raise TypeError(f"behavior(pull_error=...) takes a message str or None, got {pull_error!r}")
     return Behavior(None if runs_for is None else float(runs_for), exit_code, float(stop_takes),

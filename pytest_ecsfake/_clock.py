@@ -52,12 +52,21 @@ def parse_start(start: str | datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
+# The longest single step of the fake clock: 100 years. Longer (or infinite, or NaN) is a mistake, and
+# freezegun's datetimes would overflow on the way.
+MAX_STEP = 100 * 365.25 * 86400
+
+
 def seconds_of(delta: float | int | timedelta) -> float:
     if isinstance(delta, timedelta):
-        return delta.total_seconds()
-    if isinstance(delta, bool) or not isinstance(delta, (int, float)):
+        seconds = delta.total_seconds()
+    elif isinstance(delta, bool) or not isinstance(delta, (int, float)):
         raise TypeError(f"advance() takes seconds (int/float) or a timedelta, not {type(delta).__name__}")
-    return float(delta)
+    else:
+        seconds = float(delta)
+    if not (seconds <= MAX_STEP):  # also NaN
+        raise ValueError(f"advance() moves the clock at most {MAX_STEP:.0f} s (100 years) at a time, got {seconds}")
+    return seconds
 
 
 class Clock:
@@ -93,7 +102,10 @@ class Clock:
         if self._factories:
             # Tick the innermost freezer: it is the one that says what time it is.
             if seconds:  # StepTickTimeFactory.tick(0) would tick by its step
-                _tick(self._factories[-1], timedelta(seconds=seconds))
+                try:
+                    _tick(self._factories[-1], timedelta(seconds=seconds))
+                except OverflowError:
+                    raise ValueError(f"advance({seconds}): the fake clock cannot go past the year 9999") from None
         else:
             self.offset += seconds
 

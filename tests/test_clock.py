@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import freezegun
 import pytest
@@ -38,6 +39,21 @@ def test_advance_refuses_going_back_and_bad_types() -> None:
             fake.advance(-1)
         with pytest.raises(TypeError, match="seconds"):
             fake.advance("10")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seconds", [float("inf"), float("nan"), 1e20, timedelta(days=365 * 101)])
+def test_advance_refuses_more_than_a_hundred_years_and_stays_usable(seconds: Any) -> None:
+    with EcsFake() as fake:
+        before = fake.now
+        with pytest.raises(ValueError, match=r"at most 3155760000 s \(100 years\) at a time"):
+            fake.advance(seconds)
+        assert fake.now == before
+        assert fake.advance(60) == before + timedelta(seconds=60)
+
+
+def test_advance_stops_at_the_year_9999() -> None:
+    with EcsFake(start="9990-01-01T00:00:00Z") as fake, pytest.raises(ValueError, match="past the year 9999"):
+        fake.advance(timedelta(days=366 * 20))
 
 
 def test_sleep_advances_the_frozen_clock_instead_of_blocking() -> None:

@@ -157,6 +157,13 @@ def test_admin_advance_refuses_what_is_not_seconds(url: str, body: bytes) -> Non
     assert status == 400 and payload["message"].startswith("/_ecsfake/advance: ")
 
 
+@pytest.mark.parametrize("body", [b'{"seconds": 1e20}', b'{"seconds": Infinity}', b'{"seconds": NaN}'])
+def test_admin_advance_refuses_steps_past_the_limit_and_stays_usable(url: str, ecs_fake: EcsFake, body: bytes) -> None:
+    status, _, payload = call(url, "POST", "/_ecsfake/advance", body)
+    assert status == 400 and "at most 3155760000 s (100 years) at a time" in payload["message"]
+    assert call(url, "POST", "/_ecsfake/advance", b'{"seconds": 60}')[:3:2] == (200, {"now": "2025-01-01T00:01:00Z"})
+
+
 def test_admin_calls_lists_every_call_as_json(url: str) -> None:
     ecs_call(url, "CreateCluster", {"clusterName": "c"})
     ecs_call(url, "DeleteCluster", {"cluster": "nope"})
@@ -185,6 +192,8 @@ def test_admin_behavior_applies_to_containers_launched_after(url: str, ecs_fake:
 @pytest.mark.parametrize(("body", "message"), [
     (b'{"runs_for": 5}', "match"),
     (b'{"match": "x", "runs_for": -5}', "runs_for"),
+    (b'{"match": "x", "stop_takes": NaN}', "behavior(stop_takes=...) takes seconds >= 0 (a finite number), got nan"),
+    (b'{"match": "x", "runs_for": Infinity}', "behavior(runs_for=...) takes seconds >= 0 or None (a finite number)"),
     (b'{"match": "x", "exitcode": 1}', "unknown keyword(s) exitcode"),
 ])
 def test_admin_behavior_refuses_bad_keywords(url: str, body: bytes, message: str) -> None:

@@ -251,3 +251,14 @@ def test_execution_stopped_at_shows_the_instant_the_last_essential_container_sto
     task = describe(ecs, arn)
     assert (task["lastStatus"], task["containers"][0]["lastStatus"]) == ("DEACTIVATING", "STOPPED")  # not STOPPING
     assert task["executionStoppedAt"] == started + timedelta(seconds=60)  # shown at once, not when STOPPING
+
+
+@pytest.mark.parametrize(("keyword", "value"), [
+    ("stop_takes", float("nan")), ("stop_takes", float("inf")), ("stop_takes", -1),
+    ("runs_for", float("nan")), ("runs_for", float("inf")), ("runs_for", -0.5),
+])
+def test_durations_must_be_finite_and_not_negative(ecs_fake: EcsFake, keyword: str, value: float) -> None:
+    with pytest.raises(ValueError, match=rf"behavior\({keyword}=...\) takes seconds >= 0.* \(a finite number\)"):
+        ecs_fake.behavior("svc:1", **{keyword: value})
+    with pytest.raises(TypeError, match=rf"behavior\({keyword}=...\) takes seconds"):
+        ecs_fake.behavior("svc:1", **{keyword: "10"})

@@ -128,6 +128,7 @@ class EcsFake:
         self._freezer: Any = None
         self._thread = 0  # the thread that activated this fake: it drives the clock by sleeping
         self._active = False
+        self._started = False  # activated at least once
         self._origin = self._start_at.timestamp()  # fake time at activation: the report's zero
 
     # -- identity -----------------------------------------------------------------------------------------
@@ -151,7 +152,9 @@ class EcsFake:
     # -- clock --------------------------------------------------------------------------------------------
     @property
     def now(self) -> datetime:
-        """The fake clock as an aware UTC datetime."""
+        """The fake clock as an aware UTC datetime (before the first activation: ``start``)."""
+        if not self._active and not self._started:
+            return self._start_at
         return from_epoch(self._backend.clock.now())
 
     def advance(self, seconds: float | timedelta) -> datetime:
@@ -159,6 +162,9 @@ class EcsFake:
 
         Example: ``fake.advance(30)`` or ``fake.advance(timedelta(minutes=5))``.
         """
+        if not self._active:
+            raise RuntimeError(f"advance() on {self!r}: start it first (`with EcsFake() as fake:`, `fake.start()`, "
+                               "or the ecs_fake fixture)")
         amount = seconds_of(seconds)
         backend = self._backend
         with backend.lock:
@@ -340,6 +346,7 @@ class EcsFake:
         self._backend.clock.bind(factories if self._freeze else [], freezegun.api.real_time)
         self._origin = self._backend.clock.now()
         self._active = True
+        self._started = True
         self._thread = threading.get_ident()
         _active.push(self, snapshot)
         return self

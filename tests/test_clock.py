@@ -126,3 +126,14 @@ def test_monotonic_deadlines_in_code_under_test_follow_the_fake_clock() -> None:
         before = fake.now
         assert _poll_until(600) == 20  # ten minutes of fake time, polled every 30 s
         assert fake.now - before == timedelta(minutes=10)
+
+
+def test_now_before_activation_is_the_start_and_advance_needs_an_active_fake() -> None:
+    fake = EcsFake(start="2031-03-04T05:06:07Z")
+    assert fake.now == datetime(2031, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
+    with pytest.raises(RuntimeError, match=r"advance\(\) on <EcsFake inactive .*>: start it first \(`with EcsFake"):
+        fake.advance(10)
+    with fake:
+        assert fake.advance(10) == datetime(2031, 3, 4, 5, 6, 17, tzinfo=timezone.utc)
+    with pytest.raises(RuntimeError, match="start it first"):
+        fake.advance(10)

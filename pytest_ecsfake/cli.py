@@ -54,7 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="address to listen on (default 127.0.0.1: this machine only; the fake has no auth)")
     serve.add_argument("--port", type=_port, default=8080, help="port to listen on (default 8080; 0: any free port)")
     serve.add_argument("--clock", choices=("real", "manual"), default="real",
-                       help="real (default): time flows; manual: frozen at start, moved only by /_ecsfake/advance")
+                       help="real (default): time flows; manual: frozen at --start, moved only by /_ecsfake/advance")
+    serve.add_argument("--start", default=None,
+                       help="ISO-8601 instant the fake clock starts at (manual default: 2025-01-01T00:00:00Z, as the "
+                            "fixture's; real: the wall clock unless given, then time flows from it)")
+    serve.add_argument("--seed", type=int, default=0,
+                       help="seed of the ids and ARNs the fake makes (default 0, as the fixture's): same ARNs each run")
     serve.add_argument("--region", default="us-east-1",
                        help="region of requests that do not say theirs (no SigV4 scope); default us-east-1")
     serve.add_argument("--quiet", action="store_true", help="do not log each request to stderr")
@@ -75,26 +80,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command != "serve":
         parser.print_help(sys.stderr)
         return 2
-    return serve(host=args.host, port=args.port, clock=args.clock, region=args.region, quiet=args.quiet)
+    return serve(host=args.host, port=args.port, clock=args.clock, region=args.region, quiet=args.quiet,
+                 start=args.start, seed=args.seed)
 
 
 def _log(line: str) -> None:
     print(f"ecsfake: {line}", file=sys.stderr, flush=True)
 
 
-def serve(*, host: str, port: int, clock: str, region: str, quiet: bool = False) -> int:
+def serve(*, host: str, port: int, clock: str, region: str, quiet: bool = False, start: str | None = None,
+          seed: int = 0) -> int:
     """Run ``ecsfake serve`` until Ctrl-C or SIGTERM; return the exit code."""
     import signal
-    from datetime import datetime, timezone
 
-    from ._fake import EcsFake
+    from ._fake import DEFAULT_START, EcsFake
     from ._server import EcsFakeServer, ServerBindError
 
     try:
         if clock == "manual":
-            fake = EcsFake(region=region, start=datetime.now(timezone.utc).replace(microsecond=0))
+            fake = EcsFake(region=region, start=start or DEFAULT_START, seed=seed)
+        elif start is not None:  # real time, flowing from --start
+            fake = EcsFake(region=region, start=start, seed=seed, tick=True)
         else:
-            fake = EcsFake(region=region, freeze=False)
+            fake = EcsFake(region=region, freeze=False, seed=seed)
     except (TypeError, ValueError) as exc:
         print(f"ecsfake: {exc}", file=sys.stderr)
         return 2
@@ -119,7 +127,7 @@ def serve(*, host: str, port: int, clock: str, region: str, quiet: bool = False)
     try:
         if host not in ("127.0.0.1", "localhost", "::1"):
             _log(f"warning: listening on {host}: whoever reaches this address can use the fake (no authentication)")
-        print(f"ecsfake: serving ECS and Batch at {server.url} (region {region}, clock {clock}); "
+        print(f"ecsfake: serving ECS, Batch and CloudWatch Logs at {server.url} (region {region}, clock {clock}); "
               "Ctrl-C to stop", flush=True)
         server.serve_until_stopped()
     finally:

@@ -55,7 +55,7 @@ def serve_process(*args: str, port: int = 0) -> Iterator[Served]:
         assert process.stdout is not None
         ready, _, _ = select.select([process.stdout], [], [], STARTUP_TIMEOUT)
         banner = process.stdout.readline() if ready else ""
-        if "serving ECS and Batch at " not in banner:
+        if "serving ECS, Batch and CloudWatch Logs at " not in banner:
             process.kill()
             _, err = process.communicate(timeout=STARTUP_TIMEOUT)
             pytest.fail(f"ecsfake serve did not start: {banner!r} {err!r}")
@@ -98,6 +98,39 @@ def test_manual_clock_is_frozen_and_moves_only_through_advance() -> None:
         assert register(served.url) == started + 30
         code, err = served.stop()
     assert (code, err) == (0, "ecsfake: stopped\n")
+
+
+def first_task_arn(url: str) -> str:
+    """A Fargate task launched through the server: its ARN holds the first id the fake's seeded generator drew."""
+    for operation, body in (
+        ("CreateCluster", {"clusterName": "c"}),
+        ("RegisterTaskDefinition", {"family": "job", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",
+                                    "cpu": "256", "memory": "512",
+                                    "containerDefinitions": [{"name": "app", "image": "worker:1"}]}),
+        ("RunTask", {"cluster": "c", "taskDefinition": "job", "launchType": "FARGATE",
+                     "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}}),
+    ):
+        status, answer = post(url, "/", body, {"X-Amz-Target": TARGET + operation})
+        assert status == 200, answer
+    arn: str = answer["tasks"][0]["taskArn"]
+    return arn
+
+
+def test_manual_clock_starts_where_the_fixture_does_and_seed_makes_the_same_arns() -> None:
+    arns = []
+    for _ in range(2):
+        with serve_process("--clock", "manual", "--quiet") as served:
+            assert register(served.url) == 1735689600  # 2025-01-01T00:00:00Z, the fixture's start
+            arns.append(first_task_arn(served.url))
+    assert arns[0] == arns[1]  # --seed 0 both times: a reproducible run
+    with serve_process("--clock", "manual", "--start", "2030-06-01T12:00:00Z", "--seed", "7", "--quiet") as served:
+        assert register(served.url) == 1906545600
+        assert first_task_arn(served.url) != arns[0]
+
+
+def test_a_real_clock_can_flow_from_a_given_start() -> None:
+    with serve_process("--start", "2030-06-01T12:00:00Z", "--quiet") as served:
+        assert 1906545600 <= register(served.url) < 1906545600 + 600
 
 
 def test_real_clock_flows_and_advance_adds_to_it() -> None:
@@ -231,6 +264,6 @@ def test_main_in_process_serves_until_sigterm(capsys: pytest.CaptureFixture[str]
     thread.join()
     out, err = capsys.readouterr()
     assert code == 0 and answers[0][0] == 200
-    assert out == f"ecsfake: serving ECS and Batch at http://127.0.0.1:{port} (region us-east-1, clock manual); " \
-                  "Ctrl-C to stop\n"
+    assert out == (f"ecsfake: serving ECS, Batch and CloudWatch Logs at http://127.0.0.1:{port} (region us-east-1, "
+                   "clock manual); Ctrl-C to stop\n")
     assert err.splitlines()[0].endswith("POST /_ecsfake/advance 200") and err.endswith("ecsfake: stopped\n")

@@ -83,6 +83,13 @@ def _load() -> None:
         _loaded = True
 
 
+def _live() -> Any:
+    """This module as ``sys.modules`` holds it now. pytester's in-process runs drop the modules a run imported;
+    the next run imports them again, but ``from . import _registry`` can still hand out the dropped copy (the
+    package keeps it as an attribute), while handler modules register into the new one. Lookups go there."""
+    return importlib.import_module(__name__)
+
+
 def get(service: str, operation: str) -> Handler | None:
     found = _HANDLERS.get((service, operation))
     if found is None:
@@ -91,10 +98,18 @@ def get(service: str, operation: str) -> Handler | None:
             return None
         importlib.import_module(module)
         found = _HANDLERS.get((service, operation))
+        live = _live()
+        if found is None and live.__dict__ is not globals():
+            result: Handler | None = live.get(service, operation)
+            return result
     return found
 
 
 def supported(service: str) -> list[str]:
     """The operations of ``service`` the fake implements, sorted."""
+    live = _live()
+    if live.__dict__ is not globals():
+        names: list[str] = live.supported(service)
+        return names
     _load()
     return sorted(op for (svc, op) in _HANDLERS if svc == service)

@@ -144,3 +144,36 @@ def test_importing_the_plugin_is_cheap() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+INNER_FIRST = '''
+import boto3, pytest
+def test_tags(ecs_fake):
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    with pytest.raises(ecs.exceptions.ClusterNotFoundException):
+        ecs.list_tags_for_resource(resourceArn="arn:aws:ecs:us-east-1:123456789012:cluster/x")
+'''
+INNER_SECOND = '''
+import boto3
+def test_cluster(ecs_fake):
+    boto3.client("ecs", region_name="us-east-1").create_cluster(clusterName="c")
+'''
+
+
+def test_in_process_pytester_runs_find_every_handler(pytester: pytest.Pytester) -> None:
+    # A plugin author's suite: two inner pytest runs in one process. pytester drops the modules the first run
+    # imported (the handler modules, the registry); the second run must find its handlers all the same.
+    pytester.makepyfile(test_author=f"""
+        pytest_plugins = ["pytester"]
+        FIRST = {INNER_FIRST!r}
+        SECOND = {INNER_SECOND!r}
+
+        def test_first(pytester):
+            pytester.makepyfile(FIRST)
+            pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+
+        def test_second(pytester):
+            pytester.makepyfile(SECOND)
+            pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+        """)
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=2)

@@ -19,12 +19,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import re
 import selectors
 import socket
 import socketserver
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -61,6 +63,9 @@ def _error(status: int, code: str, message: str) -> HttpResponse:
 
 def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 
 
 class _BodyTooLarge(Exception):
@@ -179,6 +184,23 @@ class _Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
 
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":  # "GET /": no version, so http.server would answer without headers
+            self.send_error(400, "The request line has no HTTP version: HTTP/1.1 expected")
+            return False
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (a malformed request line, headers too long, no HTTP version) as AWS-style
+        JSON errors with a status line and headers, instead of its HTML page."""
+        self.request_version = "HTTP/1.1"  # a status line and headers, even for a request that named no version
+        self.close_connection = True
+        text = message or HTTPStatus(code).phrase
+        with contextlib.suppress(OSError):  # the client may be gone already
+            self._send(_error(code, "SerializationException" if code < 500 else "ServerException", text), close=True)
+
     def do_POST(self) -> None:
         self._serve()
 
@@ -233,7 +255,12 @@ class _Handler(BaseHTTPRequestHandler):
         total = 0
         while True:
             line = self.rfile.readline(1024)
-            size = int(line.split(b";", 1)[0].strip() or b"0", 16)
+            token = line.split(b";", 1)[0].strip()
+            if not _CHUNK_SIZE.fullmatch(token):  # "-1", "0x10", "" from a closed connection...
+                raise ValueError("Malformed chunked request body")
+            size = int(token, 16)
+            if total + size > _DRAIN_LIMIT:  # refused before reading: FFFFFFFFFFFFFFFF bytes are not coming
+                raise _BodyTooLarge(None)
             if size == 0:
                 while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
                     pass  # trailers

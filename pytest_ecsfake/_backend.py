@@ -25,15 +25,16 @@ class Call:
     for a rule AWS is not known to enforce (the request was answered), its source; ``()`` for a clean request.
     """
 
-    __slots__ = ("service", "operation", "request", "status", "error", "violations", "_response", "_payload", "_at",
-                 "_epoch")
+    __slots__ = ("service", "operation", "request", "status", "error", "violations", "region", "_response", "_payload",
+                 "_at", "_epoch")
 
     def __init__(self, service: str, operation: str, request: dict[str, Any], status: int, error: str | None,
                  response: dict[str, Any] | None, epoch: float, *, payload: bytes = b"",
-                 violations: tuple[str, ...] = ()) -> None:
-        """``response``: the body, or None to decode ``payload`` when read; ``epoch``: fake time in seconds."""
+                 violations: tuple[str, ...] = (), region: str = "") -> None:
+        """``response``: the body, or None to decode ``payload`` when read; ``epoch``: fake time in seconds;
+        ``region``: the region the request went to."""
         self.service, self.operation, self.request = service, operation, request
-        self.status, self.error, self.violations = status, error, violations
+        self.status, self.error, self.violations, self.region = status, error, violations, region
         self._response, self._payload = response, payload
         self._epoch: float = epoch
         self._at: datetime | None = None

@@ -41,11 +41,11 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
     request_id = backend.ids.uuid()
     operation = "?"
     params: dict[str, Any] = {}
+    region = detect_region(request, backend.region)
     try:
         operation, params = decode(service, request)
     except AwsError as error:
-        return _refuse(backend, service, operation, params, error, request_id)
-    region = detect_region(request, backend.region)
+        return _refuse(backend, service, operation, params, error, request_id, region)
     with backend.lock:
         now = backend.settle()
         if not operation.startswith(_READ_ONLY):
@@ -57,7 +57,7 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
             body = _answer(backend, ctx, known)
             response = encode_result(service, body, request_id)
         except AwsError as error:
-            return _refuse(backend, service, operation, params, error, request_id, violations)
+            return _refuse(backend, service, operation, params, error, request_id, region, violations)
         except Exception as exc:  # a bug in the fake: say so, never as an AWS error the code could expect
             last = traceback.format_exception_only(type(exc), exc)[-1].strip()
             backend.problems.append(
@@ -67,11 +67,12 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
                 f"pytest-ecsfake internal error (a bug in the fake, not AWS): {last}. The test fails at teardown "
                 f"with the traceback; please report it. See {ERRORS_URL}"
             )
-            return _refuse(backend, service, operation, params, bug, request_id, violations)
+            return _refuse(backend, service, operation, params, bug, request_id, region, violations)
         if backend.validate_responses:
             _check_response(backend, service, operation, json.loads(response.body))
         backend.calls.append(
-            Call(service, operation, params, 200, None, None, now, payload=response.body, violations=violations)
+            Call(service, operation, params, 200, None, None, now, payload=response.body, violations=violations,
+                 region=region)
         )
         return response
 
@@ -83,12 +84,13 @@ def _refuse(
     params: dict[str, Any],
     error: AwsError,
     request_id: str,
+    region: str,
     violations: tuple[str, ...] = (),
 ) -> HttpResponse:
-    if "{request_id}" in error.message:  # Batch's server-side wording names the request (batch/wording.py)
+    if "{request_id}" in error.message:  # Batch's server-side wording names the request (job_definitions.server_side)
         error.message = error.message.replace("{request_id}", request_id)
     _record(backend, service, operation, params, error.status, error.code, {"message": error.message},
-            error.violations or violations)
+            error.violations or violations, region)
     return encode_error(service, error, request_id)
 
 
@@ -163,8 +165,10 @@ def _record(
     error: str | None,
     response: dict[str, Any],
     violations: tuple[str, ...] = (),
+    region: str = "",
 ) -> None:
     with backend.lock:
         backend.calls.append(
-            Call(service, operation, request, status, error, response, backend.clock.now(), violations=violations)
+            Call(service, operation, request, status, error, response, backend.clock.now(), violations=violations,
+                 region=region)
         )

@@ -240,8 +240,9 @@ class EcsFake:
     @property
     def calls(self) -> list[Call]:
         """Every call the fake answered, in order: ``Call(service, operation, request, status, error,
-        response, at)``; ``call.violations`` names the API reference's rules the request broke (``()`` for a
-        clean one). Example: ``[c.operation for c in fake.calls] == ["CreateCluster"]``."""
+        response, at)``; ``call.region`` is the region it went to; ``call.violations`` names the API
+        reference's rules the request broke (``()`` for a clean one).
+        Example: ``[c.operation for c in fake.calls] == ["CreateCluster"]``."""
         return self._backend.calls
 
     def calls_to(self, operation: str) -> list[Call]:

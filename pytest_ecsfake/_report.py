@@ -37,8 +37,9 @@ def render(backend: Backend, origin: float) -> str:
         at = call.at.timestamp()
         outcome = f"{call.status} {call.error}" if call.error else str(call.status)
         name = f"{call.service}:{call.operation}"
-        lines.append(f"  {_time(at, origin)}  {name:<32} {outcome:<32} {_summary(call.request)}")
+        lines.append(f"  {_time(at, origin)}  {call.region:<14} {name:<32} {outcome:<32} {_summary(call.request)}")
         lines.extend(f"      rule broken: {line}" for line in call.violations)
+        lines.extend(_elsewhere(backend, call))
     if not calls:
         lines.append("  (none)")
     timelines = list(_task_timelines(backend, origin))
@@ -50,6 +51,31 @@ def render(backend: Backend, origin: float) -> str:
         lines.append("batch jobs:")
         lines.extend(jobs)
     return "\n".join(lines)
+
+
+def _missing_clusters(call: Any) -> list[str]:
+    """The cluster names a call did not find in its region: ClusterNotFoundException, or MISSING failures."""
+    if call.service != "ecs":
+        return []
+    if call.error == "ClusterNotFoundException":
+        ref = call.request.get("cluster") or "default"
+        return [ref.rsplit("/", 1)[-1]] if isinstance(ref, str) else []
+    if call.operation == "DescribeClusters" and call.error is None:
+        failures = (call.response or {}).get("failures") or []
+        return [f["arn"].rsplit("/", 1)[-1] for f in failures if f.get("reason") == "MISSING" and f.get("arn")]
+    return []
+
+
+def _elsewhere(backend: Backend, call: Any) -> Any:
+    """A line for each missing cluster that exists in another region of the fake: the usual cause is a client
+    made for another region. AWS's own answer stays as it is; the hint is only here."""
+    for name in _missing_clusters(call):
+        regions = sorted(region for region, state in backend.regions.items()
+                         if region != call.region and state.ecs is not None
+                         and getattr(state.ecs.clusters.get(name), "status", None) == "ACTIVE")
+        if regions:
+            yield (f"      hint: cluster {name!r} exists in {', '.join(regions)}, not in {call.region}, where this "
+                   "call went: is the client made for the right region?")
 
 
 def _job_timelines(backend: Backend, origin: float) -> Any:

@@ -98,10 +98,11 @@ def test_migration(ecs_fake):
         "*- ecsfake -*",
         "fake clock started at 2025-01-01T00:00:00+00:00; times below are offsets from it",
         "calls:",
-        "  +     0.0s  ecs:CreateCluster * 200 * clusterName='jobs'",
-        "  +     0.0s  ecs:RunTask * 200 * cluster='jobs', taskDefinition='migrate', launchType='FARGATE'*",
-        "  +   120.0s  ecs:StopTask * 400 ClusterNotFoundException * cluster='nope'*",
-        "  +   120.0s  ecs:DescribeTasks * 200 *",
+        "  +     0.0s  us-east-1      ecs:CreateCluster * 200 * clusterName='jobs'",
+        "  +     0.0s  us-east-1      ecs:RunTask * 200 * cluster='jobs', taskDefinition='migrate', "
+        "launchType='FARGATE'*",
+        "  +   120.0s  us-east-1      ecs:StopTask * 400 ClusterNotFoundException * cluster='nope'*",
+        "  +   120.0s  us-east-1      ecs:DescribeTasks * 200 *",
         "tasks:",
         "  jobs/* (migrate:1): PROVISIONING +0.0s → PENDING +5.0s → ACTIVATING +6.0s → RUNNING +18.0s → "
         "DEACTIVATING +48.0s → STOPPING +50.0s → DEPROVISIONING +51.0s → STOPPED +56.0s",
@@ -135,3 +136,19 @@ def test_report_shows_batch_jobs(ecs_fake: EcsFake) -> None:
     assert job_lines[0].endswith(": SUBMITTED +25.0s → RUNNABLE +27.0s → STARTING +32.0s → RUNNING +50.0s → "
                                  "RUNNABLE +80.0s → STARTING +85.0s → RUNNING +103.0s → FAILED +133.0s")
     assert job_lines[1] == "      2 attempt(s), exit codes [2, 2]; statusReason 'Essential container in task exited'"
+
+
+def test_the_report_says_where_a_cluster_not_found_does_exist(ecs_fake: EcsFake) -> None:
+    boto3.client("ecs", region_name="eu-west-1").create_cluster(clusterName="jobs")
+    us = boto3.client("ecs", region_name="us-east-1")
+    with pytest.raises(us.exceptions.ClusterNotFoundException, match=r"^An error .*: Cluster not found\.$"):
+        us.list_tasks(cluster="jobs")  # AWS's own message, unchanged
+    assert us.describe_clusters(clusters=["jobs"])["failures"][0]["reason"] == "MISSING"
+    report = ecs_fake.report()
+    calls = report.split("calls:\n", 1)[1].splitlines()
+    assert calls[0].split()[2:4] == ["eu-west-1", "ecs:CreateCluster"]  # every call line shows its region
+    assert calls[1].split()[2:4] == ["us-east-1", "ecs:ListTasks"]
+    hint = ("      hint: cluster 'jobs' exists in eu-west-1, not in us-east-1, where this call went: is the client "
+            "made for the right region?")
+    assert calls[2] == hint and calls[4] == hint  # after the ListTasks line and after the DescribeClusters line
+    assert [c.region for c in ecs_fake.calls] == ["eu-west-1", "us-east-1", "us-east-1"]

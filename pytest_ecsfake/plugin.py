@@ -1,4 +1,4 @@
-"""The pytest side: fixture ``ecs_fake``, marker ``ecsfake``, option ``--ecsfake-strict``.
+"""The pytest side: fixture ``ecs_fake``, marker ``ecsfake``, options ``--ecsfake-strict`` and ``--ecsfake-guard``.
 
 Loaded through the ``pytest11`` entry point, so installing the package is all the set-up.
 """
@@ -28,6 +28,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("ecsfake_strict", "default for EcsFake(strict=...) in the ecs_fake fixture", type="bool",
                   default=False)
+    group.addoption(
+        "--ecsfake-guard",
+        action="store_true",
+        default=False,
+        help="fail at once any ECS or Batch call made with no active fake (nothing reaches AWS)",
+    )
+    parser.addini("ecsfake_guard", "fail at once any ECS or Batch call made with no active fake", type="bool",
+                  default=False)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -35,6 +43,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "ecsfake(**options): activate pytest-ecsfake for this test; options are EcsFake's keyword arguments",
     )
+    if config.getoption("ecsfake_guard") or config.getini("ecsfake_guard"):
+        from . import _guard
+
+        _guard.install()
+        config.add_cleanup(_guard.uninstall)
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

@@ -177,3 +177,75 @@ def test_in_process_pytester_runs_find_every_handler(pytester: pytest.Pytester) 
             pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
         """)
     pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+GUARDED_SUITE = """
+import boto3
+import pytest
+from pytest_ecsfake import EcsFake, mock_ecs
+
+def test_forgot_the_fixture():
+    boto3.client("ecs", region_name="us-east-1").list_clusters()
+
+def test_batch_too():
+    boto3.client("batch", region_name="us-east-1").describe_job_queues()
+
+def test_with_the_fixture(ecs_fake):
+    boto3.client("ecs", region_name="us-east-1").list_clusters()
+
+@pytest.mark.ecsfake
+def test_with_the_marker():
+    boto3.client("ecs", region_name="us-east-1").list_clusters()
+
+@mock_ecs
+def test_with_the_decorator():
+    boto3.client("ecs", region_name="us-east-1").list_clusters()
+
+def test_other_services_are_left_alone():
+    from botocore.exceptions import NoCredentialsError
+    with pytest.raises(NoCredentialsError):  # not the guard's business: no request is sent without credentials
+        boto3.client("sqs", region_name="us-east-1").list_queues()
+"""
+
+
+@pytest.mark.parametrize("how", ["option", "ini"])
+def test_the_guard_fails_ecs_and_batch_calls_made_without_a_fake(pytester: pytest.Pytester, how: str) -> None:
+    pytester.makepyfile(test_guarded=GUARDED_SUITE)
+    args = ["-p", "no:randomly"]
+    if how == "option":
+        args.append("--ecsfake-guard")
+    else:
+        pytester.makeini("[pytest]\necsfake_guard = true\n")
+    # No credentials at all, and nowhere to send to: a call that got past the guard would fail differently.
+    env = {"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+           "AWS_CONFIG_FILE": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+            patch.delenv(name)
+        result = pytester.runpytest_subprocess(*args)
+    result.assert_outcomes(passed=4, failed=2)
+    result.stdout.fnmatch_lines([
+        "*NoActiveFakeError: pytest-ecsfake guard (--ecsfake-guard): ecs:ListClusters was called with no active "
+        "fake, so it would have gone to AWS; nothing was sent. Activate the fake for this test: the ecs_fake "
+        "fixture (def test_x(ecs_fake): ...), the @pytest.mark.ecsfake marker, or the @mock_ecs / @EcsFake() "
+        "decorator (or `with EcsFake():`).",
+    ])
+    result.stdout.fnmatch_lines(["*NoActiveFakeError: *batch:DescribeJobQueues was called with no active fake*"])
+
+
+def test_without_the_guard_a_forgotten_fixture_is_botocores_business(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_unguarded="""
+        import boto3, pytest
+        from botocore.exceptions import NoCredentialsError
+        def test_forgot(monkeypatch):
+            for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+                monkeypatch.delenv(name, raising=False)
+            monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+            monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+            with pytest.raises(NoCredentialsError):
+                boto3.client("ecs", region_name="us-east-1").list_clusters()
+        """)
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=1)

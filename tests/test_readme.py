@@ -52,6 +52,7 @@ def _python_block(heading: str) -> str:
     return match.group(1)
 
 
-@pytest.mark.parametrize("heading", ["The clock", "Validation", "Using moto for other services", "Container output"])
+@pytest.mark.parametrize("heading", ["Run a task and wait for it", "The clock", "Validation",
+                                     "Using moto for other services", "Container output"])
 def test_a_readme_example_runs_as_written(heading: str) -> None:
     exec(compile(_python_block(heading), f"README.md ({heading})", "exec"), {})  # noqa: S102

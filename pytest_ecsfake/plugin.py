@@ -18,24 +18,20 @@ _FAKE = pytest.StashKey[EcsFake]()
 _OPTIONS = tuple(inspect.signature(EcsFake).parameters)
 
 
+_FLAGS = (
+    # (option and ini name, what the option does, what the ini setting does)
+    ("strict", "fail a test at teardown when the fake rejected one of its requests by schema",
+     "default for EcsFake(strict=...) in the ecs_fake fixture"),
+    ("guard", "fail at once any ECS or Batch call made with no active fake (nothing reaches AWS)",
+     "fail at once any ECS or Batch call made with no active fake"),
+)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("ecsfake", "pytest-ecsfake")
-    group.addoption(
-        "--ecsfake-strict",
-        action="store_true",
-        default=False,
-        help="fail a test at teardown when the fake rejected one of its requests by schema",
-    )
-    parser.addini("ecsfake_strict", "default for EcsFake(strict=...) in the ecs_fake fixture", type="bool",
-                  default=False)
-    group.addoption(
-        "--ecsfake-guard",
-        action="store_true",
-        default=False,
-        help="fail at once any ECS or Batch call made with no active fake (nothing reaches AWS)",
-    )
-    parser.addini("ecsfake_guard", "fail at once any ECS or Batch call made with no active fake", type="bool",
-                  default=False)
+    for name, option_help, ini_help in _FLAGS:
+        group.addoption(f"--ecsfake-{name}", action="store_true", default=False, help=option_help)
+        parser.addini(f"ecsfake_{name}", ini_help, type="bool", default=False)
 
 
 def pytest_configure(config: pytest.Config) -> None:

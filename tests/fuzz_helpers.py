@@ -104,7 +104,8 @@ def valid_bodies(service: str, operation: str) -> st.SearchStrategy[dict[str, An
     return strategy
 
 
-MUTATIONS = ("drop-required", "wrong-type", "extra-member", "huge-string", "deep-nesting")
+MUTATIONS = ("drop-required", "wrong-type", "extra-member", "huge-string", "deep-nesting", "non-finite")
+NON_FINITE = (float("nan"), float("inf"), float("-inf"), 1e308, -1e308)  # JSON's NaN/Infinity tokens, and huge
 RAW_MUTATIONS = ("not-json", "truncated-json", "json-not-object", "bad-utf8", "empty")
 DEEP = 200  # nesting levels of the deep-nesting mutation (json.dumps and botocore manage this depth)
 
@@ -202,6 +203,9 @@ def _requests(draw: st.DrawFn, service: str, operation: str) -> tuple[str, Any]:
     if kind == "wrong-type":
         current = _get(body, path)
         _set(body, path, draw(st.sampled_from(_OTHER_TYPES.get(type(current), ["x", 1, None]))))
+    elif kind == "non-finite":  # wherever JSON allows a number (Python's json writes and reads NaN, Infinity)
+        numbers = [p for p in paths if type(_get(body, p)) in (int, float)] or paths
+        _set(body, draw(st.sampled_from(numbers)), draw(st.sampled_from(NON_FINITE)))
     elif kind == "huge-string":
         _set(body, path, draw(st.sampled_from(["x", "é", "\x00", "🦆"])) * draw(st.sampled_from([70_000, 300_000])))
     else:  # deep-nesting

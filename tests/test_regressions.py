@@ -98,3 +98,16 @@ def test_a_request_line_without_a_version_gets_an_aws_style_error(ecs_fake: EcsF
     assert status_line.startswith(b"HTTP/1.1 400")
     assert b"x-amzn-ErrorType: SerializationException" in rest
     assert b'"message": "The request line has no HTTP version: HTTP/1.1 expected"' in rest
+
+
+def test_a_member_with_an_empty_name_is_dropped_not_echoed(ecs_fake: EcsFake) -> None:
+    # Found by the long fuzz profile: CreateCluster {"configuration": {"": "x"}} kept the unknown member "" (its
+    # violation path ends in "."), and the answer echoed it: an answer breaking its own schema.
+    body = b'{"clusterName": "c", "configuration": {"": "x"}}'
+    with ecs_fake.serve() as url:
+        reply = _exchange(url, f"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {TARGET}CreateCluster\r\n"
+                               f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+    assert reply.startswith(b"HTTP/1.1 200")
+    answer = json.loads(reply.split(b"\r\n\r\n", 1)[1])
+    assert answer["cluster"]["configuration"] == {}
+    assert ecs_fake.calls[-1].request == {"clusterName": "c", "configuration": {"": "x"}}  # recorded as sent

@@ -47,6 +47,10 @@ def _drop(node: Any, path: str) -> None:
             if not keys:
                 return
             key = max(keys, key=len)
-            node, rest = node[key], rest[len(key):].removeprefix(".")
+            node, remainder = node[key], rest[len(key):]
+            if remainder == "." and isinstance(node, dict):  # the path ends in the member named "" (an empty key)
+                node.pop("", None)
+                return
+            rest = remainder.removeprefix(".")
         else:
             return

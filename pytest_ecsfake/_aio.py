@@ -84,8 +84,7 @@ def _make_sign(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitab
     return sign
 
 
-def _make_sleep(original: Callable[..., Awaitable[Any]],
-                yield_once: Callable[[], Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+def _make_sleep(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
     async def _sleep(owner: Any, seconds: float) -> None:
         fake = _active.current()
         if fake is None or not fake._backend.clock.frozen:
@@ -94,7 +93,7 @@ def _make_sleep(original: Callable[..., Awaitable[Any]],
             await _asleep.sleep(seconds)  # fake time, in deadline order with every other asyncio sleeper
         elif _active.is_driver():  # anyio on trio: advance, then let other tasks run as a real sleep would
             fake.advance(float(seconds))
-            await yield_once()
+            await _anyio_yield()
         else:
             await original(owner, seconds)
 
@@ -133,7 +132,7 @@ def _patch() -> None:
         for class_name in (asyncio_class, anyio_class):
             cls = getattr(module, class_name, None)
             if cls is not None and "_sleep" in vars(cls):
-                _set(cls, "_sleep", _make_sleep(vars(cls)["_sleep"], _anyio_yield))
+                _set(cls, "_sleep", _make_sleep(vars(cls)["_sleep"]))
 
 
 def _unpatch() -> None:

@@ -110,14 +110,20 @@ class Clock:
             self.offset += seconds
 
 
+_TICKING: dict[type, bool] = {}  # factory type -> whether it computes the time at each call (tick=True)
+
+
 def peek(factory: Any) -> datetime:
     """What time a freezegun factory says, without the auto-tick a read by user code gets (``tick=<float>``):
-    the fake reads the clock many times per call, and its timeline must not depend on how many."""
-    if hasattr(factory, "step_width"):  # StepTickTimeFactory: each call moves the time it answers
-        value: datetime = factory.time_to_freeze
-        return value
-    current: datetime = factory()
-    return current
+    the fake reads the clock many times per call, and its timeline must not depend on how many. Frozen and
+    step-tick factories hold the time in ``time_to_freeze``; a ticking one computes it (on every call's path:
+    the kind of factory is looked up once per type)."""
+    kind = type(factory)
+    ticking = _TICKING.get(kind)
+    if ticking is None:
+        ticking = _TICKING[kind] = not hasattr(factory, "step_width") and hasattr(factory, "start")
+    value: datetime = factory() if ticking else factory.time_to_freeze
+    return value
 
 
 def _tick(factory: Any, delta: timedelta) -> None:

@@ -15,6 +15,7 @@ import os
 import sys
 import threading
 import time
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -98,14 +99,26 @@ def _install(fake: EcsFake, snapshot: Snapshot | None) -> None:
         _set_env("AWS_DEFAULT_REGION", fake.region)
 
 
+def _patchers() -> list[ModuleType]:
+    """The loaded ``_aio`` and ``_moto`` modules, each once: the one in sys.modules and the package's attribute,
+    which ``from . import _moto`` uses and which differ after an in-process pytester run dropped the module from
+    sys.modules (the package keeps it): the patch of either must be undone."""
+    package = sys.modules[__package__]
+    found: list[ModuleType] = []
+    for name in ("_aio", "_moto"):
+        for module in (sys.modules.get(f"{__package__}.{name}"), getattr(package, name, None)):
+            if isinstance(module, ModuleType) and all(module is not seen for seen in found):
+                found.append(module)
+    return found
+
+
 def _uninstall() -> None:
     from . import _intercept, _requests_mock
 
     _intercept.uninstall()
     _requests_mock.uninstall()
-    for module in ("pytest_ecsfake._aio", "pytest_ecsfake._moto"):
-        if module in sys.modules:
-            sys.modules[module].uninstall()
+    for module in _patchers():
+        module.uninstall()
     _uninstall_sleeps()
     for name, value in _saved_env.items():
         if value is None:

@@ -26,9 +26,10 @@ class WhenImported(importlib.abc.MetaPathFinder):
     one imported is the outermost, so everything the patch needs is complete when it runs.
     """
 
-    def __init__(self, names: tuple[str, ...], then: Callable[[], None]) -> None:
+    def __init__(self, names: tuple[str, ...], then: Callable[[], None], *, only_while_active: bool = True) -> None:
         self.names = names
         self.then = then
+        self.only_while_active = only_while_active  # False: also with no fake active (the session's guard)
 
     def find_spec(self, fullname: str, path: Sequence[str] | None,
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
@@ -40,11 +41,11 @@ class WhenImported(importlib.abc.MetaPathFinder):
         if spec is None or loader is None or not hasattr(loader, "exec_module"):
             return spec
         execute = loader.exec_module
-        then = self.then
+        then, always = self.then, not self.only_while_active
 
         def exec_module(module: ModuleType) -> None:
             execute(module)
-            if _active.current() is not None:
+            if always or _active.current() is not None:
                 then()
 
         loader.exec_module = exec_module  # type: ignore[method-assign]

@@ -134,3 +134,39 @@ def test_aiobotocore_imported_while_a_fake_is_active_is_served() -> None:
         with EcsFake():
             print(asyncio.run(main()))
     """) == "arn:aws:ecs:ca-central-1:123456789012:cluster/late\n"
+
+
+GUARDED_ASYNC = """
+import asyncio
+import pytest
+from aiobotocore.session import get_session
+from pytest_ecsfake import EcsFake
+from pytest_ecsfake._guard import NoActiveFakeError
+
+async def list_clusters():
+    async with get_session().create_client("ecs", region_name="us-east-1") as ecs:
+        return await ecs.list_clusters()
+
+def test_forgot_the_fake():
+    with pytest.raises(NoActiveFakeError, match="ecs:ListClusters was called with no active fake"):
+        asyncio.run(list_clusters())
+
+def test_with_a_fake():
+    with EcsFake():
+        assert asyncio.run(list_clusters())["clusterArns"] == []
+    with pytest.raises(NoActiveFakeError):  # guarded again once the fake stopped
+        asyncio.run(list_clusters())
+"""
+
+
+@pytest.mark.parametrize("imported", ["before the session", "during a test"])
+def test_the_guard_covers_aiobotocore_clients(pytester: pytest.Pytester, imported: str) -> None:
+    # Dummy keys: past the guard, the call would be signed and sent to AWS (this sandbox has no route there).
+    header = "import aiobotocore.signers\n" if imported == "before the session" else ""
+    pytester.makeconftest(header)
+    pytester.makepyfile(test_guarded_async=GUARDED_ASYNC)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        result = pytester.runpytest_subprocess("-p", "no:randomly", "--ecsfake-guard")
+    result.assert_outcomes(passed=2)

@@ -179,6 +179,26 @@ def test_in_process_pytester_runs_find_every_handler(pytester: pytest.Pytester) 
     pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=2)
 
 
+def test_after_an_in_process_run_the_moto_patch_is_still_removed_at_stop(pytester: pytest.Pytester) -> None:
+    # The inner run imports pytest_ecsfake._moto and pytester drops it from sys.modules; the package keeps it as an
+    # attribute, so the next activation uses that module: stopping must undo its patch all the same.
+    pytester.makepyfile(test_author=f"""
+        pytest_plugins = ["pytester"]
+        import moto.core.botocore_stubber
+        from pytest_ecsfake import EcsFake
+        INNER = {INNER_SECOND!r}
+
+        def test_inner_run_then_a_fake(pytester):
+            pytester.makepyfile(INNER)
+            pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+            original = moto.core.botocore_stubber.BotocoreStubber.__call__
+            with EcsFake():
+                assert moto.core.botocore_stubber.BotocoreStubber.__call__ is not original  # moto declines ECS
+            assert moto.core.botocore_stubber.BotocoreStubber.__call__ is original
+        """)
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=1)
+
+
 GUARDED_SUITE = """
 import boto3
 import pytest

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from importlib import metadata
 from pathlib import Path
 
-import pytest
+import boto3  # noqa: F401 - loaded here, not first in a pytester run below (which would drop botocore.session and
+import pytest  # leave the botocore package pointing at the dropped copy of botocore.handlers: moto then misses it)
+import readme_blocks
 
 from pytest_ecsfake import _registry
 from pytest_ecsfake._timings import DEFAULT_TIMINGS
 from pytest_ecsfake.schemas import operation_names
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+ROOT = Path(__file__).resolve().parents[1]
+README = readme_blocks.README
 
 
 def table_rows(start: str, end: str) -> list[list[str]]:
@@ -39,20 +45,59 @@ def test_every_timing_key_is_documented_with_its_default() -> None:
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    command = re.search(r"Run the project's own tests.*?```bash\n(.+?)\n```", README, re.S)
-    assert command is not None
-    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
-    assert command.group(1).strip() in ci.splitlines()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert _readme_command("Run the project's own tests") in ci.splitlines()
 
 
-def _python_block(heading: str) -> str:
-    section = README.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
-    match = re.search(r"```python\n(.+?)\n```", section, re.S)
-    assert match is not None, heading
-    return match.group(1)
+def _readme_command(heading: str) -> str:
+    return re.search(rf"{heading}.*?```bash\n(.+?)\n```", README, re.S).group(1).strip()  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("heading", ["Run a task and wait for it", "The clock", "Validation",
-                                     "Using moto for other services", "Container output"])
-def test_a_readme_example_runs_as_written(heading: str) -> None:
-    exec(compile(_python_block(heading), f"README.md ({heading})", "exec"), {})  # noqa: S102
+def test_every_readme_block_is_run_by_a_test() -> None:
+    """Each block is a script, a test module or part of a section's shell script: nothing is left unrun."""
+    kinds = {block.kind for block in readme_blocks.blocks()}
+    assert kinds == {"script", "tests", "shell"}
+    for shell in readme_blocks.shells():  # what a shell section holds is installs, servers or commands
+        assert shell.installs() or shell.servers() or shell.commands(), shell.heading
+    assert not [block.language for block in readme_blocks.blocks() if block.language not in ("python", "bash")]
+
+
+def run_readme_block(block: readme_blocks.Block, pytester: pytest.Pytester) -> None:
+    if block.kind == "script":
+        exec(compile(block.code, f"README.md ({block.id})", "exec"), {})  # noqa: S102
+        return
+    pytester.makepyfile(**{"test_readme_block": block.code})
+    result = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider")
+    tests = len(re.findall(r"^(?:async )?def test_", block.code, re.M))
+    result.assert_outcomes(passed=tests)
+
+
+@pytest.mark.parametrize("block", [block for block in readme_blocks.blocks()
+                                   if block.kind != "shell" and not block.needs_clients], ids=lambda b: b.id)
+def test_a_readme_block_runs_as_written(block: readme_blocks.Block, pytester: pytest.Pytester) -> None:
+    run_readme_block(block, pytester)
+
+
+def test_readme_installs_are_what_the_tests_run_in() -> None:
+    """Every ``pip install`` of README names something installed here: the suite runs inside what they install."""
+    ours = metadata.distribution("pytest-ecsfake")
+    extras = set(ours.metadata.get_all("Provides-Extra") or ())
+    for shell in readme_blocks.shells():
+        for requirement in shell.installs():
+            if requirement.startswith("."):  # this checkout, with extras
+                named = re.findall(r"\w+", requirement.partition("[")[2])
+                assert set(named) <= extras, requirement
+                assert ours.version == metadata.version("pytest-ecsfake")
+            else:
+                assert metadata.distribution(re.split(r"[\[<>=]", requirement)[0]), requirement
+
+
+def test_the_main_job_runs_as_written() -> None:
+    """Set-up's first command: the example suite passes (its ``pip install .`` is this environment)."""
+    setup = next(shell for shell in readme_blocks.shells() if shell.heading == "Set-up")
+    main_job, test_command = setup.commands()
+    assert test_command == _readme_command("Run the project's own tests").partition("&& ")[2]  # CI runs it
+    done = subprocess.run(main_job.replace("python", sys.executable, 1), shell=True, cwd=ROOT, text=True,  # noqa: S602
+                          capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert re.search(r"\b\d+ passed\b", done.stdout)

@@ -48,7 +48,8 @@ def _capturing(fake: Any, into: dict[str, tuple[int, dict[str, str], bytes]], na
 
 
 def per_call_figures(rounds: int, calls: int, with_moto: bool) -> Results:
-    from pytest_ecsfake import EcsFake, _intercept
+    from pytest_ecsfake import EcsFake
+    from pytest_ecsfake.ways_in import intercept as _intercept
 
     results: Results = {}
     canned: dict[str, tuple[int, dict[str, str], bytes]] = {}
@@ -176,7 +177,7 @@ _TIMED = "import time\nstart = time.perf_counter()\n{body}\nprint(time.perf_coun
 # over the first calls of five operations of both services. process_time, since freezegun freezes perf_counter.
 _DISPATCH_SHARE = """
 import time
-import pytest_ecsfake._dispatch as dispatcher
+import pytest_ecsfake.wire.dispatch as dispatcher
 spent = [0.0]
 inner = dispatcher.dispatch
 def timed(*args, **kwargs):

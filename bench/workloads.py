@@ -14,7 +14,7 @@ from typing import Any
 
 import boto3
 
-from pytest_ecsfake._intercept import _Body as ResponseBody  # the raw body botocore reads
+from pytest_ecsfake.ways_in.intercept import _Body as ResponseBody  # the raw body botocore reads
 
 REGION = "us-east-1"
 TASK_DEFINITION: dict[str, Any] = {
@@ -112,7 +112,7 @@ class Floor:
         from botocore.endpoint import Endpoint
         from botocore.signers import RequestSigner
 
-        from pytest_ecsfake import _intercept
+        from pytest_ecsfake.ways_in import intercept as _intercept
 
         self._saved = (Endpoint._send, RequestSigner.sign)
 

@@ -5,8 +5,8 @@ Importing this package is cheap: botocore, freezegun, jsonschema and the schemas
 
 from __future__ import annotations
 
-from ._errors import RequestShapeError
-from ._fake import EcsFake, mock_ecs
+from .core.errors import RequestShapeError
 from .schemas import validate_request
+from .ways_in.fake import EcsFake, mock_ecs
 
 __all__ = ["EcsFake", "RequestShapeError", "mock_ecs", "validate_request"]

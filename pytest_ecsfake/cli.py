@@ -93,8 +93,8 @@ def serve(*, host: str, port: int, clock: str, region: str, quiet: bool = False,
     """Run ``ecsfake serve`` until Ctrl-C or SIGTERM; return the exit code."""
     import signal
 
-    from ._fake import DEFAULT_START, EcsFake
-    from ._server import EcsFakeServer, ServerBindError
+    from .ways_in.fake import DEFAULT_START, EcsFake
+    from .ways_in.server import EcsFakeServer, ServerBindError
 
     try:
         if clock == "manual":

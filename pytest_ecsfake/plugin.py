@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ._fake import README_OPTIONS, EcsFake
+from .ways_in.fake import README_OPTIONS, EcsFake
 
 _FAILED = pytest.StashKey[bool]()
 _FAKE = pytest.StashKey[EcsFake]()
@@ -40,10 +40,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "ecsfake(**options): activate pytest-ecsfake for this test; options are EcsFake's keyword arguments",
     )
     if config.getoption("ecsfake_guard") or config.getini("ecsfake_guard"):
-        from . import _guard
+        from .ways_in import guard
 
-        _guard.install()
-        config.add_cleanup(_guard.uninstall)
+        guard.install()
+        config.add_cleanup(guard.uninstall)
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

@@ -8,7 +8,7 @@ SUBNETS = ["subnet-0a1b2c3d", "subnet-1b2c3d4e"]
 SECURITY_GROUPS = ["sg-1"]
 EXECUTION_ROLE = "arn:aws:iam::123456789012:role/batch-exec"
 INSTANCE_ROLE = "arn:aws:iam::123456789012:instance-profile/ecsInstanceRole"
-# The defaults of pytest_ecsfake._timings_batch, spelled out where a test counts seconds.
+# The defaults of pytest_ecsfake.batch.timings, spelled out where a test counts seconds.
 CE_CREATE, QUEUE_CREATE, SUBMITTED, SCHEDULING = 20, 5, 2, 5
 # A Fargate task: provisioning 5 + pull_start 1 + pull 10 + activating 2 = 18 s from STARTING to RUNNING.
 FARGATE_START = 18

@@ -28,7 +28,7 @@ def test_context_manager_serves_ecs_and_stops_cleanly() -> None:
     # Once stopped, the client would go to the network (blocked by the suite): the patch is gone.
     from botocore.endpoint import Endpoint
 
-    from pytest_ecsfake import _intercept
+    from pytest_ecsfake.ways_in import intercept as _intercept
 
     assert Endpoint._send is not _intercept._send and _intercept._patched == {}
 

@@ -141,7 +141,7 @@ import asyncio
 import pytest
 from aiobotocore.session import get_session
 from pytest_ecsfake import EcsFake
-from pytest_ecsfake._guard import NoActiveFakeError
+from pytest_ecsfake.ways_in.guard import NoActiveFakeError
 
 async def list_clusters():
     async with get_session().create_client("ecs", region_name="us-east-1") as ecs:

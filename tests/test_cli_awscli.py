@@ -14,7 +14,8 @@ from typing import Any
 
 from test_cli import post, serve_process
 
-from pytest_ecsfake import EcsFake, _registry
+from pytest_ecsfake import EcsFake
+from pytest_ecsfake.core import registry as _registry
 
 START = 1735689600  # 2025-01-01T00:00:00Z, the fake's default start
 SUBNETS = json.dumps({"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c3d"], "securityGroups": ["sg-1"]}})

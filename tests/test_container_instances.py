@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from pytest_ecsfake._context import Context
-from pytest_ecsfake._errors import ClusterNotFoundException
+from pytest_ecsfake.core.context import Context
+from pytest_ecsfake.core.errors import ClusterNotFoundException
 from pytest_ecsfake.ecs.placement import Demand, release, reserve
 from pytest_ecsfake.ecs.state import EcsState
 

@@ -19,7 +19,7 @@ from ecs_helpers import fargate_definition, run_fargate
 from freezegun import api as freezegun_api
 
 from pytest_ecsfake import EcsFake
-from pytest_ecsfake._sleep import OTHER_THREAD_BOUND
+from pytest_ecsfake.ways_in.fake_time.sleep import OTHER_THREAD_BOUND
 
 REAL_SLEEP = time.sleep
 REAL_ASYNCIO_SLEEP = asyncio.sleep
@@ -293,7 +293,7 @@ def test_a_sleep_in_another_thread_returns_when_the_test_moves_the_clock_past_it
             woke.set()
 
         # A long bound, so the deadline, not the bound, ends the sleep.
-        import pytest_ecsfake._sleep as sleep_module
+        import pytest_ecsfake.ways_in.fake_time.sleep as sleep_module
 
         bound, sleep_module.OTHER_THREAD_BOUND = sleep_module.OTHER_THREAD_BOUND, 60.0
         try:

@@ -33,7 +33,7 @@ from fuzz_helpers import (
 from hypothesis import example, given
 
 from pytest_ecsfake import EcsFake
-from pytest_ecsfake._registry import supported
+from pytest_ecsfake.core.registry import supported
 
 SERVICES = ("ecs", "batch", "logs")
 OPERATIONS = [(service, op) for service in SERVICES for op in supported(service)]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_ecsfake import _active
+from pytest_ecsfake.ways_in import active as _active
 
 CHECK = """
     import boto3
     import pytest
     from botocore.endpoint import Endpoint
-    from pytest_ecsfake import EcsFake, _active, _intercept
+    from pytest_ecsfake import EcsFake
+    from pytest_ecsfake.ways_in import active as _active
+    from pytest_ecsfake.ways_in import intercept as _intercept
 
     ORIGINAL_SEND = Endpoint._send
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from pytest_ecsfake._context import Context
-from pytest_ecsfake._errors import ClusterNotFoundException, InvalidParameterException
+from pytest_ecsfake.core.context import Context
+from pytest_ecsfake.core.errors import ClusterNotFoundException, InvalidParameterException
 from pytest_ecsfake.ecs.container_instances import ContainerInstance
 from pytest_ecsfake.ecs.placement import (
     Demand,

@@ -64,7 +64,7 @@ def test_it(ecs_fake):
 
 def test_no_fake_without_fixture_or_marker(pytester: pytest.Pytester) -> None:
     result = run(pytester, """
-from pytest_ecsfake import _active
+from pytest_ecsfake.ways_in import active as _active
 
 def test_plain():
     assert _active.current() is None
@@ -180,8 +180,8 @@ def test_in_process_pytester_runs_find_every_handler(pytester: pytest.Pytester) 
 
 
 def test_after_an_in_process_run_the_moto_patch_is_still_removed_at_stop(pytester: pytest.Pytester) -> None:
-    # The inner run imports pytest_ecsfake._moto and pytester drops it from sys.modules; the package keeps it as an
-    # attribute, so the next activation uses that module: stopping must undo its patch all the same.
+    # The inner run imports pytest_ecsfake.ways_in.with_moto and pytester drops it from sys.modules; the package
+    # keeps it as an attribute, so the next activation uses that module: stopping must undo its patch all the same.
     pytester.makepyfile(test_author=f"""
         pytest_plugins = ["pytester"]
         import moto.core.botocore_stubber

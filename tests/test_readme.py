@@ -12,9 +12,9 @@ import boto3  # noqa: F401 - loaded here, not first in a pytester run below (whi
 import pytest  # leave the botocore package pointing at the dropped copy of botocore.handlers: moto then misses it)
 import readme_blocks
 
-from pytest_ecsfake import _registry
-from pytest_ecsfake._timings import DEFAULT_TIMINGS
+from pytest_ecsfake.core import registry as _registry
 from pytest_ecsfake.schemas import operation_names
+from pytest_ecsfake.ways_in.options import DEFAULT_TIMINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = readme_blocks.README

@@ -6,7 +6,7 @@ import json
 
 from child import python
 
-from pytest_ecsfake import _registry
+from pytest_ecsfake.core import registry as _registry
 
 
 def test_every_operation_is_registered_by_the_module_the_table_names() -> None:
@@ -30,7 +30,8 @@ def test_the_first_call_imports_only_what_it_needs() -> None:
         print(json.dumps(sorted(m for m in sys.modules if m.startswith(handlers))))
     """))
     assert "pytest_ecsfake.ecs.clusters" in loaded
-    assert not [m for m in loaded if m.startswith("pytest_ecsfake.batch.")]
+    # Every service's default timings are read when the fake is made (its timings option); no Batch handler.
+    assert [m for m in loaded if m.startswith("pytest_ecsfake.batch.")] == ["pytest_ecsfake.batch.timings"]
     assert "pytest_ecsfake.ecs.services" not in loaded and "pytest_ecsfake.ecs.tasks" not in loaded
 
 

@@ -18,7 +18,7 @@ from botocore.credentials import Credentials
 from requests.adapters import HTTPAdapter
 
 from pytest_ecsfake import EcsFake
-from pytest_ecsfake._requests_mock import ENDPOINT
+from pytest_ecsfake.ways_in.requests_mock import ENDPOINT
 
 TARGET = "AmazonEC2ContainerServiceV20141113."
 

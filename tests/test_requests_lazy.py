@@ -73,7 +73,7 @@ def test_requests_imported_after_the_fake_is_left_alone() -> None:
 def test_the_import_hook_runs_its_patch_right_after_the_package_and_only_under_a_fake(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pytest_ecsfake import EcsFake
-    from pytest_ecsfake._when_imported import WhenImported
+    from pytest_ecsfake.ways_in.when_imported import WhenImported
 
     monkeypatch.syspath_prepend(str(tmp_path))
     for name in ("ecsfake_hooked_a", "ecsfake_hooked_b", "ecsfake_hooked_c"):

@@ -15,7 +15,7 @@ from botocore.loaders import Loader
 from jsonschema import Draft202012Validator
 
 import pytest_ecsfake.schemas as schemas
-from pytest_ecsfake._errors import RequestShapeError
+from pytest_ecsfake.core.errors import RequestShapeError
 from pytest_ecsfake.schemas import (
     Violation,
     _generate,

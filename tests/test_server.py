@@ -14,7 +14,7 @@ import boto3
 import pytest
 
 from pytest_ecsfake import EcsFake
-from pytest_ecsfake._server import MAX_BODY
+from pytest_ecsfake.ways_in.server import MAX_BODY
 
 TARGET = "AmazonEC2ContainerServiceV20141113."
 JSON11 = "application/x-amz-json-1.1"

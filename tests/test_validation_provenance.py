@@ -246,7 +246,7 @@ def test_an_operation_no_model_knows_is_unknown(ecs_fake: EcsFake) -> None:
 
 
 def _unimplemented_without_required_members(service: str) -> list[str]:
-    from pytest_ecsfake import _registry
+    from pytest_ecsfake.core import registry as _registry
     from pytest_ecsfake.schemas._source import installed_model
 
     model = installed_model(service)

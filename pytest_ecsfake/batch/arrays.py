@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import Backend
+from ..core.backend import Backend
 from . import transitions
 from .state import FINISHED, JOB_STATUSES, Job
 

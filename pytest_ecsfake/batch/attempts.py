@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import Backend
-from .._behavior import behavior_for
-from .._errors import AwsError
+from ..core.backend import Backend
+from ..core.behavior import behavior_for
+from ..core.errors import AwsError
 from ..ecs import container_output, lifecycle
 from ..ecs.launch import create_task, place_and_create
 from ..ecs.task_model import Task

@@ -6,10 +6,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .._context import Context
-from .._errors import ClientException
-from .._paging import page, with_token
-from .._registry import handler
+from ..core.context import Context
+from ..core.errors import ClientException
+from ..core.paging import page, with_token
+from ..core.registry import handler
 from ..ecs.task_definitions import FARGATE_MEMORY
 from .refs import name_of
 from .state import JobDefinition, batch_state

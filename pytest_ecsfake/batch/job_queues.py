@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import Backend
-from .._context import Context
-from .._errors import ClientException
-from .._paging import page, with_token
-from .._registry import handler
+from ..core.backend import Backend
+from ..core.context import Context
+from ..core.errors import ClientException
+from ..core.paging import page, with_token
+from ..core.registry import handler
 from .compute_environments import find_environment
 from .refs import name_of
 from .state import ComputeEnvironment, JobQueue, batch_state

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from .._context import Context
-from .._errors import ClientException
-from .._registry import handler
-from .._reuse import described
+from ..core.context import Context
+from ..core.errors import ClientException
+from ..core.registry import handler
+from ..core.reuse import described
 from . import transitions
 from .job_definitions import (
     check_environment,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._context import Context
+from ..core.context import Context
 from ..ecs.launch import PLATFORM_VERSIONS, LaunchSpec
 from ..ecs.state import TaskDefinition
 from .state import ComputeEnvironment, Job, JobDefinition, json_copy

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._context import Context
-from .._errors import ClientException
-from .._paging import make_token, read_token, with_token
-from .._registry import handler
+from ..core.context import Context
+from ..core.errors import ClientException
+from ..core.paging import make_token, read_token, with_token
+from ..core.registry import handler
 from .job_queues import find_queue
 from .state import Job, batch_state, ms
 from .stopping import find_job

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._context import Context
+from ..core.context import Context
 
 
 def name_of(ctx: Context, ref: str, resource_type: str) -> str | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import Backend
+from ..core.backend import Backend
 from . import attempts, transitions
 from .compute_environments import MIB_PER_VCPU
 from .state import BatchState, ComputeEnvironment, Job, JobQueue

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._context import Context
+from ..core.context import Context
 
 if TYPE_CHECKING:
-    from .._backend import Backend
-    from .._clock import Event
+    from ..core.backend import Backend
+    from ..core.clock import Event
     from ..ecs.state import Cluster, TaskDefinition
     from ..ecs.task_model import Task
 

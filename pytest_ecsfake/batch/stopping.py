@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import Backend
-from .._context import Context
-from .._registry import handler
+from ..core.backend import Backend
+from ..core.context import Context
+from ..core.registry import handler
 from ..ecs import lifecycle
 from . import transitions
 from .refs import name_of

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._context import Context
-from .._errors import ClientException
-from .._registry import handler
+from ..core.context import Context
+from ..core.errors import ClientException
+from ..core.registry import handler
 from .compute_environments import find_environment
 from .job_definitions import find_definitions
 from .job_queues import find_queue

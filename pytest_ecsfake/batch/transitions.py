@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 
-from .._backend import Backend
+from ..core.backend import Backend
 from . import arrays, scheduler
 from .state import FINISHED, BatchState, Job, JobQueue
 

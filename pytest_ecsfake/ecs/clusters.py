@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .._context import Context
-from .._errors import (
+from ..core.context import Context
+from ..core.errors import (
     ClusterContainsContainerInstancesException,
     ClusterContainsServicesException,
     ClusterContainsTasksException,
     ClusterNotFoundException,
     InvalidParameterException,
 )
-from .._paging import page, with_token
-from .._registry import handler
+from ..core.paging import page, with_token
+from ..core.registry import handler
 from .lookup import describe_each
 from .state import Cluster
 from .tags import tag_list, tags_of
 
 if TYPE_CHECKING:
-    from .._backend import Backend
+    from ..core.backend import Backend
 
 DEFAULT_SETTINGS = [{"name": "containerInsights", "value": "disabled"}]
 

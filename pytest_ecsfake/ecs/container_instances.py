@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._context import Context
-from .._errors import ClusterNotFoundException, InvalidParameterException
-from .._paging import page, with_token
-from .._registry import handler
+from ..core.context import Context
+from ..core.errors import ClusterNotFoundException, InvalidParameterException
+from ..core.paging import page, with_token
+from ..core.registry import handler
 from .clusters import cluster_name, get_cluster
 from .lookup import describe_each
 from .query import Value, parse

@@ -18,14 +18,14 @@ Timestamps and ingestion times are the fake clock's (the driver ships lines as t
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
-from .._context import logs_state
+from ..core import hooks
+from ..core.context import logs_state
 from ..logs.state import LogGroup, LogStream, append, create_group, create_stream, ms
 
 if TYPE_CHECKING:
-    from .._backend import Backend
+    from ..core.backend import Backend
     from .task_model import Container, Task
 
 # The stoppedReason of a task whose awslogs group does not exist [obs: airbnb/ottr#7 (Fargate);
@@ -73,23 +73,16 @@ def create_groups(backend: Backend, task: Task, at: float) -> str | None:
         name = str(options["awslogs-group"])
         if name in logs.groups:
             continue
-        moto = _moto_holds_logs()
+        moto = hooks.moto_holds_logs()  # moto answers Logs: a group the test made went there, so create it
         if str(options.get("awslogs-create-group", "")).lower() == "true" or moto:
             if moto:  # one CloudWatch Logs: moto lists the group too (it may hold it already)
-                sys.modules["pytest_ecsfake._moto"].mirror_log_group(region, name)
+                hooks.mirror_log_group(region, name)
             create_group(logs, region, backend.account_id, name, ms(at))
             continue
         reason = GROUP_MISSING["FARGATE" if task.launch_type == "FARGATE" else "EC2"]
         container.reason = reason
         return reason
     return None
-
-
-def _moto_holds_logs() -> bool:
-    """While moto is active it answers CloudWatch Logs (see _moto): a group the test created went to moto, so
-    the fake cannot tell that a group is missing, and creates it rather than fail a task AWS would run."""
-    moto = sys.modules.get("pytest_ecsfake._moto")  # loaded at activation when moto is installed
-    return moto is not None and bool(moto.moto_active())
 
 
 def started(backend: Backend, task: Task, container: Container, at: float) -> None:

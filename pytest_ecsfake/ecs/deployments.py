@@ -14,7 +14,7 @@ from .state import TaskDefinition
 from .task_model import Task
 
 if TYPE_CHECKING:
-    from .._backend import Backend
+    from ..core.backend import Backend
 
 # A task stopped for one of these reasons before it was healthy is a failed task [M:Deployment].
 FAILURE_CODES = frozenset({"TaskFailedToStart", "EssentialContainerExited"})

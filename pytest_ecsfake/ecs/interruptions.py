@@ -8,7 +8,7 @@ from . import lifecycle
 from .task_model import Task
 
 if TYPE_CHECKING:
-    from .._fake import EcsFake
+    from ..ways_in.fake import EcsFake
 
 # Default stoppedReason per code. AWS documents the Spot wording [DG:fargate-capacity-providers]; the
 # scheduler's wording for a task outside a service is the fake's own, and so is InfrastructureHealth's (a code

@@ -8,9 +8,9 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from .._behavior import behavior_for
-from .._context import Context
-from .._errors import AwsError, InvalidParameterException
+from ..core.behavior import behavior_for
+from ..core.context import Context
+from ..core.errors import AwsError, InvalidParameterException
 from . import lifecycle
 from .state import Cluster, TaskDefinition
 from .tags import set_tags, tag_dict, tags_of

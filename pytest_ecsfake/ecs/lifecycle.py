@@ -16,7 +16,7 @@ from . import container_output
 from .task_model import PENDING_STATES, Container, Task
 
 if TYPE_CHECKING:
-    from .._backend import Backend
+    from ..core.backend import Backend
 
 SIGKILL_EXIT = 137  # 128 + 9
 ESSENTIAL_EXITED = "Essential container in task exited"

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._context import Context
-from .._errors import InvalidParameterException
+from ..core.context import Context
+from ..core.errors import InvalidParameterException
 from .clusters import get_cluster
 from .container_instances import ContainerInstance, Placed, instances_of, refresh
 from .container_instances import instance_by_ref as instance_by_ref

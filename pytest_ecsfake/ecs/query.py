@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Protocol, TypeAlias
 
-from .._errors import InvalidParameterException
+from ..core.errors import InvalidParameterException
 
 MAX_LENGTH = 2000
 

@@ -24,8 +24,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .._context import Context
-from .._errors import AwsError
+from ..core.context import Context
+from ..core.errors import AwsError
 from . import lifecycle
 from .deployments import forget_replaced, healthy, note_stop, note_unplaced, settle_steady, trip_breaker
 from .launch import LaunchSpec, create_task, network_mode, place_and_create, split_by_strategy, task_tags
@@ -34,7 +34,7 @@ from .tags import tag_list, tags_of
 from .task_model import Task
 
 if TYPE_CHECKING:
-    from .._backend import Backend
+    from ..core.backend import Backend
 
 GONE_STATES = frozenset({"STOPPING", "DEPROVISIONING", "STOPPED"})  # DRAINING ends when all tasks are here
 REPEAT_AFTER = 6 * 3600.0  # a problem is reported again after six hours [DG:service-event-messages]

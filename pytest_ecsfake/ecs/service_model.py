@@ -13,7 +13,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._clock import Event
+from ..core.clock import Event
 from .state import Cluster, TaskDefinition
 from .task_model import PENDING_STATES, Task
 

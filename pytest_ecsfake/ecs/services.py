@@ -10,20 +10,13 @@ import copy
 import json
 from typing import Any
 
-from .._context import Context
-from .._errors import AwsError, ClientException, InvalidParameterException
-from .._paging import page, with_token
-from .._registry import handler
+from ..core.context import Context
+from ..core.errors import AwsError, ClientException, InvalidParameterException
+from ..core.paging import page, with_token
+from ..core.registry import handler
 from .clusters import get_cluster
 from .deployments import start_deployment
-from .launch import (
-    check_launch_type,
-    check_network,
-    network_mode,
-    platform_version,
-    require_active,
-    split_by_strategy,
-)
+from .launch import check_launch_type, check_network, network_mode, platform_version, require_active, split_by_strategy
 from .lookup import describe_each
 from .scheduler import soon
 from .service_model import Service, deployment_configuration

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._context import Context
-from .._errors import ClusterNotFoundException, InvalidParameterException, ResourceNotFoundException
-from .._registry import handler
+from ..core.context import Context
+from ..core.errors import ClusterNotFoundException, InvalidParameterException, ResourceNotFoundException
+from ..core.registry import handler
 
 MAX_TAGS = 50
 _RESOLVERS: dict[str, Callable[[Context, str], bool]] = {}

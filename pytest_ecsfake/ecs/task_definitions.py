@@ -7,10 +7,10 @@ import copy
 import re
 from typing import Any
 
-from .._context import Context
-from .._errors import ClientException, InvalidParameterException
-from .._paging import page, with_token
-from .._registry import handler
+from ..core.context import Context
+from ..core.errors import ClientException, InvalidParameterException
+from ..core.paging import page, with_token
+from ..core.registry import handler
 from .state import TaskDefinition
 from .tags import resolver, set_tags, tag_list, tags_of
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._behavior import Behavior
-from .._clock import Event
+from ..core.behavior import Behavior
+from ..core.clock import Event
 from .state import Cluster, TaskDefinition
 
 # lastStatus values a task passes through, in order [DG:task-lifecycle].

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._context import Context
-from .._errors import AwsError, ConflictException, InvalidParameterException
-from .._paging import make_token, read_token, with_token
-from .._protocol import Encoded, string_list
-from .._registry import handler
-from .._reuse import described
+from ..core.context import Context
+from ..core.encoded import Encoded, string_list
+from ..core.errors import AwsError, ConflictException, InvalidParameterException
+from ..core.paging import make_token, read_token, with_token
+from ..core.registry import handler
+from ..core.reuse import described
 from . import lifecycle
 from .clusters import get_cluster
 from .launch import (

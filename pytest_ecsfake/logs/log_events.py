@@ -13,10 +13,10 @@ import shlex
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .._context import Context
-from .._errors import InvalidParameterException
-from .._paging import make_token, read_token
-from .._registry import handler
+from ..core.context import Context
+from ..core.errors import InvalidParameterException
+from ..core.paging import make_token, read_token
+from ..core.registry import handler
 from .state import MAX_BYTES, MAX_EVENTS, LogEvent, append, event_size, group_of, ms, stream_of
 
 _TOO_NEW_MS = 2 * 3600 * 1000  # [M:PutLogEvents] "Events more than 2 hours in the future are rejected"

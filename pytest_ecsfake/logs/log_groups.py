@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-from .._context import Context
-from .._errors import InvalidParameterException, ResourceAlreadyExistsException, ResourceNotFoundException
-from .._paging import page, with_token
-from .._registry import handler
+from ..core import hooks
+from ..core.context import Context
+from ..core.errors import InvalidParameterException, ResourceAlreadyExistsException, ResourceNotFoundException
+from ..core.paging import page, with_token
+from ..core.registry import handler
 from .state import GROUP_EXISTS, NO_GROUP, create_group, ms
 
 _DEFAULT_LIMIT = 50  # [M:DescribeLogGroupsRequest.limit] "the default is up to 50 items"
@@ -32,9 +32,8 @@ def create_log_group(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def delete_log_group(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if ctx.logs.groups.pop(params["logGroupName"], None) is None:
         raise ResourceNotFoundException(NO_GROUP)
-    moto = sys.modules.get("pytest_ecsfake._moto")
-    if moto is not None and moto.moto_active():  # one CloudWatch Logs: moto's copy of the group goes too
-        moto.mirror_log_group(ctx.region, params["logGroupName"], delete=True)
+    if hooks.moto_holds_logs():  # one CloudWatch Logs: moto's copy of the group goes too
+        hooks.mirror_log_group(ctx.region, params["logGroupName"], delete=True)
     return {}
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._context import Context
-from .._errors import InvalidParameterException, ResourceAlreadyExistsException
-from .._paging import page, with_token
-from .._registry import handler
+from ..core.context import Context
+from ..core.errors import InvalidParameterException, ResourceAlreadyExistsException
+from ..core.paging import page, with_token
+from ..core.registry import handler
 from .state import STREAM_EXISTS, create_stream, group_of, ms, stream_of
 
 _DEFAULT_LIMIT = 50  # [M:DescribeLogStreamsRequest.limit]

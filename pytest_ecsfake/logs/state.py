@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._errors import InvalidParameterException, ResourceNotFoundException
+from ..core.errors import InvalidParameterException, ResourceNotFoundException
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from ..core.context import Context
 
 # AWS's wording [FIDELITY.md "CloudWatch Logs"].
 NO_GROUP = "The specified log group does not exist."

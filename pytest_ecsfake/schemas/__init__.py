@@ -5,6 +5,9 @@ overlay of prose rules (``_source.py``), and cached, one compiled validator per 
 direction). ``schemas/<service>/<Operation>.{request,response}.json`` is the same generation for the pinned
 botocore, committed and reviewed; see docs/schemas.md. Importing this module is cheap: nothing is built or
 loaded before it is needed.
+
+May import: ``core`` (its error types) and botocore's models. The wire validates with it; the services may ask
+it about the installed model.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._errors import RequestShapeError
+from ..core.errors import RequestShapeError
 from ._fastcheck import Check, Unsupported, compile_schema, json_length
 from ._messages import Violation, format_violations, refusal, violations_from
 from ._regex import compile_anchored

@@ -11,19 +11,13 @@ import json
 import traceback
 from typing import Any
 
-from . import _registry
-from ._backend import Backend, Call
-from ._context import Context
-from ._errors import (
-    AwsError,
-    ClientException,
-    InvalidParameterException,
-    ServerException,
-    UnsupportedOperation,
-)
-from ._protocol import HttpRequest, HttpResponse, decode, detect_region, encode_error, encode_result
-from .schemas import refusal, request_violations
-from .schemas._prune import without_members
+from ..core import registry
+from ..core.backend import Backend, Call
+from ..core.context import Context
+from ..core.errors import AwsError, ClientException, InvalidParameterException, ServerException, UnsupportedOperation
+from ..schemas import refusal, request_violations
+from ..schemas._prune import without_members
+from .protocol import HttpRequest, HttpResponse, decode, detect_region, encode_error, encode_result
 
 SUPPORTED_OPERATIONS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#supported-operations"
 ERRORS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#errors-you-may-see"
@@ -129,9 +123,9 @@ def _check_request(
 
 def _answer(backend: Backend, ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     service, operation = ctx.service, ctx.operation
-    handler = _registry.get(service, operation)
+    handler = registry.get(service, operation)
     if handler is None:
-        supported = ", ".join(_registry.supported(service)) or "none yet"
+        supported = ", ".join(registry.supported(service)) or "none yet"
         message = (
             f"pytest-ecsfake does not implement {service}:{operation} yet. "
             f"Supported {service} operations: {supported}. See {SUPPORTED_OPERATIONS_URL}"
@@ -142,7 +136,7 @@ def _answer(backend: Backend, ctx: Context, params: dict[str, Any]) -> dict[str,
 
 
 def _check_response(backend: Backend, service: str, operation: str, body: dict[str, Any]) -> None:
-    from .schemas import installed_is_older, response_violations
+    from ..schemas import installed_is_older, response_violations
 
     violations = response_violations(service, operation, body)
     if violations and installed_is_older(service):

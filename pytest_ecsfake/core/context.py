@@ -6,16 +6,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
-    from ._backend import Backend, RegionState
-    from .ecs.state import EcsState
-    from .logs.state import LogsState
+    from ..ecs.state import EcsState
+    from ..logs.state import LogsState
+    from .backend import Backend, RegionState
 
 
 def logs_state(state: RegionState) -> LogsState:
     """The CloudWatch Logs resources of a region (created at first use): for the Logs handlers, and for the
     ECS and Batch lifecycles that write their containers' output there."""
     if state.logs is None:
-        from .logs.state import LogsState
+        from ..logs.state import LogsState
 
         state.logs = LogsState()
     logs: LogsState = state.logs
@@ -49,7 +49,7 @@ class Context:
     def ecs(self) -> EcsState:
         state = self.state
         if state.ecs is None:
-            from .ecs.state import EcsState
+            from ..ecs.state import EcsState
 
             state.ecs = EcsState()
         ecs: EcsState = state.ecs
@@ -68,7 +68,7 @@ class Context:
         Answered as ``UnsupportedOperation`` (HTTP 501) and a failure at teardown, like an operation that is not
         implemented: a silently ignored feature would let a test pass that AWS would run differently, and the
         fake's limitation never poses as an AWS error the code could expect."""
-        from ._errors import UnsupportedOperation
+        from .errors import UnsupportedOperation
 
         message = f"pytest-ecsfake does not support {feature} in {self.service}:{self.operation} yet."
         self.backend.problems.append(message)

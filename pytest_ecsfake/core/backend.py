@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ._clock import Clock, EventQueue, from_epoch
+from .clock import Clock, EventQueue, from_epoch
 
 
 class Call:

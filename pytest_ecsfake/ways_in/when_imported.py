@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
-from . import _active
+from . import active
 
 
 class WhenImported(importlib.abc.MetaPathFinder):
@@ -45,7 +45,7 @@ class WhenImported(importlib.abc.MetaPathFinder):
 
         def exec_module(module: ModuleType) -> None:
             execute(module)
-            if always or _active.current() is not None:
+            if always or active.current() is not None:
                 then()
 
         loader.exec_module = exec_module  # type: ignore[method-assign]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._clock import from_epoch
+from ..core.clock import from_epoch
 
 if TYPE_CHECKING:
-    from ._backend import Backend
+    from ..core.backend import Backend
 
 MAX_CALLS = 60
 SUMMARY = 90

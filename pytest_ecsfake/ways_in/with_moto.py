@@ -31,8 +31,9 @@ import re
 import sys
 from typing import Any
 
-from . import _active
-from ._when_imported import WhenImported
+from ..core import hooks
+from . import active
+from .when_imported import WhenImported
 
 # Service ids (botocore's, hyphenized, as in the event name "before-send.<id>.<Operation>") the fake answers.
 SERVICE_IDS = frozenset({"ecs", "batch"})
@@ -47,7 +48,7 @@ def fake_holds_log_group(url: str, body: Any) -> bool:
     """Whether the CloudWatch Logs request (its URL and JSON body) names a log group the active fake holds in
     that region: then the fake answers it, with moto active too. A request that names no group (e.g.
     DescribeLogGroups) is moto's."""
-    fake = _active.current()
+    fake = active.current()
     match = _LOGS_HOST.match(url)
     if fake is None or match is None:
         return False
@@ -58,7 +59,7 @@ def fake_holds_log_group(url: str, body: Any) -> bool:
     name = params.get("logGroupName") if isinstance(params, dict) else None
     identifier = params.get("logGroupIdentifier") if isinstance(params, dict) else None
     if name is None and isinstance(identifier, str):
-        from .logs.state import group_name
+        from ..logs.state import group_name
 
         name = group_name(identifier)
     state = fake._backend.regions.get(match.group("region").lower())
@@ -96,7 +97,7 @@ def is_moto_mock(mock: Any) -> bool:
 def _declining(original: Any) -> Any:
     def __call__(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
         parts = event_name.split(".", 2)
-        if len(parts) > 1 and _active.current() is not None and parts[1] in SERVICE_IDS:
+        if len(parts) > 1 and active.current() is not None and parts[1] in SERVICE_IDS:
             return None  # botocore goes on to Endpoint._send: the fake answers
         if len(parts) > 1 and parts[1] == "cloudwatch-logs" and fake_holds_log_group(request.url, request.body):
             return None
@@ -121,7 +122,7 @@ def _patch() -> None:
             f"pytest-ecsfake cannot keep moto {version} from answering ECS and Batch: moto's shape changed "
             f"({type(error).__name__}: {error}); please report it with your moto version"
         )
-        fake = _active.current()
+        fake = active.current()
         if fake is not None:
             fake._backend.problems.append(_problem[0])
         return
@@ -147,3 +148,6 @@ def uninstall() -> None:
     if _patched:
         _patched["cls"].__call__ = _patched["call"]
         _patched.clear()
+
+
+hooks.register_moto(sys.modules[__name__])  # the Logs and ECS code below ask it through core.hooks

@@ -26,10 +26,11 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from . import _active, _asleep
-from ._intercept import REGION_HEADER, SERVICES, is_loopback, offer_caller_model
-from ._protocol import Headers, HttpRequest
-from ._when_imported import WhenImported
+from ..wire.protocol import Headers, HttpRequest
+from . import active
+from .fake_time import asleep
+from .intercept import REGION_HEADER, SERVICES, is_loopback, offer_caller_model
+from .when_imported import WhenImported
 
 _originals: dict[tuple[Any, str], Any] = {}
 
@@ -62,7 +63,7 @@ async def _body_bytes(body: Any) -> bytes:
 
 def _make_send(original: Callable[..., Awaitable[Any]], response_class: Any) -> Callable[..., Awaitable[Any]]:
     async def _send(endpoint: Any, request: Any) -> Any:
-        fake = _active.current()
+        fake = active.current()
         service = endpoint._endpoint_prefix
         if fake is None or service not in SERVICES or is_loopback(request.url):
             return await original(endpoint, request)
@@ -76,7 +77,7 @@ def _make_send(original: Callable[..., Awaitable[Any]], response_class: Any) -> 
 
 def _make_sign(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
     async def sign(signer: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
-        if _active.current() is not None and signer._signing_name in SERVICES and not is_loopback(request.url):
+        if active.current() is not None and signer._signing_name in SERVICES and not is_loopback(request.url):
             request.headers[REGION_HEADER] = signer._region_name or ""
             return None
         return await original(signer, operation_name, request, *args, **kwargs)
@@ -86,12 +87,12 @@ def _make_sign(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitab
 
 def _make_sleep(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
     async def _sleep(owner: Any, seconds: float) -> None:
-        fake = _active.current()
+        fake = active.current()
         if fake is None or not fake._backend.clock.frozen:
             await original(owner, seconds)
         elif _on_asyncio():
-            await _asleep.sleep(seconds)  # fake time, in deadline order with every other asyncio sleeper
-        elif _active.is_driver():  # anyio on trio: advance, then let other tasks run as a real sleep would
+            await asleep.sleep(seconds)  # fake time, in deadline order with every other asyncio sleeper
+        elif active.is_driver():  # anyio on trio: advance, then let other tasks run as a real sleep would
             fake.advance(float(seconds))
             await _anyio_yield()
         else:

@@ -19,8 +19,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._fake import EcsFake
-    from ._modules import Snapshot
+    from .fake import EcsFake
+    from .fake_time.modules import Snapshot
 
 _stack: list[EcsFake] = []
 _lock = threading.Lock()
@@ -77,20 +77,20 @@ def _findable(name: str) -> bool:
 
 
 def _install(fake: EcsFake, snapshot: Snapshot | None) -> None:
-    from . import _intercept, _requests_mock
+    from . import intercept, requests_mock
 
     _install_sleeps(snapshot)  # first: modules the patches below import bind the fake's sleep
 
-    _intercept.install()
-    _requests_mock.install()
+    intercept.install()
+    requests_mock.install()
     if _findable("aiobotocore"):
-        from . import _aio
+        from . import aio
 
-        _aio.install()
+        aio.install()
     if _findable("moto"):
-        from . import _moto
+        from . import with_moto
 
-        _moto.install(fake)
+        with_moto.install(fake)
     # No credential lookup may reach the instance metadata service (a network call) while faking.
     _set_env("AWS_EC2_METADATA_DISABLED", "true")
     # A machine with no AWS configuration at all still gets clients: the fake's region is the default.
@@ -100,12 +100,12 @@ def _install(fake: EcsFake, snapshot: Snapshot | None) -> None:
 
 
 def _patchers() -> list[ModuleType]:
-    """The loaded ``_aio`` and ``_moto`` modules, each once: the one in sys.modules and the package's attribute,
-    which ``from . import _moto`` uses and which differ after an in-process pytester run dropped the module from
+    """The loaded ``aio`` and ``with_moto`` modules, each once: the one in sys.modules and the package's attribute,
+    which ``from . import with_moto`` uses and which differ after an in-process pytester run dropped the module from
     sys.modules (the package keeps it): the patch of either must be undone."""
     package = sys.modules[__package__]
     found: list[ModuleType] = []
-    for name in ("_aio", "_moto"):
+    for name in ("aio", "with_moto"):
         for module in (sys.modules.get(f"{__package__}.{name}"), getattr(package, name, None)):
             if isinstance(module, ModuleType) and all(module is not seen for seen in found):
                 found.append(module)
@@ -113,10 +113,10 @@ def _patchers() -> list[ModuleType]:
 
 
 def _uninstall() -> None:
-    from . import _intercept, _requests_mock
+    from . import intercept, requests_mock
 
-    _intercept.uninstall()
-    _requests_mock.uninstall()
+    intercept.uninstall()
+    requests_mock.uninstall()
     for module in _patchers():
         module.uninstall()
     _uninstall_sleeps()
@@ -129,23 +129,25 @@ def _uninstall() -> None:
 
 
 def _install_sleeps(snapshot: Snapshot | None) -> None:
-    from . import _asleep, _bindings, _sleep  # _asleep imports asyncio (freezegun.api has already)
+    from .fake_time import asleep, bindings  # _asleep imports asyncio (freezegun.api has already)
+    from .fake_time import sleep as _sleep
 
     time.sleep = _sleep.sleep
     asyncio: Any = importlib.import_module("asyncio")
-    asyncio.sleep = asyncio.tasks.sleep = _asleep.sleep
-    twins = {_sleep.real_sleep: _sleep.sleep, _asleep.real_sleep: _asleep.sleep}
-    rebinding = _bindings.Rebinding(twins, _sleep.REAL_SLEEP_CALLERS + ("pytest_ecsfake",))
+    asyncio.sleep = asyncio.tasks.sleep = asleep.sleep
+    twins = {_sleep.real_sleep: _sleep.sleep, asleep.real_sleep: asleep.sleep}
+    rebinding = bindings.Rebinding(twins, _sleep.REAL_SLEEP_CALLERS + ("pytest_ecsfake",))
     rebinding.apply(snapshot)
     _rebinding[:] = [rebinding]
 
 
 def _uninstall_sleeps() -> None:
-    from . import _asleep, _sleep
+    from .fake_time import asleep
+    from .fake_time import sleep as _sleep
 
     time.sleep = _sleep.real_sleep
     asyncio: Any = importlib.import_module("asyncio")
-    asyncio.sleep = asyncio.tasks.sleep = _asleep.real_sleep
+    asyncio.sleep = asyncio.tasks.sleep = asleep.real_sleep
     for rebinding in _rebinding:
         rebinding.undo()
     _rebinding.clear()

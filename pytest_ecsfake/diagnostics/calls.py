@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ._backend import Call
+from ..core.backend import Call
 
 _MISSING = object()
 

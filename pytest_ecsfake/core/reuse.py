@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ._protocol import Encoded, encoded
+from .encoded import Encoded, encoded
 
 if TYPE_CHECKING:
-    from ._backend import Backend
+    from .backend import Backend
 
 
 def described(backend: Backend, record: Any, variant: object, describe: Callable[[], Any]) -> Encoded:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._context import Context
+    from .context import Context
 
 Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
 

@@ -13,14 +13,15 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
-from . import _active, _sleep
-from ._backend import Backend, Call, Fault
-from ._behavior import make_behavior
-from ._clock import from_epoch, parse_start, peek, seconds_of
-from ._context import Context
-from ._errors import README_ERRORS, FakeBugError
-from ._protocol import HttpRequest, HttpResponse
-from ._timings import merged
+from ..core.backend import Backend, Call, Fault
+from ..core.behavior import make_behavior
+from ..core.clock import from_epoch, parse_start, peek, seconds_of
+from ..core.context import Context
+from ..core.errors import README_ERRORS, FakeBugError
+from ..wire.protocol import HttpRequest, HttpResponse
+from . import active
+from .fake_time import sleep
+from .options import check_options, check_tick, merged
 
 DEFAULT_START = "2025-01-01T00:00:00Z"
 T = TypeVar("T")
@@ -35,25 +36,6 @@ _FREEZEGUN_IGNORE = ["subprocess", "selectors", "socketserver", "http.server", "
 README = "https://github.com/pytest-ecsfake/pytest-ecsfake"
 README_OPTIONS = README + "#quick-start"
 README_BEHAVIORS = README + "#tasks-on-the-clock"
-
-
-def _check_options(region: Any, account_id: Any, stop_timeout: Any, seed: Any) -> None:
-    if not isinstance(region, str) or not region:
-        raise TypeError(f"EcsFake(region=...) takes a region name such as 'us-east-1', got {region!r}")
-    if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
-        raise TypeError(f"EcsFake(account_id=...) takes 12 digits such as '123456789012', got {account_id!r}")
-    if isinstance(stop_timeout, bool) or not isinstance(stop_timeout, (int, float)) or stop_timeout < 0:
-        raise TypeError(f"EcsFake(stop_timeout=...) takes seconds >= 0, got {stop_timeout!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"EcsFake(seed=...) takes an int, got {seed!r}")
-
-
-def _check_tick(tick: Any, freeze: Any) -> None:
-    if not isinstance(tick, (bool, int, float)) or (not isinstance(tick, bool) and not tick > 0):
-        raise TypeError(f"EcsFake(tick=...) takes True, False or seconds > 0 to add at every clock read, "
-                        f"got {tick!r}")
-    if tick is not False and not freeze:
-        raise ValueError("EcsFake(tick=...) needs the frozen clock: with freeze=False time flows already")
 
 
 @contextlib.contextmanager
@@ -98,8 +80,8 @@ class EcsFake:
         tick: bool | float = False,
     ) -> None:
         with _explained(README_OPTIONS):
-            _check_options(region, account_id, stop_timeout, seed)
-            _check_tick(tick, freeze)
+            check_options(region, account_id, stop_timeout, seed)
+            check_tick(tick, freeze)
             self._start_at = parse_start(start)
             self._timings = merged(timings)
         self._options: dict[str, Any] = {
@@ -170,7 +152,7 @@ class EcsFake:
         with backend.lock:
             backend.clock.advance(amount)
             backend.settle()
-        _sleep.clock_moved()  # other threads' sleeps wait for the fake clock
+        sleep.clock_moved()  # other threads' sleeps wait for the fake clock
         return self.now
 
     # -- behaviours and infrastructure -----------------------------------------------------------------------
@@ -210,7 +192,7 @@ class EcsFake:
         Example: ``fake.add_container_instance("default", cpu=4096, memory=8192,
         attributes={"team": "data"})``.
         """
-        from .ecs.container_instances import add_container_instance
+        from ..ecs.container_instances import add_container_instance
 
         with self._backend.lock:
             self._backend.changed()
@@ -226,7 +208,7 @@ class EcsFake:
         ``stop_code``: SpotInterruption, TerminationNotice or ServiceSchedulerInitiated. ``task``: ARN or id.
         Example: ``fake.interrupt(task_arn, stop_code="TerminationNotice")``.
         """
-        from .ecs.interruptions import interrupt
+        from ..ecs.interruptions import interrupt
 
         with self._backend.lock:
             self._backend.settle()
@@ -247,7 +229,7 @@ class EcsFake:
 
     def calls_to(self, operation: str) -> list[Call]:
         """The calls of ``operation`` (``"RunTask"``, or ``"batch:TagResource"`` for one service), in order."""
-        from ._calls import select
+        from ..diagnostics.calls import select
 
         return select(self._backend.calls, operation)
 
@@ -258,19 +240,19 @@ class EcsFake:
 
         Example: ``fake.assert_called("RunTask", cluster="jobs", launchType="FARGATE")``.
         """
-        from ._calls import assert_called
+        from ..diagnostics.calls import assert_called
 
         return assert_called(self._backend.calls, operation, times, request)
 
     def assert_not_called(self, operation: str) -> None:
         """Assert that ``operation`` was never called. Example: ``fake.assert_not_called("StopTask")``."""
-        from ._calls import assert_not_called
+        from ..diagnostics.calls import assert_not_called
 
         assert_not_called(self._backend.calls, operation)
 
     def report(self) -> str:
         """The text pytest shows in a failing test's ``ecsfake`` section: calls in order and task timelines."""
-        from ._report import render
+        from ..diagnostics.report import render
 
         with self._backend.lock:
             return render(self._backend, self._origin)
@@ -314,13 +296,13 @@ class EcsFake:
             with ecs_fake.serve() as url:
                 subprocess.run(["aws", "ecs", "list-clusters", "--endpoint-url", url], env=env, check=True)
         """
-        from ._server import serving
+        from .server import serving
 
         return serving(self, host, port)
 
     # -- the one entrance for requests (botocore patch, responses, the HTTP server) ------------------------
     def _handle(self, service: str, request: HttpRequest) -> HttpResponse:
-        from ._dispatch import dispatch  # imported at first use: the plugin's import stays light
+        from ..wire.dispatch import dispatch  # imported at first use: the plugin's import stays light
 
         return dispatch(self._backend, service, request)
 
@@ -332,8 +314,8 @@ class EcsFake:
         import freezegun
         import freezegun.api
 
-        from ._freezer import start_freezer
-        from ._modules import Snapshot
+        from .fake_time.freezer import start_freezer
+        from .fake_time.modules import Snapshot
 
         snapshot = Snapshot()  # one look at sys.modules for freezegun's walk and the rebinding of sleep
         factories = freezegun.api.freeze_factories
@@ -349,7 +331,7 @@ class EcsFake:
         self._active = True
         self._started = True
         self._thread = threading.get_ident()
-        _active.push(self, snapshot)
+        active.push(self, snapshot)
         return self
 
     def stop(self, *, check: bool = True) -> None:
@@ -358,7 +340,7 @@ class EcsFake:
         if not self._active:
             return
         try:
-            _active.pop(self)
+            active.pop(self)
         finally:
             self._active = False
             if self._freezer is not None:

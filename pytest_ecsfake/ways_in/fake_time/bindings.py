@@ -21,7 +21,7 @@ import sys
 import weakref
 from typing import Any
 
-from ._modules import Snapshot
+from .modules import Snapshot
 
 # id(module) -> (module, number of globals, names bound to one of the real functions then)
 _known: dict[int, tuple[weakref.ref[Any], int, tuple[str, ...]]] = {}

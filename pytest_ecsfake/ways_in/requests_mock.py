@@ -19,10 +19,10 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-from . import _active
-from ._intercept import REGION_HEADER
-from ._protocol import Headers, HttpRequest
-from ._when_imported import WhenImported
+from ..wire.protocol import Headers, HttpRequest
+from . import active
+from .intercept import REGION_HEADER
+from .when_imported import WhenImported
 
 if TYPE_CHECKING:
     import responses
@@ -40,11 +40,12 @@ _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD")
 _installed: dict[str, Any] = {}
 # The last mock built, reused while it would be built the same (same responses class, same onward send):
 # building one and registering its rules is about a third of the cost of an install.
+_WITH_MOTO = f"{__package__}.with_moto"  # loaded when moto is in this process
 _built: list[tuple[Any, Any, Any]] = []  # (RequestsMock class, onward send, mock)
 
 
 def _answer(request: Any) -> tuple[int, dict[str, str], bytes]:
-    fake = _active.current()
+    fake = active.current()
     match = ENDPOINT.match(str(request.url))
     if fake is None or match is None:  # only reachable through a stale reference to our mock
         raise ConnectionError(f"pytest-ecsfake: no active fake to answer {request.method} {request.url}")
@@ -73,9 +74,9 @@ def _has_own_rule(mock: responses.RequestsMock, request: Any, kwargs: dict[str, 
 
 
 def _is_moto_mock(mock: Any) -> bool:
-    if "pytest_ecsfake._moto" not in sys.modules:  # moto not in this process (or not seen while a fake was active)
+    if _WITH_MOTO not in sys.modules:  # moto not in this process (or not seen while a fake was active)
         return False
-    from ._moto import is_moto_mock
+    from .with_moto import is_moto_mock
 
     return is_moto_mock(mock)
 
@@ -85,9 +86,9 @@ def _not_moto_s(request: Any) -> tuple[bool, str]:
     send our mock passes unmatched requests to, when moto started first), as on the botocore path; ECS and
     Batch are always the fake's."""
     match = ENDPOINT.match(str(request.url))
-    if match is None or match.group("service") != "logs" or "pytest_ecsfake._moto" not in sys.modules:
+    if match is None or match.group("service") != "logs" or _WITH_MOTO not in sys.modules:
         return True, ""
-    from ._moto import moto_active
+    from .with_moto import moto_active
 
     mine = not moto_active() or _logs_group_is_ours(request)
     return mine, "CloudWatch Logs is moto's while moto is active, but for the log groups the fake holds"
@@ -95,7 +96,7 @@ def _not_moto_s(request: Any) -> tuple[bool, str]:
 
 def _logs_group_is_ours(request: Any) -> bool:
     """A Logs request about a log group the active fake holds (a JSON body only: a stream is not read here)."""
-    from ._moto import fake_holds_log_group
+    from .with_moto import fake_holds_log_group
 
     body = request.body
     return isinstance(body, (bytes, str)) and fake_holds_log_group(str(request.url), body)

@@ -31,10 +31,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ._protocol import Headers, HttpRequest, HttpResponse, detect_service
+from ..wire.protocol import Headers, HttpRequest, HttpResponse, detect_service
 
 if TYPE_CHECKING:
-    from ._fake import EcsFake
+    from .fake import EcsFake
 
 MAX_BODY = 10 * 1024 * 1024  # 10 MiB: far above any real ECS/Batch request (RunTask overrides cap at 8 KiB)
 _DRAIN_LIMIT = 64 * 1024 * 1024  # a refused body up to this size is read and dropped so the client sees the 413

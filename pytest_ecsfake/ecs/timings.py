@@ -1,16 +1,11 @@
-"""Default durations of lifecycle phases, in seconds of fake time; ``EcsFake(timings={...})`` overrides them.
+"""Default durations of ECS phases, in seconds of fake time: tasks, clusters and the service scheduler.
 
 AWS documents the order of these phases, not their lengths. The defaults are plausible figures chosen so a
 Fargate task is RUNNING within 60 s of RunTask and an EC2 task within 30 s; each key is listed in README
-("Timings"). Change them per fake rather than relying on the exact defaults.
+("Timings"). ``EcsFake(timings={...})`` overrides them (``ways_in/options``).
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-
-from ._timings_batch import BATCH_TIMINGS
-from ._timings_services import SERVICE_TIMINGS
 
 ECS_TIMINGS: dict[str, float] = {
     # ECS tasks, launch (awsvpc tasks walk PROVISIONING first; bridge/host tasks start in PENDING).
@@ -29,16 +24,13 @@ ECS_TIMINGS: dict[str, float] = {
     "cluster_inactive_visible": 3600.0,  # an INACTIVE cluster stays discoverable this long, then is gone
 }
 
-DEFAULT_TIMINGS: dict[str, float] = {**ECS_TIMINGS, **SERVICE_TIMINGS, **BATCH_TIMINGS}
-
-
-def merged(overrides: Mapping[str, float] | None) -> dict[str, float]:
-    timings = dict(DEFAULT_TIMINGS)
-    for key, value in (overrides or {}).items():
-        if key not in DEFAULT_TIMINGS:
-            known = ", ".join(sorted(DEFAULT_TIMINGS))
-            raise TypeError(f"EcsFake(timings=...): unknown phase {key!r}; known phases: {known}")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise TypeError(f"EcsFake(timings={{{key!r}: ...}}) takes seconds >= 0, got {value!r}")
-        timings[key] = float(value)
-    return timings
+SERVICE_TIMINGS: dict[str, float] = {
+    # The scheduler acts this long after something changed: CreateService/UpdateService/DeleteService, or a
+    # state change of one of the service's tasks (a task reached RUNNING, a task is stopping).
+    "service_scheduler_delay": 1.0,
+    # A task without container health checks counts towards minimumHealthyPercent only after this long in
+    # RUNNING [M:DeploymentConfiguration]; the fake also takes it as the circuit breaker's "started" mark.
+    "service_healthy_after": 40.0,
+    # Tasks that fit on no container instance are placed again after this long.
+    "service_placement_retry": 30.0,
+}

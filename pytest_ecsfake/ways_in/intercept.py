@@ -22,8 +22,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import _active
-from ._protocol import Headers, HttpRequest, url_region
+from ..wire.protocol import Headers, HttpRequest, url_region
+from . import active
 
 SERVICES = frozenset({"ecs", "batch", "logs"})
 REGION_HEADER = "x-ecsfake-region"
@@ -55,7 +55,7 @@ class _Body:
 
 
 def _send(endpoint: Any, request: Any) -> Any:
-    fake = _active.current()
+    fake = active.current()
     service = endpoint._endpoint_prefix
     if fake is None or service not in SERVICES or is_loopback(request.url):
         return _patched["send"](endpoint, request)
@@ -85,7 +85,7 @@ def offer_caller_model(service: str, frame: Any) -> None:
     """
     if service in _offered:
         return
-    from .schemas._source import offer
+    from ..schemas._source import offer
 
     _offered.add(service)
     operation_model = frame.f_locals.get("operation_model") if frame is not None else None
@@ -107,7 +107,7 @@ def _headers(headers: Any) -> Headers:
 
 def _sign(signer: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
     if (
-        _active.current() is not None
+        active.current() is not None
         and signer._signing_name in SERVICES
         and not is_loopback(request.url)
     ):

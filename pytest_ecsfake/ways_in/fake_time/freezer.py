@@ -30,7 +30,7 @@ import sys
 import weakref
 from typing import Any
 
-from ._modules import Snapshot
+from .modules import Snapshot
 
 _known_modules: dict[int, tuple[weakref.ref[Any], int, Any]] = {}  # id(module) -> (module, attributes, list)
 

@@ -31,8 +31,8 @@ import math
 import weakref
 from typing import Any
 
-from . import _active
-from ._sleep import OTHER_THREAD_BOUND, RESOLUTION
+from .. import active
+from .sleep import OTHER_THREAD_BOUND, RESOLUTION
 
 real_sleep = asyncio.sleep
 _SLICE = 0.01  # real seconds between two looks at the fake clock, for a sleep on another thread's loop
@@ -65,7 +65,7 @@ class _Sleepers:
             heapq.heappop(heap)
         if not heap:
             return
-        fake = _active.current()
+        fake = active.current()
         if fake is None:  # the fake stopped under a sleeper: nothing will move its clock any more
             now = math.inf
         else:
@@ -91,11 +91,11 @@ _sleepers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Sleepers] = wea
 
 async def sleep(delay: float, result: Any = None) -> Any:
     """The ``asyncio.sleep`` every binding of it calls while a fake is active."""
-    fake = _active.current()
+    fake = active.current()
     if fake is None or not delay > 0 or not math.isfinite(delay) or not fake._backend.clock.frozen:
         return await real_sleep(delay, result)
     clock = fake._backend.clock
-    if not _active.is_driver():
+    if not active.is_driver():
         await _wait_in_other_thread(clock, clock.now() + delay)
         return result
     loop = asyncio.get_running_loop()

@@ -1,4 +1,4 @@
-"""Default durations of AWS Batch phases, in seconds of fake time (see _timings.py).
+"""Default durations of AWS Batch phases, in seconds of fake time (see ways_in/options.py).
 
 AWS documents the order of these phases, not their lengths. The defaults are plausible figures: a compute
 environment is VALID within half a minute, and a job on Fargate is RUNNING about 25 s after SubmitJob (2 s

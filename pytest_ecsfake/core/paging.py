@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from ._errors import AwsError
+from .errors import AwsError
 
 T = TypeVar("T")
 _KEY = b"pytest-ecsfake/next-token/v1"

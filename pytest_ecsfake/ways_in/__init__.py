@@ -1,0 +1,11 @@
+"""The ways in: how calls and waits reach a fake, and the ``EcsFake`` a test holds.
+
+``fake`` (``EcsFake``, ``mock_ecs``) and ``options`` are the facade; ``active`` the stack of active fakes;
+``intercept`` (botocore), ``requests_mock``, ``aio`` (aiobotocore) and ``server`` (HTTP, the AWS CLI) bring
+requests to the wire; ``with_moto`` keeps moto from answering ECS and Batch; ``guard`` refuses calls made with
+no fake; ``when_imported`` patches a package when it is imported; ``fake_time`` makes waits move the fake
+clock instead of wall time.
+
+May import: everything below it (``diagnostics``, ``wire``, the services, ``schemas``, ``core``). Only the
+package root (``plugin``, ``cli``, ``__init__``) imports it.
+"""

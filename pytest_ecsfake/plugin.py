@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from .ways_in.fake import README_OPTIONS, EcsFake
+from .ways_in.fake import EcsFake
+from .ways_in.options import README_OPTIONS
 
 _FAILED = pytest.StashKey[bool]()
 _FAKE = pytest.StashKey[EcsFake]()

@@ -102,7 +102,7 @@ def test_a_job_change_the_epoch_missed_is_reported_as_a_bug_of_the_fake() -> Non
 def test_a_page_of_arns_is_the_json_encoders_text() -> None:
     import json
 
-    from pytest_ecsfake.wire.protocol import string_list
+    from pytest_ecsfake.core.encoded import string_list
 
     arns = [f"arn:aws:ecs:us-east-1:123456789012:task/c/{i:032x}" for i in range(100)]
     for values in (arns, [], [""], ["a b", "~!"], ['quote"'], ["back\\slash"], ["del\x7f"], ["tab\t"], ["é"]):

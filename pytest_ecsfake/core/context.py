@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from .errors import UnsupportedOperation
 
 if TYPE_CHECKING:
     from ..ecs.state import EcsState
@@ -11,13 +14,16 @@ if TYPE_CHECKING:
     from .backend import Backend, RegionState
 
 
+# How each service makes its state for a region: registered by the service package when it is imported (every
+# handler module imports its package first), so the core never imports a service.
+SERVICE_STATES: dict[str, Callable[[], Any]] = {}
+
+
 def logs_state(state: RegionState) -> LogsState:
     """The CloudWatch Logs resources of a region (created at first use): for the Logs handlers, and for the
     ECS and Batch lifecycles that write their containers' output there."""
     if state.logs is None:
-        from ..logs.state import LogsState
-
-        state.logs = LogsState()
+        state.logs = SERVICE_STATES["logs"]()
     logs: LogsState = state.logs
     return logs
 
@@ -49,9 +55,7 @@ class Context:
     def ecs(self) -> EcsState:
         state = self.state
         if state.ecs is None:
-            from ..ecs.state import EcsState
-
-            state.ecs = EcsState()
+            state.ecs = SERVICE_STATES["ecs"]()
         ecs: EcsState = state.ecs
         return ecs
 
@@ -68,8 +72,6 @@ class Context:
         Answered as ``UnsupportedOperation`` (HTTP 501) and a failure at teardown, like an operation that is not
         implemented: a silently ignored feature would let a test pass that AWS would run differently, and the
         fake's limitation never poses as an AWS error the code could expect."""
-        from .errors import UnsupportedOperation
-
         message = f"pytest-ecsfake does not support {feature} in {self.service}:{self.operation} yet."
         self.backend.problems.append(message)
         raise UnsupportedOperation(message)

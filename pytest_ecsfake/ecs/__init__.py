@@ -7,3 +7,14 @@ call of one of its operations. The model of a resource sits in its own module be
 May import: ``logs`` (containers write their output there), ``schemas`` and ``core``. Never ``batch``, the
 wire, diagnostics or a way in.
 """
+
+from ..core.context import SERVICE_STATES
+
+
+def _new_state() -> object:
+    from .state import EcsState
+
+    return EcsState()
+
+
+SERVICE_STATES["ecs"] = _new_state  # a region's ecs state, made at its first use (core.context)

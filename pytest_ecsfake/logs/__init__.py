@@ -6,3 +6,14 @@ call of one of its operations.
 
 May import: ``schemas`` and ``core``. Never ``ecs`` or ``batch``, the wire, diagnostics or a way in.
 """
+
+from ..core.context import SERVICE_STATES
+
+
+def _new_state() -> object:
+    from .state import LogsState
+
+    return LogsState()
+
+
+SERVICE_STATES["logs"] = _new_state  # a region's logs state, made at its first use (core.context)

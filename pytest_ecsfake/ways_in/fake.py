@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import inspect
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -19,9 +16,9 @@ from ..core.clock import from_epoch, parse_start, peek, seconds_of
 from ..core.context import Context
 from ..core.errors import README_ERRORS, FakeBugError
 from ..wire.protocol import HttpRequest, HttpResponse
-from . import active
+from .decorating import decorate
 from .fake_time import sleep
-from .options import check_options, check_tick, merged
+from .options import README_BEHAVIORS, README_OPTIONS, check_options, check_tick, explained, merged
 
 DEFAULT_START = "2025-01-01T00:00:00Z"
 T = TypeVar("T")
@@ -31,20 +28,6 @@ T = TypeVar("T")
 # and every test body is called from _pytest, so user code would see real time.monotonic() (a regression
 # test in tests/test_clock.py). The price: pytest's --durations reads frozen time while a fake is active.
 _FREEZEGUN_IGNORE = ["subprocess", "selectors", "socketserver", "http.server", "concurrent.futures"]
-
-
-README = "https://github.com/pytest-ecsfake/pytest-ecsfake"
-README_OPTIONS = README + "#quick-start"
-README_BEHAVIORS = README + "#tasks-on-the-clock"
-
-
-@contextlib.contextmanager
-def _explained(where: str) -> Iterator[None]:
-    """Errors at a test author name the README section that explains the option (same exception type)."""
-    try:
-        yield
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(f"{exc}. See {where}") from None
 
 
 class EcsFake:
@@ -79,7 +62,7 @@ class EcsFake:
         seed: int = 0,
         tick: bool | float = False,
     ) -> None:
-        with _explained(README_OPTIONS):
+        with explained(README_OPTIONS):
             check_options(region, account_id, stop_timeout, seed)
             check_tick(tick, freeze)
             self._start_at = parse_start(start)
@@ -176,7 +159,7 @@ class EcsFake:
 
         Example: ``fake.behavior("migrate:1", runs_for=45, exit_code=3, logs=["start", (45, "failed")])``.
         """
-        with _explained(README_BEHAVIORS):
+        with explained(README_BEHAVIORS):
             if not isinstance(match, str) or not match:
                 raise TypeError(f"behavior(match=...) takes an image or container name, got {match!r}")
             chosen = make_behavior(runs_for, exit_code, stop_takes, ignores_sigterm, pull_error, logs,
@@ -314,6 +297,7 @@ class EcsFake:
         import freezegun
         import freezegun.api
 
+        from . import activation  # with the patches it installs: imported at the first activation
         from .fake_time.freezer import start_freezer
         from .fake_time.modules import Snapshot
 
@@ -331,7 +315,7 @@ class EcsFake:
         self._active = True
         self._started = True
         self._thread = threading.get_ident()
-        active.push(self, snapshot)
+        activation.activate(self, snapshot)
         return self
 
     def stop(self, *, check: bool = True) -> None:
@@ -339,8 +323,10 @@ class EcsFake:
         an unsupported operation, a strict-mode violation): code under test cannot swallow those."""
         if not self._active:
             return
+        from . import activation
+
         try:
-            active.pop(self)
+            activation.deactivate(self)
         finally:
             self._active = False
             if self._freezer is not None:
@@ -372,33 +358,8 @@ class EcsFake:
         return EcsFake(**self._options)
 
     def __call__(self, target: T) -> T:
-        if isinstance(target, type):
-            return self._decorate_class(target)  # type: ignore[return-value]
-        if not callable(target):
-            raise TypeError(f"EcsFake(...) decorates functions, coroutines and classes, not {target!r}")
-        func: Callable[..., Any] = target
-        if inspect.iscoroutinefunction(func):
-
-            @functools.wraps(func)
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
-                async with self._fresh():
-                    return await func(*args, **kwargs)
-
-            return run_async  # type: ignore[return-value]
-
-        @functools.wraps(func)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            with self._fresh():
-                return func(*args, **kwargs)
-
-        return run  # type: ignore[return-value]
-
-    def _decorate_class(self, cls: type) -> type:
-        # Every test method gets its own fake (pytest classes and unittest.TestCase alike).
-        for name, value in list(vars(cls).items()):
-            if name.startswith("test") and inspect.isfunction(value):
-                setattr(cls, name, self(value))
-        return cls
+        """Decorate a test function, coroutine or class: each call (each test method) runs in a fresh fake."""
+        return decorate(self._fresh, target)
 
 
 def mock_ecs(func: Callable[..., Any] | None = None, /, **options: Any) -> Any:

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..batch.timings import BATCH_TIMINGS
@@ -41,3 +42,17 @@ def check_tick(tick: Any, freeze: Any) -> None:
                         f"got {tick!r}")
     if tick is not False and not freeze:
         raise ValueError("EcsFake(tick=...) needs the frozen clock: with freeze=False time flows already")
+
+
+README = "https://github.com/pytest-ecsfake/pytest-ecsfake"
+README_OPTIONS = README + "#quick-start"
+README_BEHAVIORS = README + "#tasks-on-the-clock"
+
+
+@contextlib.contextmanager
+def explained(where: str) -> Iterator[None]:
+    """Errors at a test author name the README section that explains the option (same exception type)."""
+    try:
+        yield
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{exc}. See {where}") from None

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import re
 import selectors
 import socket
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..wire.protocol import Headers, HttpRequest, HttpResponse, detect_service
+from .server_admin import ADMIN_PREFIX, WHERE, admin, error_answer
 
 if TYPE_CHECKING:
     from .fake import EcsFake
@@ -39,30 +39,10 @@ if TYPE_CHECKING:
 MAX_BODY = 10 * 1024 * 1024  # 10 MiB: far above any real ECS/Batch request (RunTask overrides cap at 8 KiB)
 _DRAIN_LIMIT = 64 * 1024 * 1024  # a refused body up to this size is read and dropped so the client sees the 413
 _IDLE_TIMEOUT = 120.0  # seconds a keep-alive connection may stay silent before its thread lets it go
-ADMIN_PREFIX = "/_ecsfake/"
-_WHERE = (
-    "pytest-ecsfake serves ECS at POST / (X-Amz-Target) and POST /v1/<Action>, AWS Batch at its REST paths "
-    "(POST /v1/submitjob, ...), CloudWatch Logs at POST / (X-Amz-Target Logs_20140328.<Action>), and admin endpoints: "
-    "POST /_ecsfake/advance, POST /_ecsfake/reset, "
-    "GET /_ecsfake/calls, POST /_ecsfake/behavior"
-)
 
 
 class ServerBindError(OSError):
     """The server could not listen where asked (port taken, address not local, no permission)."""
-
-
-def _json(status: int, value: Any, **headers: str) -> HttpResponse:
-    body = json.dumps(value, default=str).encode()
-    return HttpResponse(status, body, {"Content-Type": "application/json", **headers})
-
-
-def _error(status: int, code: str, message: str) -> HttpResponse:
-    return _json(status, {"__type": code, "message": message}, **{"x-amzn-ErrorType": code})
-
-
-def _iso(value: Any) -> str | None:
-    return None if value is None else value.isoformat().replace("+00:00", "Z")
 
 
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
@@ -199,7 +179,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         text = message or HTTPStatus(code).phrase
         with contextlib.suppress(OSError):  # the client may be gone already
-            self._send(_error(code, "SerializationException" if code < 500 else "ServerException", text), close=True)
+            code_name = "SerializationException" if code < 500 else "ServerException"
+            self._send(error_answer(code, code_name, text), close=True)
 
     def do_POST(self) -> None:
         self._serve()
@@ -280,7 +261,7 @@ class _Handler(BaseHTTPRequestHandler):
         limit = self.server.max_body
         said = f"{size} bytes" if size is not None else "the request body"
         self.close_connection = True
-        self._send(_error(413, "RequestEntityTooLarge",
+        self._send(error_answer(413, "RequestEntityTooLarge",
                           f"{said} is over pytest-ecsfake's limit of {limit} bytes ({limit / 1048576:g} MiB)"),
                    close=True)
         if drain and size is not None and size <= _DRAIN_LIMIT:
@@ -304,18 +285,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             detail = str(exc) if "body bytes declared" in str(exc) else "Malformed chunked request body"
             with contextlib.suppress(OSError):  # the client may be gone already
-                self._send(_error(400, "SerializationException", detail), close=True)
+                self._send(error_answer(400, "SerializationException", detail), close=True)
             return
         path = urlsplit(self.path).path
         try:
             if path.startswith(ADMIN_PREFIX) or path == ADMIN_PREFIX.rstrip("/"):
-                response = _admin(self.server.fake, self.command, path, body)
+                response = admin(self.server.fake, self.command, path, body)
             else:
                 response = self._aws(body)
         except Exception as exc:  # a bug of the server itself: answer it as such, keep serving
             message = f"pytest-ecsfake internal error (a bug in the fake, not AWS): {type(exc).__name__}: {exc}"
             self.log_message("%s", message)
-            response = _error(500, "ServerException", message)
+            response = error_answer(500, "ServerException", message)
         self._send(response)
 
     def _aws(self, body: bytes) -> HttpResponse:
@@ -323,7 +304,7 @@ class _Handler(BaseHTTPRequestHandler):
         request = HttpRequest(self.command, f"http://{host}{self.path}", Headers(dict(self.headers.items())), body)
         service = detect_service(request)
         if service is None:
-            return _error(404, "UnknownOperationException", f"Nothing at {self.command} {request.path}. {_WHERE}")
+            return error_answer(404, "UnknownOperationException", f"Nothing at {self.command} {request.path}. {WHERE}")
         return self.server.fake._handle(service, request)
 
     def _send(self, response: HttpResponse, *, close: bool = False) -> None:
@@ -338,66 +319,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(response.body)
-
-
-# -- admin endpoints ------------------------------------------------------------------------------------------
-_BEHAVIOR_KEYWORDS = ("runs_for", "exit_code", "stop_takes", "ignores_sigterm", "pull_error", "logs",
-                      "sigterm_exit_code")
-
-
-def _admin(fake: EcsFake, method: str, path: str, body: bytes) -> HttpResponse:
-    name = path[len(ADMIN_PREFIX):].strip("/")
-    allowed = {"advance": "POST", "reset": "POST", "calls": "GET", "behavior": "POST"}.get(name)
-    if allowed is None:
-        return _json(404, {"message": f"No admin endpoint {path}. {_WHERE}"})
-    if method != allowed:
-        return _json(405, {"message": f"{path} takes {allowed}, not {method}"}, Allow=allowed)
-    if name == "calls":
-        return _json(200, [_call_json(call) for call in fake.calls])
-    try:
-        args = json.loads(body) if body.strip() else {}
-    except ValueError as exc:
-        return _json(400, {"message": f"{path}: the body is not JSON: {exc}"})
-    if not isinstance(args, dict):
-        return _json(400, {"message": f"{path}: the body must be a JSON object"})
-    try:
-        if name == "advance":
-            return _advance(fake, args)
-        if name == "reset":
-            fake.reset()
-            return _json(200, {})
-        return _behavior(fake, args)
-    except (TypeError, ValueError) as exc:
-        return _json(400, {"message": f"{path}: {exc}"})
-
-
-def _advance(fake: EcsFake, args: dict[str, Any]) -> HttpResponse:
-    seconds = args.get("seconds")
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0 or set(args) - {"seconds"}:
-        raise ValueError(f'takes {{"seconds": <number >= 0>}}, got {json.dumps(args)}')
-    return _json(200, {"now": _iso(fake.advance(seconds))})
-
-
-def _behavior(fake: EcsFake, args: dict[str, Any]) -> HttpResponse:
-    match = args.pop("match", None)
-    unknown = sorted(set(args) - set(_BEHAVIOR_KEYWORDS))
-    if unknown:
-        raise ValueError(f"unknown keyword(s) {', '.join(unknown)}; takes match and {', '.join(_BEHAVIOR_KEYWORDS)}")
-    fake.behavior(match, **args)  # behavior() checks match and the values, with messages that say the fix
-    return _json(200, {})
-
-
-def _call_json(call: Any) -> dict[str, Any]:
-    return {
-        "service": call.service,
-        "operation": call.operation,
-        "request": call.request,
-        "status": call.status,
-        "error": call.error,
-        "response": call.response,
-        "at": _iso(call.at),
-        "violations": list(call.violations),
-    }
 
 
 # -- in-process serving: fake.serve() -------------------------------------------------------------------------

@@ -5,5 +5,5 @@ Handler modules register their operations (``@handler``) when imported; the regi
 call of one of its operations.
 
 May import: ``ecs`` (attempts are ECS tasks in the environment's cluster), ``logs``, ``schemas`` and ``core``.
-Never the wire, diagnostics or a way in.
+Never the wire or a way in.
 """

@@ -203,5 +203,5 @@ def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 @handler("batch", "DescribeJobs")
 def describe_jobs(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     found = [find_job(ctx, ref) for ref in req["jobs"]]
-    # Unknown ids are simply absent. Each JobDetail is encoded once per state of the fake (see _reuse).
+    # Unknown ids are simply absent. Each JobDetail is encoded once per state of the fake (see core.reuse).
     return {"jobs": [described(ctx.backend, job, None, partial(job_detail, job)) for job in found if job is not None]}

@@ -186,7 +186,7 @@ class Job:
     timed_out: bool = False
     head_since: float | None = None  # when the job became the blocked head of its queue
     history: list[tuple[float, str]] = field(default_factory=list)  # (at, status) after SUBMITTED: the report
-    # The last JobDetail as JSON: (Backend.epoch, variant, text), reused while the epoch is the same (_reuse).
+    # The last JobDetail as JSON: (Backend.epoch, variant, text), reused while the epoch is the same (core.reuse).
     described: tuple[int, object, Any] | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -6,6 +6,6 @@ behaviours, ids), what a handler gets (``context``), the handler table (``regist
 (``encoded``, ``reuse``) and the hooks a way in sets for the layers below it (``hooks``).
 
 May import: the standard library, and the other modules of this package (one way: no cycle). Never a service
-package, the wire, diagnostics or a way in; a service's state is created through the factory it registers
+package, the wire, diagnostics or a way in (all above it); a service's state is created through the factory it registers
 (``context.SERVICE_STATES``).
 """

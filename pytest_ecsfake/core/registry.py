@@ -85,7 +85,7 @@ def _load() -> None:
 
 def _live() -> Any:
     """This module as ``sys.modules`` holds it now. pytester's in-process runs drop the modules a run imported;
-    the next run imports them again, but ``from . import _registry`` can still hand out the dropped copy (the
+    the next run imports them again, but ``from ..core import registry`` can still hand out the dropped copy (the
     package keeps it as an attribute), while handler modules register into the new one. Lookups go there."""
     return importlib.import_module(__name__)
 

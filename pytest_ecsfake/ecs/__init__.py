@@ -5,7 +5,7 @@ Handler modules register their operations (``@handler``) when imported; the regi
 call of one of its operations. The model of a resource sits in its own module beside its handlers.
 
 May import: ``logs`` (containers write their output there), ``schemas`` and ``core``. Never ``batch``, the
-wire, diagnostics or a way in.
+wire or a way in.
 """
 
 from ..core.context import SERVICE_STATES

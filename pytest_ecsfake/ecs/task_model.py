@@ -95,7 +95,7 @@ class Task:
     # follow the tasks they own without the lifecycle knowing about them.
     watchers: list[Callable[[Task, str, float], None]] = field(default_factory=list)
     history: list[tuple[float, str]] = field(default_factory=list)  # (at, lastStatus): the failure report's timeline
-    # The last description as JSON: (Backend.epoch, with tags, text), reused while the epoch is the same (_reuse).
+    # The last description as JSON: (Backend.epoch, with tags, text), reused while the epoch is the same (core.reuse).
     described: tuple[int, object, Any] | None = field(default=None, repr=False, compare=False)
 
     def network_interfaces(self) -> list[dict[str, Any]]:

@@ -59,7 +59,7 @@ def _spec(ctx: Context, req: dict[str, Any], launch_type: str) -> LaunchSpec:
 
 
 def _describe(ctx: Context, task: Task, with_tags: bool) -> Encoded:
-    """The task's wire shape, encoded once per state of the fake (see _reuse)."""
+    """The task's wire shape, encoded once per state of the fake (see core.reuse)."""
     return described(ctx.backend, task, with_tags,
                      lambda: task.describe(tag_list(tags_of(ctx, task.arn)) if with_tags else None))
 

@@ -4,7 +4,7 @@ for their containers' output (``state.write``).
 Handler modules register their operations (``@handler``) when imported; the registry imports one at the first
 call of one of its operations.
 
-May import: ``schemas`` and ``core``. Never ``ecs`` or ``batch``, the wire, diagnostics or a way in.
+May import: ``schemas`` and ``core``. Never ``ecs`` or ``batch``, the wire or a way in.
 """
 
 from ..core.context import SERVICE_STATES

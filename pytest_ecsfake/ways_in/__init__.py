@@ -6,6 +6,6 @@ requests to the wire; ``with_moto`` keeps moto from answering ECS and Batch; ``g
 no fake; ``when_imported`` patches a package when it is imported; ``fake_time`` makes waits move the fake
 clock instead of wall time.
 
-May import: everything below it (``diagnostics``, ``wire``, the services, ``schemas``, ``core``). Only the
+May import: everything below it (``wire``, the services, ``schemas``, ``diagnostics``, ``core``). Only the
 package root (``plugin``, ``cli``, ``__init__``) imports it.
 """

@@ -1,6 +1,6 @@
-"""aiobotocore interception: the async twin of ``_intercept``, installed while any fake is active.
+"""aiobotocore interception: the async twin of ``intercept``, installed while any fake is active.
 
-Imported only when aiobotocore is installed. aiobotocore overrides the methods ``_intercept`` patches with
+Imported only when aiobotocore is installed. aiobotocore overrides the methods ``intercept`` patches with
 coroutines, so it gets patches of its own, on its classes:
 
 * ``AioEndpoint._send`` — ECS and Batch requests go to the active fake's dispatcher and come back as an
@@ -9,12 +9,12 @@ coroutines, so it gets patches of its own, on its classes:
 * ``AioRequestSigner.sign`` — requests that will be intercepted are not signed (no credentials needed); the
   client's region travels in the private region header.
 * ``AIOWaiter._sleep`` and ``AioEndpoint._sleep`` (and their anyio twins) — the waiter's delay between polls
-  and the retry back-off: while the fake clock is frozen they are fake ``asyncio.sleep``s (``_asleep``: in
+  and the retry back-off: while the fake clock is frozen they are fake ``asyncio.sleep``s (``fake_time.asleep``: in
   fake time, in deadline order with every other sleeper of the loop), so waiters finish at once in fake time,
   as botocore's do through the ``time.sleep`` patch. Under anyio on trio they advance the clock and yield.
 
 Importing aiobotocore costs about 0.1 s (aiohttp), so activation does not import it: when it is not imported
-yet, a one-shot import hook (``_when_imported``) applies the patches right after the test (or the code under
+yet, a one-shot import hook (``when_imported``) applies the patches right after the test (or the code under
 test) imports it.
 """
 

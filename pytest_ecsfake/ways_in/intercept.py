@@ -4,7 +4,7 @@
   registering a ``before-send`` handler in ``BUILTIN_HANDLERS``) reaches every client of every session,
   created before or after activation, and costs nothing once the last fake stops. ECS, Batch and CloudWatch
   Logs requests go to the active fake's dispatcher (while moto is active its ``before-send`` handler answers
-  Logs before this step is reached: see _moto); anything else, and clients pointed at a loopback endpoint (a server
+  Logs before this step is reached: see with_moto); anything else, and clients pointed at a loopback endpoint (a server
   started with ``fake.serve()``/``ecsfake serve``), go out as usual.
 * ``RequestSigner.sign`` — ECS, Batch and Logs requests that will be intercepted are not signed: no credentials
   are needed, none are read, and no SigV4 work is done. The endpoint URL names the client's region

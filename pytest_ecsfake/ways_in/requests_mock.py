@@ -1,5 +1,5 @@
 """``requests`` interception, with ``responses``: installed while any fake is active, once ``requests`` is
-imported (activation does not import it: see ``_when_imported``).
+imported (activation does not import it: see ``when_imported``).
 
 * A ``responses.RequestsMock`` of our own, started at the first activation, answers requests to ECS, Batch
   and CloudWatch Logs endpoints of any region (``ecs.<region>.amazonaws.com``, ``ecs-fips.…``, ``batch.…``,
@@ -10,7 +10,7 @@ imported (activation does not import it: see ``_when_imported``).
   (``@responses.activate`` on a test that uses ``ecs_fake``) would refuse ECS calls it has no rule for. One
   class-level patch, ``RequestsMock._on_request``, hands such calls to our mock instead, unless the test
   registered a rule that matches them: the test's own rules win. moto's mock, whose rules match every AWS
-  endpoint, always hands them over (see ``_moto``).
+  endpoint, always hands them over (see ``with_moto``).
 """
 
 from __future__ import annotations

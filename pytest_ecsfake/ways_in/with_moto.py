@@ -6,7 +6,7 @@ moto 5 answers AWS calls from two places, and both would answer ECS and Batch be
   ``BUILTIN_HANDLERS``: a handler that returns a response makes botocore skip ``Endpoint._send``, where the
   fake intercepts. A class-level patch of ``BotocoreStubber.__call__`` returns None (moto declines, botocore
   goes on to the fake) for ECS and Batch calls while a fake is active, whichever of the two started first.
-* its ``requests`` mock (``moto.core.models.responses_mock``): ``_requests_mock`` hands the ECS and Batch
+* its ``requests`` mock (``moto.core.models.responses_mock``): ``requests_mock`` hands the ECS and Batch
   requests that mock receives to the fake's (``is_moto_mock``).
 
 CloudWatch Logs is shared by log group while both are active (``fake_holds_log_group``): a call about a
@@ -115,7 +115,7 @@ def _patch() -> None:
         original = BotocoreStubber.__call__
         import moto.core.models as models
 
-        models.responses_mock  # noqa: B018 - its presence is what _requests_mock relies on
+        models.responses_mock  # noqa: B018 - its presence is what requests_mock relies on
     except (ImportError, AttributeError) as error:
         version = getattr(sys.modules.get("moto"), "__version__", "?")
         _problem.append(

@@ -4,6 +4,6 @@
 encodes answers and AWS errors as each service's protocol does; ``dispatch`` takes one request through fault
 injection, schema validation, the handler and the call record.
 
-May import: ``schemas`` and ``core``. Never a way in or diagnostics; services only through the registry (by
+May import: ``schemas`` and ``core``. Never a way in; services only through the registry (by
 name, at the first call of an operation).
 """

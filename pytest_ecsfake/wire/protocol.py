@@ -42,7 +42,7 @@ class Headers(dict[str, str]):
 
     @classmethod
     def lowered(cls, items: Mapping[str, Any]) -> Headers:
-        """From names already lower-case (botocore keeps each header's lower-case name: see _intercept)."""
+        """From names already lower-case (botocore keeps each header's lower-case name: see ways_in/intercept)."""
         headers = dict.__new__(cls)
         dict.update(headers, {key: value if type(value) is str else _text(value) for key, value in items.items()})
         return headers
@@ -104,7 +104,7 @@ def url_region(url: str) -> str | None:
 
 def detect_region(request: HttpRequest, default: str) -> str:
     # An intercepted botocore request to an endpoint URL that does not name its client's region carries the
-    # region in a header (see _intercept); others say it in the host name or in the SigV4 credential scope.
+    # region in a header (see ways_in/intercept); others say it in the host name or in the SigV4 credential scope.
     region = request.headers.get("x-ecsfake-region") or url_region(request.url)
     if region:
         return region

@@ -8,7 +8,7 @@ fake was active (they bound the patched attribute). Modules whose names start wi
 
 A walk over ~1,000 modules would cost every activation half a millisecond, so what a walk found is kept with
 what it saw: when ``sys.modules`` holds the same module objects, in the same order, each with as many globals
-as then (compared in C, as ``_freezer`` does for freezegun's walk), the names found then are rebound again;
+as then (compared in C, as ``freezer`` does for freezegun's walk), the names found then are rebound again;
 otherwise each module's own result is reused when the module object and its size are unchanged. The blind
 spot is freezegun's own: a module that, between two activations, dropped one global and bound another one to
 a real function.

@@ -1,6 +1,6 @@
 """One look at ``sys.modules`` per activation, shared by the walks that patch module globals.
 
-freezegun's walk (``_freezer``) and the rebinding of ``sleep`` (``_bindings``) each skip their work when
+freezegun's walk (``freezer``) and the rebinding of ``sleep`` (``bindings``) each skip their work when
 ``sys.modules`` holds the same module objects, in the same order, each with as many globals as at their last
 walk. Reading every module's size is most of that check (~75 µs for 1,000 modules), so an activation reads
 it once and hands the same snapshot to both.

@@ -6,23 +6,25 @@ SUCCEEDED when every child succeeded, FAILED as soon as the last child finished 
 Dependencies reach the children: an ``N_TO_N`` dependency on array A makes child i wait for A's child i,
 ``SEQUENTIAL`` makes child i wait for child i-1, and any other dependency makes every child wait for that
 whole job.
+
+This module keeps the records: it makes the children and counts them for the parent. transitions.py moves
+the jobs: it resolves each new child's dependencies and ends the parent when ``child_moved`` says its last
+child finished (``CHILD_FAILED`` is the reason it gives then).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..core.backend import Backend
-from . import transitions
-from .state import FINISHED, JOB_STATUSES, Job
+from .state import FINISHED, JOB_STATUSES, BatchState, Job
 
 CHILD_FAILED = "Array Child Job failed"
 
 
-def spawn(backend: Backend, parent: Job, at: float) -> None:
-    """Create the parent's children at ``at`` (PENDING), then let each one resolve its dependencies."""
+def spawn(state: BatchState, parent: Job, at: float) -> None:
+    """Create the parent's children at ``at`` (PENDING), each waiting for its own dependencies; the caller
+    (transitions.leave_submitted) then lets each one resolve them."""
     assert parent.size is not None
-    state = transitions.state_of(backend, parent)
     parent.summary = dict.fromkeys(JOB_STATUSES, 0)
     parent.summary["PENDING"] = parent.size
     parent.summary_at = at
@@ -53,9 +55,6 @@ def spawn(backend: Backend, parent: Job, at: float) -> None:
         state.jobs[child.id] = child
     for child in parent.children:
         _wire_dependencies(parent, child)
-    for child in parent.children:
-        if child.status == "PENDING":
-            transitions.resolve(backend, child, at)
 
 
 def _wire_dependencies(parent: Job, child: Job) -> None:
@@ -78,24 +77,12 @@ def _wire_dependencies(parent: Job, child: Job) -> None:
         child.depends_on.append(entry)
 
 
-def child_moved(backend: Backend, child: Job, old: str, at: float) -> None:
-    """Keep the parent's statusSummary up to date; end the parent when its last child finished."""
+def child_moved(child: Job, old: str, at: float) -> bool:
+    """Keep the parent's statusSummary up to date; True when this was its last child to finish (the parent
+    ends then: transitions.set_status)."""
     parent = child.parent
     assert parent is not None
     parent.summary[old] -= 1
     parent.summary[child.status] += 1
     parent.summary_at = at
-    if child.status in FINISHED and parent.summary["SUCCEEDED"] + parent.summary["FAILED"] == parent.size:
-        _parent_done(backend, parent, at)
-
-
-def _parent_done(backend: Backend, parent: Job, at: float) -> None:
-    if parent.terminate_reason is not None:
-        transitions.finish(backend, parent, "FAILED", parent.terminate_reason, at)
-    elif parent.cancel_reason is not None:
-        parent.is_cancelled = True
-        transitions.finish(backend, parent, "FAILED", parent.cancel_reason, at)
-    elif parent.summary["FAILED"]:
-        transitions.finish(backend, parent, "FAILED", CHILD_FAILED, at)
-    else:
-        transitions.finish(backend, parent, "SUCCEEDED", None, at)
+    return child.status in FINISHED and parent.summary["SUCCEEDED"] + parent.summary["FAILED"] == parent.size

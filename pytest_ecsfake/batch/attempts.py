@@ -14,7 +14,8 @@ The attempt's outcome [M:RetryStrategy; M:JobTimeout; M:TerminateJob]:
 * anything else (non-zero exit, image pull failure, an interrupted or externally stopped task) → retried
   while attempts remain and ``evaluateOnExit`` says RETRY (or no rule matches), else FAILED.
 
-The attempt's vCPUs go back to the environment when the task is STOPPED; then the scheduler runs again.
+The attempt's vCPUs go back to the environment when the task is STOPPED; then the scheduler runs again (asked
+through the job's queue, ``JobQueue.request_pass``: the scheduler imports this module, not the other way).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from ..core.errors import AwsError
 from ..ecs import container_output, lifecycle
 from ..ecs.launch import create_task, place_and_create
 from ..ecs.task_model import Task
-from . import launch, scheduler, transitions
+from . import launch, transitions
 from .state import Attempt, BatchState, ComputeEnvironment, Job, event_context
 
 TIMEOUT_REASON = "Job attempt duration exceeded timeout"
@@ -60,11 +61,11 @@ def start(backend: Backend, state: BatchState, job: Job, env: ComputeEnvironment
     env.active_attempts += 1
     job.status_reason = None
     transitions.set_status(backend, job, "STARTING", at)
-    task.watchers.append(lambda t, status, when: _task_moved(backend, state, job, attempt, status, when))
+    task.watchers.append(lambda t, status, when: _task_moved(backend, job, attempt, status, when))
     return True
 
 
-def _task_moved(backend: Backend, state: BatchState, job: Job, attempt: Attempt, status: str, at: float) -> None:
+def _task_moved(backend: Backend, job: Job, attempt: Attempt, status: str, at: float) -> None:
     task = attempt.task
     if status == "RUNNING" and not attempt.ended:
         attempt.started_at = job.started_at = at
@@ -83,7 +84,7 @@ def _task_moved(backend: Backend, state: BatchState, job: Job, attempt: Attempt,
         env.active_attempts -= 1
         if env.fargate:
             env.used_vcpus -= attempt.vcpus
-        scheduler.request_pass(backend, state, at)
+        job.queue.request_pass(at)
 
 
 def _timed_out(backend: Backend, job: Job, attempt: Attempt, at: float) -> None:

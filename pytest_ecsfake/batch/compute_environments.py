@@ -6,8 +6,8 @@ A compute environment goes CREATING → VALID on the clock and then owns an ECS 
 * FARGATE / FARGATE_SPOT: no instances; Batch itself counts the vCPUs of running attempts against
   ``maxvCpus``.
 * MANAGED EC2 / SPOT: one ECS container instance stands for the whole environment, with ``maxvCpus`` × 1024
-  CPU units and ``maxvCpus`` × ``MIB_PER_VCPU`` MiB, so ECS placement and DescribeContainerInstances show
-  what jobs use. It follows ``maxvCpus`` on update. (AWS scales real instances; the fake does not model
+  CPU units and ``maxvCpus`` × ``MIB_PER_VCPU`` MiB (state.py), so ECS placement and DescribeContainerInstances
+  show what jobs use. It follows ``maxvCpus`` on update. (AWS scales real instances; the fake does not model
   instance launches.)
 * UNMANAGED: the user registers container instances into ``ecsClusterArn`` (``fake.add_container_instance``
   or RegisterContainerInstance); jobs are placed on them by ECS placement.
@@ -24,9 +24,9 @@ from ..core.paging import page, with_token
 from ..core.registry import handler
 from ..ecs.state import Cluster
 from .refs import name_of
-from .state import FARGATE_TYPES, BatchState, ComputeEnvironment, batch_state, event_context
+from .scheduler import request_pass
+from .state import FARGATE_TYPES, MIB_PER_VCPU, BatchState, ComputeEnvironment, batch_state, event_context
 
-MIB_PER_VCPU = 8192  # memory of the stand-in instance: an r-family ratio, so vCPUs are the usual limit
 HEALTHY = "ComputeEnvironment Healthy"
 # Members AWS says not to give for Fargate resources [M:ComputeResource].
 NOT_FOR_FARGATE = ("allocationStrategy", "minvCpus", "desiredvCpus", "instanceTypes", "imageId", "ec2KeyPair",
@@ -186,8 +186,6 @@ def _created(backend: Backend, region: str, env: ComputeEnvironment, at: float) 
 
 
 def _valid(backend: Backend, env: ComputeEnvironment, at: float) -> None:
-    from .scheduler import request_pass
-
     env.status, env.status_reason, env.pending = "VALID", HEALTHY, None
     request_pass(backend, env_state(backend, env), at)
 
@@ -231,8 +229,6 @@ def update_compute_environment(ctx: Context, req: dict[str, Any]) -> dict[str, A
     backend = ctx.backend
     env.pending = backend.events.schedule(ctx.now + backend.timings["batch_compute_environment_update"],
                                           lambda t: _valid(backend, env, t))
-    from .scheduler import request_pass
-
     request_pass(backend, batch_state(ctx), ctx.now)  # a new state or more vCPUs apply at once
     return {"computeEnvironmentName": env.name, "computeEnvironmentArn": env.arn}
 

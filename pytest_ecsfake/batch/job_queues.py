@@ -8,6 +8,7 @@ and deleting it terminates the jobs still in it [M:DeleteJobQueue].
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from ..core.backend import Backend
@@ -17,6 +18,7 @@ from ..core.paging import page, with_token
 from ..core.registry import handler
 from .compute_environments import find_environment
 from .refs import name_of
+from .scheduler import request_pass
 from .state import ComputeEnvironment, JobQueue, batch_state
 
 HEALTHY = "JobQueue Healthy"
@@ -112,6 +114,7 @@ def create_job_queue(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         state=req.get("state", "ENABLED"),
         order=_order(ctx, req.get("computeEnvironmentOrder", [])),
         tags=dict(req.get("tags", {})),
+        request_pass=partial(request_pass, ctx.backend, state),  # how its jobs wake the scheduler (state.py)
         time_limit_actions=_time_limit_actions(req.get("jobStateTimeLimitActions", [])),
     )
     state.job_queues[name] = queue
@@ -127,8 +130,6 @@ def _settle_later(ctx: Context, queue: JobQueue, timing: str) -> None:
 
 
 def _valid(backend: Backend, queue: JobQueue, at: float) -> None:
-    from .scheduler import request_pass
-
     queue.status, queue.status_reason, queue.pending = "VALID", HEALTHY, None
     request_pass(backend, backend.region_state(queue.arn.split(":")[3]).batch, at)
 
@@ -158,8 +159,6 @@ def update_job_queue(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     queue.state = req.get("state", queue.state)
     queue.status, queue.status_reason = "UPDATING", None
     _settle_later(ctx, queue, "batch_job_queue_update")
-    from .scheduler import request_pass
-
     request_pass(ctx.backend, batch_state(ctx), ctx.now)
     return {"jobQueueName": queue.name, "jobQueueArn": queue.arn}
 

@@ -12,6 +12,10 @@ queue." [M:JobQueueDetail.priority]).
 
 Room: Fargate environments count vCPUs of running attempts against ``maxvCpus``; EC2 environments place the
 attempt's ECS task on their container instances (CPU and memory), see compute_environments.py.
+
+This module starts attempts (attempts.py) and moves jobs (transitions.py); those two ask for a pass through
+the job's queue, ``JobQueue.request_pass`` (this module's ``request_pass``, bound to the queue's region when
+job_queues.py creates the queue), so that neither imports this module. The handler modules import it.
 """
 
 from __future__ import annotations
@@ -20,8 +24,7 @@ from typing import Any
 
 from ..core.backend import Backend
 from . import attempts, transitions
-from .compute_environments import MIB_PER_VCPU
-from .state import BatchState, ComputeEnvironment, Job, JobQueue
+from .state import MIB_PER_VCPU, BatchState, ComputeEnvironment, Job, JobQueue
 
 # AWS's statusReason for a RUNNABLE job no compute environment of its queue can ever run [M:JobDetail.statusReason].
 MAX_RESOURCE = ("MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE - CE(s) associated with the job queue cannot "

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from ..core.context import Context
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..core.backend import Backend
     from ..core.clock import Event
     from ..ecs.state import Cluster, TaskDefinition
@@ -22,6 +24,9 @@ JOB_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCC
 FINISHED = frozenset({"SUCCEEDED", "FAILED"})
 NOT_STARTED = frozenset({"SUBMITTED", "PENDING", "RUNNABLE"})
 FARGATE_TYPES = frozenset({"FARGATE", "FARGATE_SPOT"})
+# Memory of a MANAGED EC2/SPOT environment's stand-in instance per vCPU (compute_environments.py): an r-family
+# ratio, so vCPUs are the usual limit.
+MIB_PER_VCPU = 8192
 
 
 def ms(seconds: float) -> int:
@@ -86,6 +91,10 @@ class JobQueue:
     state: str
     order: list[tuple[int, ComputeEnvironment]]  # (order, environment), ascending
     tags: dict[str, str]
+    # Asks for a scheduler pass of the queue's region at an instant: scheduler.request_pass bound to the
+    # backend and BatchState (job_queues.py). transitions.py and attempts.py call it; they cannot import the
+    # scheduler, which imports them.
+    request_pass: Callable[[float], None] = field(repr=False)
     time_limit_actions: list[dict[str, Any]] = field(default_factory=list)
     scheduling_policy: str | None = None
     status: str = "CREATING"

@@ -6,6 +6,10 @@ FAILED fails too ("Dependent Job failed"), and the rest are RUNNABLE until the s
 array parent spawns its children instead and stays PENDING until they have all finished. Every finished job
 releases its dependents (by events, so a chain of 10,000 sequential children never recurses) and is
 forgotten ``batch_job_retention`` after it finished.
+
+A job that becomes RUNNABLE asks for a scheduler pass through its queue: ``JobQueue.request_pass`` is
+``scheduler.request_pass`` bound to the queue's region, given to the queue when job_queues.py creates it. The
+scheduler imports this module (it starts and ends jobs), so this module cannot import the scheduler.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import bisect
 from collections.abc import Callable
 
 from ..core.backend import Backend
-from . import arrays, scheduler
+from . import arrays
 from .state import FINISHED, BatchState, Job, JobQueue
 
 DEPENDENCY_FAILED = "Dependent Job failed"
@@ -29,8 +33,8 @@ def set_status(backend: Backend, job: Job, status: str, at: float) -> None:
     """Move ``job`` to ``status`` at ``at``; a finished job stamps stoppedAt and releases its dependents."""
     old, job.status = job.status, status
     job.history.append((at, status))
-    if job.parent is not None:
-        arrays.child_moved(backend, job, old, at)
+    if job.parent is not None and arrays.child_moved(job, old, at):
+        _parent_done(backend, job.parent, at)
     if status in FINISHED:
         job.stopped_at = at
         for dependent in job.dependents:
@@ -39,13 +43,29 @@ def set_status(backend: Backend, job: Job, status: str, at: float) -> None:
         backend.events.schedule(at + backend.timings["batch_job_retention"], lambda t: _forget(state, job))
 
 
+def _parent_done(backend: Backend, parent: Job, at: float) -> None:
+    """End an array parent whose children have all finished [arrays.py]."""
+    if parent.terminate_reason is not None:
+        finish(backend, parent, "FAILED", parent.terminate_reason, at)
+    elif parent.cancel_reason is not None:
+        parent.is_cancelled = True
+        finish(backend, parent, "FAILED", parent.cancel_reason, at)
+    elif parent.summary["FAILED"]:
+        finish(backend, parent, "FAILED", arrays.CHILD_FAILED, at)
+    else:
+        finish(backend, parent, "SUCCEEDED", None, at)
+
+
 def leave_submitted(backend: Backend, job: Job, at: float) -> None:
     """The scheduler has seen the submission: spawn an array's children, or resolve the dependencies."""
     if job.status != "SUBMITTED":
         return  # cancelled meanwhile
     if job.size is not None:
         set_status(backend, job, "PENDING", at)
-        arrays.spawn(backend, job, at)
+        arrays.spawn(state_of(backend, job), job, at)
+        for child in job.children:
+            if child.status == "PENDING":
+                resolve(backend, child, at)
         return
     resolve(backend, job, at)
 
@@ -84,7 +104,7 @@ def make_runnable(backend: Backend, job: Job, at: float) -> None:
     queue = job.queue
     queue.runnable[job.key] = job
     bisect.insort(queue.runnable_keys, job.key)
-    scheduler.request_pass(backend, state_of(backend, job), job.eligible_at)
+    queue.request_pass(job.eligible_at)
 
 
 def unqueue(queue: JobQueue, job: Job) -> None:

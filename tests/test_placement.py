@@ -13,11 +13,10 @@ import pytest
 
 from pytest_ecsfake.core.context import Context
 from pytest_ecsfake.core.errors import ClusterNotFoundException, InvalidParameterException
-from pytest_ecsfake.ecs.container_instances import ContainerInstance
+from pytest_ecsfake.ecs.instance_model import ContainerInstance, instance_by_ref
 from pytest_ecsfake.ecs.placement import (
     Demand,
     demand_for,
-    instance_by_ref,
     misfit,
     place,
     release,

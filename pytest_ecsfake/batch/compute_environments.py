@@ -176,7 +176,7 @@ def _created(backend: Backend, region: str, env: ComputeEnvironment, at: float) 
     ctx.ecs.clusters[cluster_name] = cluster
     env.cluster = cluster
     if env.kind == "MANAGED" and not fargate:
-        from ..ecs.container_instances import add_container_instance
+        from ..ecs.instance_registration import add_container_instance
 
         types = env.resources.get("instanceTypes") if env.resources else None
         arn = add_container_instance(ctx, cluster_name, cpu=env.max_vcpus * 1024, memory=env.max_vcpus * MIB_PER_VCPU,
@@ -279,7 +279,7 @@ def _deleted(backend: Backend, region: str, env: ComputeEnvironment, at: float) 
         env.status_reason = "Compute environment deleted while jobs were still running on it"
         return
     if env.instance is not None:
-        from ..ecs.container_instances import ContainerInstance
+        from ..ecs.instance_model import ContainerInstance
 
         instance: ContainerInstance = env.instance
         if instance.status in ("ACTIVE", "DRAINING"):

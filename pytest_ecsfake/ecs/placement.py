@@ -20,8 +20,7 @@ from typing import Any
 from ..core.context import Context
 from ..core.errors import InvalidParameterException
 from .clusters import get_cluster
-from .container_instances import ContainerInstance, Placed, instances_of, refresh
-from .container_instances import instance_by_ref as instance_by_ref
+from .instance_model import ContainerInstance, Placed, instances_of, refresh
 from .query import Expr, Value, parse
 
 DEFAULT_STRATEGY: tuple[dict[str, str], ...] = (

@@ -44,7 +44,7 @@ class EcsState:
     clusters: dict[str, Cluster] = field(default_factory=dict)  # by name, in creation order
     families: dict[str, list[TaskDefinition]] = field(default_factory=dict)  # revision r at index r-1
     tags: dict[str, dict[str, str]] = field(default_factory=dict)  # by resource ARN, insertion-ordered
-    # Container instances by their 32-hex id (ecs/container_instances.py owns the records).
+    # Container instances by their 32-hex id (ecs/instance_model.py owns the records).
     container_instances: dict[str, Any] = field(default_factory=dict)
     # Tasks by their 32-hex id (ecs/tasks owns the records and the per-cluster indexes).
     tasks: dict[str, Any] = field(default_factory=dict)

@@ -108,7 +108,8 @@ def run_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 
 @handler("ecs", "StartTask")
 def start_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    from .placement import demand_for, instance_by_ref, misfit, reserve
+    from .instance_model import instance_by_ref
+    from .placement import demand_for, misfit, reserve
 
     spec = _spec(ctx, req, "EC2")
     demand = demand_for(spec.definition.body, spec.overrides)

@@ -175,7 +175,7 @@ class EcsFake:
         Example: ``fake.add_container_instance("default", cpu=4096, memory=8192,
         attributes={"team": "data"})``.
         """
-        from ..ecs.container_instances import add_container_instance
+        from ..ecs.instance_registration import add_container_instance
 
         with self._backend.lock:
             self._backend.changed()

@@ -2,8 +2,9 @@
 
 Handlers register with ``@handler("ecs", "RunTask")``. They take the request context and the decoded,
 schema-valid request, and return the response body; they raise ``AwsError`` subclasses for AWS errors.
-They never see HTTP. A handler module is imported at the first call of one of its operations (``MODULES``),
-not when the plugin loads: the first call of a session imports what it needs, not every handler module.
+They never see HTTP. A handler module is imported at the first call of one of its operations (``MODULES``, the
+generated ``handler_index``), not when the plugin loads: the first call of a session imports what it needs, not
+every handler module.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from . import handler_index
 
 if TYPE_CHECKING:
     from .context import Context
@@ -20,42 +23,9 @@ Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
 _HANDLERS: dict[tuple[str, str], Handler] = {}
 _loaded = False
 
-# The module that registers each operation's handler (tests/test_registry.py checks this against what the
-# modules register).
-_ECS = "pytest_ecsfake.ecs."
-_BATCH = "pytest_ecsfake.batch."
-_LOGS = "pytest_ecsfake.logs."
-MODULES: dict[str, dict[str, str]] = {
-    "ecs": {
-        **dict.fromkeys(("CreateCluster", "DeleteCluster", "DescribeClusters", "ListClusters"), _ECS + "clusters"),
-        **dict.fromkeys(("DeregisterContainerInstance", "DescribeContainerInstances", "ListContainerInstances",
-                         "RegisterContainerInstance", "UpdateContainerInstancesState"),
-                        _ECS + "container_instances"),
-        **dict.fromkeys(("CreateService", "DeleteService", "DescribeServices", "ListServices", "UpdateService"),
-                        _ECS + "services"),
-        **dict.fromkeys(("ListTagsForResource", "TagResource", "UntagResource"), _ECS + "tags"),
-        **dict.fromkeys(("DeregisterTaskDefinition", "DescribeTaskDefinition", "ListTaskDefinitionFamilies",
-                         "ListTaskDefinitions", "RegisterTaskDefinition"), _ECS + "task_definitions"),
-        **dict.fromkeys(("DescribeTasks", "ListTasks", "RunTask", "StartTask", "StopTask"), _ECS + "tasks"),
-    },
-    "batch": {
-        **dict.fromkeys(("CreateComputeEnvironment", "DeleteComputeEnvironment", "DescribeComputeEnvironments",
-                         "UpdateComputeEnvironment"), _BATCH + "compute_environments"),
-        **dict.fromkeys(("DeregisterJobDefinition", "DescribeJobDefinitions", "RegisterJobDefinition"),
-                        _BATCH + "job_definitions"),
-        **dict.fromkeys(("CreateJobQueue", "DeleteJobQueue", "DescribeJobQueues", "UpdateJobQueue"),
-                        _BATCH + "job_queues"),
-        **dict.fromkeys(("DescribeJobs", "SubmitJob"), _BATCH + "jobs"),
-        "ListJobs": _BATCH + "listing",
-        **dict.fromkeys(("CancelJob", "TerminateJob"), _BATCH + "stopping"),
-        **dict.fromkeys(("ListTagsForResource", "TagResource", "UntagResource"), _BATCH + "tags"),
-    },
-    "logs": {
-        **dict.fromkeys(("CreateLogGroup", "DeleteLogGroup", "DescribeLogGroups"), _LOGS + "log_groups"),
-        **dict.fromkeys(("CreateLogStream", "DeleteLogStream", "DescribeLogStreams"), _LOGS + "log_streams"),
-        **dict.fromkeys(("FilterLogEvents", "GetLogEvents", "PutLogEvents"), _LOGS + "log_events"),
-    },
-}
+# The module that registers each operation's handler: generated from the handlers' @handler decorators into
+# handler_index.py by `python -m pytest_ecsfake.scaffold docs` (docs/adding-an-operation.md), never kept by hand.
+MODULES: dict[str, dict[str, str]] = handler_index.MODULES
 
 SERVICES = ("ecs", "batch", "logs")
 

@@ -1,0 +1,181 @@
+"""``python -m pytest_ecsfake.scaffold``: one command adds an operation (a stub that refuses, a test that fails
+until written), and the tables derived from the handlers (the registry's index, README's table,
+docs/coverage.md) stay what a fresh generation gives. The scaffold runs for real, in a copy of the tree."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pytest_ecsfake import _operation_tables as tables
+from pytest_ecsfake.scaffold import default_module, main, skeleton_text, stub_text, with_imports
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def copy_tree(target: Path) -> Path:
+    """What the scaffold reads and writes, and what a pytest run of a generated test needs."""
+    skip = shutil.ignore_patterns("__pycache__")
+    for folder in ("pytest_ecsfake", "schemas", "docs"):
+        shutil.copytree(ROOT / folder, target / folder, ignore=skip)
+    for name in ("README.md", "pyproject.toml", "tests/conftest.py"):
+        (target / name).parent.mkdir(exist_ok=True)
+        shutil.copy(ROOT / name, target / name)
+    return target
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python <args>`` in ``root``, importing the package from there."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run([sys.executable, *args], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {str(path.relative_to(root)): path.read_text() for folder in ("pytest_ecsfake", "tests", "docs")
+            for path in (root / folder).rglob("*") if path.suffix in (".py", ".md")}
+
+
+@pytest.fixture(scope="module")
+def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the tree after two scaffolds: a new module (account_settings), and one appended to services.py."""
+    root = copy_tree(tmp_path_factory.mktemp("repo"))
+    assert main(["ecs", "PutAccountSetting", "--root", str(root)]) == 0
+    assert main(["ecs", "ListServicesByNamespace", "--root", str(root)]) == 0  # the default module: services
+    return root
+
+
+def test_the_stub_and_its_test_are_written(scaffolded: Path) -> None:
+    stub = (scaffolded / "pytest_ecsfake/ecs/account_settings.py").read_text()
+    assert '@handler("ecs", "PutAccountSetting")\ndef put_account_setting(ctx: Context' in stub
+    assert stub.rstrip().endswith('ctx.unsupported("PutAccountSetting")')  # it refuses: nothing pretends
+    # The docstring lists the request and response members of botocore's model.
+    assert re.search(r"\n        name: SettingName \(string enum of \d+ values\), required\n", stub)
+    assert "principalArn: String\n" in stub and "setting: Setting (structure)" in stub
+    test = (scaffolded / "tests/test_account_settings.py").read_text()
+    assert "def test_put_account_setting(ecs_fake: EcsFake) -> None:" in test
+    assert 'boto3.client("ecs", region_name="us-east-1")' in test and "client.put_account_setting(" in test
+    assert 'pytest.fail(f"write the assertions for PutAccountSetting' in test
+    # Appended to an existing module: what it held before is still there, the stub after it.
+    services = (scaffolded / "pytest_ecsfake/ecs/services.py").read_text()
+    before = (ROOT / "pytest_ecsfake/ecs/services.py").read_text()
+    assert services.startswith(before.rstrip("\n")) and '@handler("ecs", "ListServicesByNamespace")' in services
+    assert (scaffolded / "tests/test_services.py").is_file()
+
+
+def test_the_tables_name_the_new_operations(scaffolded: Path) -> None:
+    index: dict[str, object] = {}
+    exec((scaffolded / tables.INDEX).read_text(), index)  # noqa: S102 - the generated data module
+    modules = index["MODULES"]
+    assert isinstance(modules, dict)
+    assert modules["ecs"]["PutAccountSetting"] == "pytest_ecsfake.ecs.account_settings"
+    assert modules["ecs"]["ListServicesByNamespace"] == "pytest_ecsfake.ecs.services"
+    readme = (scaffolded / "README.md").read_text()
+    assert "| ecs | PutAccountSetting |" in readme.split(tables.START)[1].split(tables.END)[0]
+    coverage = (scaffolded / "docs/coverage.md").read_text()
+    assert "| PutAccountSetting | stub | `pytest_ecsfake.ecs.account_settings` |" in coverage
+    assert re.search(r"\| ecs \| 27 \| 2 \| \d+ \| \d+ \|", coverage), "the counts: 27 handlers and 2 stubs"
+    assert main(["docs", "--check", "--root", str(scaffolded)]) == 0
+
+
+def test_the_generated_files_are_ruff_clean(scaffolded: Path) -> None:
+    names = ["pytest_ecsfake/ecs/account_settings.py", "pytest_ecsfake/ecs/services.py",
+             "tests/test_account_settings.py", "tests/test_services.py", str(tables.INDEX)]
+    done = run(scaffolded, "-m", "ruff", "check", *names)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_stub_refuses_and_its_test_fails_until_written(scaffolded: Path, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(scaffolded, root)
+    assert run(root, "-c", "import pytest_ecsfake; print(pytest_ecsfake.__file__)").stdout.startswith(str(root))
+    pytest_args = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_account_settings.py")
+    done = run(root, *pytest_args)
+    assert done.returncode == 1, done.stdout
+    # The stub answered (Context.unsupported), not "does not implement": the registry found it.
+    assert "(UnsupportedOperation) when calling the PutAccountSetting operation: pytest-ecsfake does not support " \
+           "PutAccountSetting in ecs:PutAccountSetting yet." in done.stdout
+    # Implemented, the operation answers; the test still fails until its assertions are written.
+    stub = root / "pytest_ecsfake/ecs/account_settings.py"
+    stub.write_text(stub.read_text().replace('ctx.unsupported("PutAccountSetting")',
+                                             'return {"setting": {"name": params["name"], "value": params["value"]}}'))
+    done = run(root, *pytest_args)
+    assert done.returncode == 1 and "Failed: write the assertions for PutAccountSetting: it answered" in done.stdout
+    assert main(["docs", "--root", str(root)]) == 0
+    assert "| PutAccountSetting | implemented |" in (root / "docs/coverage.md").read_text()
+
+
+def test_the_scaffold_refuses_what_it_cannot_write(scaffolded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(scaffolded)
+    again = run(scaffolded, "-m", "pytest_ecsfake.scaffold", "ecs", "PutAccountSetting")
+    assert again.returncode == 2
+    assert "ecs:PutAccountSetting is already implemented: pytest_ecsfake.ecs.account_settings has a stub" \
+        in again.stderr
+    assert main(["ecs", "RunTask", "--root", str(scaffolded)]) == 2
+    assert "ecs:RunTask is already implemented: pytest_ecsfake.ecs.tasks has a handler" in capsys.readouterr().err
+    assert main(["ecs", "PutAcountSetting", "--root", str(scaffolded)]) == 2
+    err = capsys.readouterr().err
+    assert "ecs has no operation 'PutAcountSetting' in botocore" in err and "Did you mean PutAccountSetting" in err
+    assert main(["logs", "RunTask", "--root", str(scaffolded)]) == 2  # an ECS operation, not a Logs one
+    assert main(["ecs", "DeleteAttributes", "--module", "Not-A-Module", "--root", str(scaffolded)]) == 2
+    with pytest.raises(SystemExit) as unknown_service:
+        main(["ec2", "RunInstances", "--root", str(scaffolded)])
+    assert unknown_service.value.code == 2
+    assert snapshot(scaffolded) == before  # nothing written
+
+
+def test_docs_check_names_the_stale_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_tree(tmp_path)
+    readme = root / "README.md"
+    readme.write_text(readme.read_text().replace("| ecs | RunTask |\n", ""))
+    (root / tables.COVERAGE).unlink()
+    assert main(["docs", "--check", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "stale: README.md, docs/coverage.md (run `python -m pytest_ecsfake.scaffold docs`)" in err
+    assert main(["docs", "--root", str(root)]) == 0
+    assert readme.read_text() == (ROOT / "README.md").read_text()
+    assert (root / tables.COVERAGE).read_text() == (ROOT / tables.COVERAGE).read_text()
+    # A handler written without the scaffold: the index is stale until `docs` runs.
+    with (root / "pytest_ecsfake/ecs/clusters.py").open("a") as module:
+        module.write('\n\n@handler("ecs", "PutClusterCapacityProviders")\n'
+                     "def put(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:\n    return {}\n")
+    assert main(["docs", "--check", "--root", str(root)]) == 1
+    assert "stale: pytest_ecsfake/core/handler_index.py, README.md, docs/coverage.md" in capsys.readouterr().err
+
+
+def test_docs_check_passes_on_the_tree() -> None:
+    done = run(ROOT, "-m", "pytest_ecsfake.scaffold", "docs", "--check")
+    assert done.returncode == 0, done.stderr  # run `python -m pytest_ecsfake.scaffold docs` and commit the result
+
+
+def test_the_default_module_is_the_resource_snake_case_and_plural() -> None:
+    assert default_module("PutAccountSetting") == "account_settings"
+    assert default_module("ListAccountSettings") == "account_settings"
+    assert default_module("ListTagsForResource") == "tags"
+    assert default_module("DescribeCapacityProviders") == "capacity_providers"
+    assert default_module("PutRetentionPolicy") == "retention_policies"
+    assert default_module("StartQuery") == "queries"
+
+
+@pytest.mark.parametrize("service", ["ecs", "batch", "logs"])
+def test_every_operation_of_the_model_gets_a_stub_and_a_test_that_parse(service: str) -> None:
+    from pytest_ecsfake.schemas._generate import load_model
+
+    model = load_model(service)
+    for operation in model["operations"]:
+        text = stub_text(service, operation, "1.0", model) + "\n\n" + skeleton_text(service, operation, model)
+        ast.parse(text, operation)
+        assert max(len(line) for line in text.splitlines()) <= 120, operation
+
+
+def test_a_missing_import_joins_its_from_line_or_follows_the_imports() -> None:
+    text = '"""Doc."""\n\nfrom typing import TYPE_CHECKING\n\nfrom ..core.errors import X\n\nVALUE = 1\n'
+    done = with_imports(text, [("typing", "Any"), ("..core.registry", "handler"), ("..core.errors", "X")])
+    assert done == ('"""Doc."""\n\nfrom typing import TYPE_CHECKING, Any\n\nfrom ..core.errors import X\n'
+                    "from ..core.registry import handler\n\nVALUE = 1\n")

@@ -45,6 +45,8 @@ def snapshot(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the tree after two scaffolds: a new module (account_settings), and one appended to services.py."""
+    # Operations with no handler yet; when one gets a handler, pick another for these tests.
+    assert not {"PutAccountSetting", "ListServicesByNamespace"} & set(tables.scan(ROOT)["ecs"])
     root = copy_tree(tmp_path_factory.mktemp("repo"))
     assert main(["ecs", "PutAccountSetting", "--root", str(root)]) == 0
     assert main(["ecs", "ListServicesByNamespace", "--root", str(root)]) == 0  # the default module: services
@@ -80,7 +82,8 @@ def test_the_tables_name_the_new_operations(scaffolded: Path) -> None:
     assert "| ecs | PutAccountSetting |" in readme.split(tables.START)[1].split(tables.END)[0]
     coverage = (scaffolded / "docs/coverage.md").read_text()
     assert "| PutAccountSetting | stub | `pytest_ecsfake.ecs.account_settings` |" in coverage
-    assert re.search(r"\| ecs \| 27 \| 2 \| \d+ \| \d+ \|", coverage), "the counts: 27 handlers and 2 stubs"
+    handlers = sum(not found.stub for found in tables.scan(ROOT)["ecs"].values())
+    assert re.search(rf"\n\| ecs \| {handlers} \| 2 \| \d+ \| \d+ \|\n", coverage), "the counts: 2 stubs more"
     assert main(["docs", "--check", "--root", str(scaffolded)]) == 0
 
 

@@ -40,8 +40,8 @@ def scan(root: Path) -> dict[str, dict[str, Found]]:
     each service's operations sorted."""
     found: dict[str, dict[str, Found]] = {service: {} for service in SERVICES}
     for service in SERVICES:
-        for path in sorted((root / "pytest_ecsfake" / service).glob("*.py")):
-            module = f"pytest_ecsfake.{service}.{path.stem}"
+        for path in sorted((root / "pytest_ecsfake" / service).rglob("*.py")):
+            module = module_name(root, path)
             for svc, operation, stub in _handlers(ast.parse(path.read_text(encoding="utf-8"), str(path))):
                 if svc not in found:
                     raise ScanError(f"{module}: @handler({svc!r}, {operation!r}): no such service")
@@ -50,6 +50,12 @@ def scan(root: Path) -> dict[str, dict[str, Found]]:
                     raise ScanError(f"two handlers for {svc}:{operation}: {other.module} and {module}")
                 found[svc][operation] = Found(module, stub)
     return {service: dict(sorted(ops.items())) for service, ops in found.items()}
+
+
+def module_name(root: Path, path: Path) -> str:
+    """The dotted name of the module at ``path`` (a package's ``__init__.py``: the package)."""
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def _handlers(tree: ast.Module) -> list[tuple[str, str, bool]]:

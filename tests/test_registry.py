@@ -36,8 +36,8 @@ def test_the_index_names_every_handler_any_service_module_registers() -> None:
     # The index comes from reading the @handler decorators; importing every module of the service packages
     # (not only those the index names) registers exactly those handlers, in those modules.
     for service in _registry.SERVICES:
-        for path in sorted((ROOT / "pytest_ecsfake" / service).glob("*.py")):
-            importlib.import_module(f"pytest_ecsfake.{service}" + ("" if path.stem == "__init__" else f".{path.stem}"))
+        for path in sorted((ROOT / "pytest_ecsfake" / service).rglob("*.py")):
+            importlib.import_module(tables.module_name(ROOT, path))
     live = importlib.import_module(_registry.__name__)
     registered = {key: found.__module__ for key, found in live._HANDLERS.items()}
     indexed = {(service, op): module for service, ops in _registry.MODULES.items() for op, module in ops.items()}

@@ -179,6 +179,32 @@ def test_in_process_pytester_runs_find_every_handler(pytester: pytest.Pytester) 
     pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=2)
 
 
+def test_after_an_in_process_run_each_operation_is_served_by_the_live_handler_module(pytester: pytest.Pytester) -> None:
+    # The inner run is the first to import ecs.clusters and ecs.tags, and pytester drops them. The outer test then
+    # imports ecs.tasks afresh, whose task resolver registers into a fresh ecs.tags: TagResource must be served by
+    # that live module, not by the dropped one the registry saw first (it said "not a taggable ECS resource").
+    pytester.makepyfile(test_author=f"""
+        pytest_plugins = ["pytester"]
+        import boto3
+        from pytest_ecsfake import EcsFake
+        INNER = {INNER_SECOND!r}
+
+        def test_inner_run_then_tags_on_a_task(pytester):
+            pytester.makepyfile(INNER)
+            pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+            with EcsFake():
+                ecs = boto3.client("ecs", region_name="us-east-1")
+                ecs.create_cluster(clusterName="c")
+                ecs.register_task_definition(family="f", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+                                             cpu="256", memory="512",
+                                             containerDefinitions=[{{"name": "a", "image": "a:1"}}])
+                arn = ecs.run_task(cluster="c", taskDefinition="f", launchType="FARGATE", networkConfiguration={{
+                    "awsvpcConfiguration": {{"subnets": ["subnet-1"]}}}})["tasks"][0]["taskArn"]
+                ecs.tag_resource(resourceArn=arn, tags=[{{"key": "team", "value": "data"}}])
+                assert ecs.list_tags_for_resource(resourceArn=arn)["tags"] == [{{"key": "team", "value": "data"}}]
+        """)
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=1)
+
 def test_after_an_in_process_run_the_moto_patch_is_still_removed_at_stop(pytester: pytest.Pytester) -> None:
     # The inner run imports pytest_ecsfake.ways_in.with_moto and pytester drops it from sys.modules; the package
     # keeps it as an attribute, so the next activation uses that module: stopping must undo its patch all the same.

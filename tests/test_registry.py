@@ -87,5 +87,6 @@ def test_two_modules_cannot_register_one_operation() -> None:
     def run_task(ctx: object, req: dict[str, object]) -> dict[str, object]:
         return {}
 
+    assert _registry.get("ecs", "RunTask") is not None  # ecs.tasks registered it (whatever ran before)
     with pytest.raises(RuntimeError, match="two handlers for ecs:RunTask: pytest_ecsfake.ecs.tasks and "):
         _registry.handler("ecs", "RunTask")(run_task)  # type: ignore[arg-type]

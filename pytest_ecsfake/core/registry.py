@@ -10,6 +10,7 @@ every handler module.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -60,18 +61,27 @@ def _live() -> Any:
     return importlib.import_module(__name__)
 
 
+def _is_live(func: Handler) -> bool:
+    """Whether ``func``'s module is the one ``sys.modules`` holds now (not a copy a pytester run dropped)."""
+    module = sys.modules.get(func.__module__)
+    return module is not None and module.__dict__ is func.__globals__
+
+
 def get(service: str, operation: str) -> Handler | None:
     found = _HANDLERS.get((service, operation))
-    if found is None:
-        module = MODULES.get(service, {}).get(operation)
-        if module is None:
-            return None
-        importlib.import_module(module)
-        found = _HANDLERS.get((service, operation))
-        live = _live()
-        if found is None and live.__dict__ is not globals():
-            result: Handler | None = live.get(service, operation)
-            return result
+    if found is not None and _is_live(found):
+        return found
+    # Not imported yet, or imported by a pytester run that dropped it since: the live copy of the module serves,
+    # with what it registers into the live copies of its neighbours (e.g. ecs/tags' resolvers).
+    module = MODULES.get(service, {}).get(operation)
+    if module is None:
+        return None
+    importlib.import_module(module)
+    found = _HANDLERS.get((service, operation))
+    live = _live()
+    if (found is None or not _is_live(found)) and live.__dict__ is not globals():
+        result: Handler | None = live.get(service, operation)
+        return result
     return found
 
 

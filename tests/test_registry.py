@@ -9,7 +9,7 @@ from pathlib import Path
 
 from child import python
 
-from pytest_ecsfake import _operation_tables as tables
+from pytest_ecsfake.scaffold import tables
 from pytest_ecsfake.core import handler_index
 from pytest_ecsfake.core import registry as _registry
 

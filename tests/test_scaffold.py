@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_ecsfake import _operation_tables as tables
-from pytest_ecsfake.scaffold import default_module, main, skeleton_text, stub_text, with_imports
+from pytest_ecsfake.scaffold import default_module, main, skeleton_text, stub_text, tables, with_imports
 
 ROOT = Path(__file__).resolve().parents[1]
 

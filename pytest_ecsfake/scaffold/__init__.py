@@ -11,8 +11,11 @@ regenerates the tables. The default module is the operation's resource, snake_ca
 an operation botocore's model of the service lacks, and one that already has a handler.
 
 ``docs`` regenerates ``core/handler_index.py``, README's supported-operations table and ``docs/coverage.md``
-(``_operation_tables``); ``docs --check`` writes nothing and exits 1 naming the stale ones.
+(``tables``); ``docs --check`` writes nothing and exits 1 naming the stale ones.
 docs/adding-an-operation.md says what to do after the scaffold.
+
+May import: ``core`` (the registry's services) and ``schemas`` (botocore's models); never what a test runs
+through (the ways in, the wire, the services): it reads the handlers' source, it does not import it.
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from . import _operation_tables as tables
-from .core.registry import SERVICES
+from ..core.registry import SERVICES
+from . import tables
 
 _PREPOSITIONS = {"for", "by", "from", "to", "in", "of", "on", "with"}
 _MAX_LINES = 400  # tests/test_layout.py
@@ -70,7 +73,7 @@ def skeleton_path(service: str, module: str) -> Path:
 
 
 def _model(service: str) -> dict[str, Any]:
-    from .schemas._generate import load_model
+    from ..schemas._generate import load_model
 
     return load_model(service)
 
@@ -294,7 +297,7 @@ def add(root: Path, service: str, operation: str, module: str | None = None) -> 
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[1],
+    common.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2],
                         help="the repository to write into (default: the one holding this package)")
     summary = (__doc__ or "").split("\n")[0]
     parser = argparse.ArgumentParser(prog="python -m pytest_ecsfake.scaffold", description=summary)
@@ -338,7 +341,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Next: implement the handler in {written[0]}, write {written[1]}, run `{tables.COMMAND}` "
           "(docs/adding-an-operation.md); `ruff check --fix` sorts any import it added.")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

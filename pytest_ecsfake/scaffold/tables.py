@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
-from .core.registry import SERVICES
+from ..core.registry import SERVICES
 
 COMMAND = "python -m pytest_ecsfake.scaffold docs"
 INDEX = Path("pytest_ecsfake/core/handler_index.py")

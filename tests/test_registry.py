@@ -9,9 +9,9 @@ from pathlib import Path
 
 from child import python
 
-from pytest_ecsfake.scaffold import tables
 from pytest_ecsfake.core import handler_index
 from pytest_ecsfake.core import registry as _registry
+from pytest_ecsfake.scaffold import tables
 
 ROOT = Path(__file__).resolve().parents[1]
 

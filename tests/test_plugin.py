@@ -247,6 +247,11 @@ def test_with_the_marker():
 def test_with_the_decorator():
     boto3.client("ecs", region_name="us-east-1").list_clusters()
 
+def test_raw_requests_too():
+    import requests
+    requests.post("https://ecs.us-east-1.amazonaws.com/", data="{}",
+                  headers={"X-Amz-Target": "AmazonEC2ContainerServiceV20141113.ListClusters"})
+
 def test_other_services_are_left_alone():
     from botocore.exceptions import NoCredentialsError
     with pytest.raises(NoCredentialsError):  # not the guard's business: no request is sent without credentials
@@ -271,7 +276,7 @@ def test_the_guard_fails_ecs_and_batch_calls_made_without_a_fake(pytester: pytes
         for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
             patch.delenv(name)
         result = pytester.runpytest_subprocess(*args)
-    result.assert_outcomes(passed=4, failed=2)
+    result.assert_outcomes(passed=4, failed=3)
     result.stdout.fnmatch_lines([
         "*NoActiveFakeError: pytest-ecsfake guard (--ecsfake-guard): ecs:ListClusters was called with no active "
         "fake, so it would have gone to AWS; nothing was sent. Activate the fake for this test: the ecs_fake "
@@ -279,6 +284,7 @@ def test_the_guard_fails_ecs_and_batch_calls_made_without_a_fake(pytester: pytes
         "decorator (or `with EcsFake():`).",
     ])
     result.stdout.fnmatch_lines(["*NoActiveFakeError: *batch:DescribeJobQueues was called with no active fake*"])
+    assert result.stdout.str().count("NoActiveFakeError: pytest-ecsfake guard (--ecsfake-guard): ecs:ListClusters") == 2
 
 
 def test_without_the_guard_a_forgotten_fixture_is_botocores_business(pytester: pytest.Pytester) -> None:

@@ -14,6 +14,7 @@ from ..core.errors import (
 )
 from ..core.paging import page, with_token
 from ..core.registry import handler
+from .account_settings import effective
 from .lookup import describe_each
 from .state import Cluster
 from .tags import tag_list, tags_of
@@ -21,7 +22,6 @@ from .tags import tag_list, tags_of
 if TYPE_CHECKING:
     from ..core.backend import Backend
 
-DEFAULT_SETTINGS = [{"name": "containerInsights", "value": "disabled"}]
 
 
 def cluster_name(ctx: Context, ref: str | None) -> str:
@@ -88,6 +88,16 @@ def _statistics(cluster: Cluster) -> list[dict[str, str]]:
     ]
 
 
+def _settings(ctx: Context, asked: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The request's settings; without containerInsights, the caller's effective account setting of that
+    name ("any new clusters that are created will have Container Insights turned on unless you disable it
+    during cluster creation", the API reference's PutAccountSetting page)."""
+    settings = [dict(s) for s in asked]
+    if not any(s.get("name") == "containerInsights" for s in settings):
+        settings.append({"name": "containerInsights", "value": effective(ctx, "containerInsights")})
+    return settings
+
+
 @handler("ecs", "CreateCluster")
 def create_cluster(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     from .tags import set_tags
@@ -106,7 +116,7 @@ def create_cluster(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     cluster = Cluster(
         name=name,
         arn=ctx.arn("ecs", f"cluster/{name}"),
-        settings=[dict(s) for s in req.get("settings", DEFAULT_SETTINGS)],
+        settings=_settings(ctx, req.get("settings", [])),
         configuration=req.get("configuration"),
         capacity_providers=list(req.get("capacityProviders", [])),
         default_strategy=[dict(s) for s in req.get("defaultCapacityProviderStrategy", [])],

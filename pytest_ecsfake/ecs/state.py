@@ -52,3 +52,5 @@ class EcsState:
     next_seq: int = 0  # creation order of tasks in this region
     # RunTask clientToken → (the request as recorded, the ARNs it launched) [M:RunTask].
     client_tokens: dict[str, tuple[dict[str, Any], list[str]]] = field(default_factory=dict)
+    # Account settings set by principal ARN; the root user's are the account defaults (ecs/account_settings.py).
+    account_settings: dict[str, dict[str, str]] = field(default_factory=dict)

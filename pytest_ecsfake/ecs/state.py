@@ -32,6 +32,7 @@ class TaskDefinition:
     family: str
     revision: int
     body: dict[str, Any]  # the TaskDefinition shape as DescribeTaskDefinition returns it
+    deleted: bool = False  # DeleteTaskDefinitions finished: gone from every answer, its revision number kept
 
     @property
     def status(self) -> str:

@@ -1,5 +1,6 @@
 """RegisterTaskDefinition, DescribeTaskDefinition, ListTaskDefinitions, ListTaskDefinitionFamilies,
-DeregisterTaskDefinition, and ``resolve_task_definition`` for the operations that launch tasks."""
+DeregisterTaskDefinition, and ``resolve_task_definition`` for the operations that launch tasks.
+DeleteTaskDefinitions is in ``task_definition_deletion.py``: a deleted revision is found by none of these."""
 
 from __future__ import annotations
 
@@ -193,7 +194,8 @@ def find_task_definition(ctx: Context, ref: str) -> TaskDefinition | None:
         return active[-1] if active else None
     if not revision.isdigit() or not 1 <= int(revision) <= len(revisions):
         return None
-    return revisions[int(revision) - 1]
+    found = revisions[int(revision) - 1]
+    return None if found.deleted else found
 
 
 def resolve_task_definition(ctx: Context, ref: str) -> TaskDefinition:
@@ -240,7 +242,7 @@ def list_task_definitions(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         d.arn
         for name in families
         for d in ctx.ecs.families.get(name, [])
-        if d.status == status
+        if d.status == status and not d.deleted
     ]
     if req.get("sort") == "DESC":
         arns.reverse()
@@ -254,8 +256,8 @@ def list_task_definition_families(ctx: Context, req: dict[str, Any]) -> dict[str
     prefix = req.get("familyPrefix", "")
     names = []
     for name in sorted(ctx.ecs.families):
-        if not name.startswith(prefix):
-            continue
+        if not name.startswith(prefix) or all(d.deleted for d in ctx.ecs.families[name]):
+            continue  # a family whose every revision is deleted is no longer returned [M:DeleteTaskDefinitions]
         active = any(d.status == "ACTIVE" for d in ctx.ecs.families[name])
         if status == "ALL" or (status == "ACTIVE") == active:
             names.append(name)

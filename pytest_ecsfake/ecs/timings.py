@@ -22,6 +22,10 @@ ECS_TIMINGS: dict[str, float] = {
     # ECS clusters.
     "cluster_deprovision": 0.0,  # DeleteCluster: DEPROVISIONING → INACTIVE (0: INACTIVE at once)
     "cluster_inactive_visible": 3600.0,  # an INACTIVE cluster stays discoverable this long, then is gone
+    # ECS task definitions. DeleteTaskDefinitions: a DELETE_IN_PROGRESS revision is gone this long after the
+    # call, or, while a task or service still uses it, this long after a check finds it unused (checked again
+    # every this-long, at least every second) [M:DeleteTaskDefinitions].
+    "task_definition_delete": 60.0,
 }
 
 SERVICE_TIMINGS: dict[str, float] = {

@@ -16,6 +16,7 @@ from ..core.paging import page, with_token
 from ..core.registry import handler
 from .account_settings import effective
 from .lookup import describe_each
+from .namespaces import known_namespace
 from .state import Cluster
 from .tags import tag_list, tags_of
 
@@ -122,6 +123,9 @@ def create_cluster(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         default_strategy=[dict(s) for s in req.get("defaultCapacityProviderStrategy", [])],
         service_connect_defaults=req.get("serviceConnectDefaults"),
     )
+    default_namespace = (cluster.service_connect_defaults or {}).get("namespace")
+    if default_namespace:
+        known_namespace(ctx, default_namespace)  # "If you enter a new name, a Cloud Map namespace will be created"
     ctx.ecs.clusters.pop(name, None)  # an INACTIVE cluster of that name is replaced
     ctx.ecs.clusters[name] = cluster
     set_tags(ctx, cluster.arn, req.get("tags", []), replace=True)

@@ -126,6 +126,8 @@ class Service:
     health_check_grace_period: int | None = None
     role_arn: str | None = None
     fingerprint: str = ""  # the CreateService request, for its idempotence
+    service_connect: dict[str, Any] | None = None  # serviceConnectConfiguration as asked
+    namespace_arn: str | None = None  # its Cloud Map namespace, resolved (ecs/namespaces.py), when enabled
     status: str = "ACTIVE"  # ACTIVE | DRAINING | INACTIVE
     deployments: list[Deployment] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)  # newest first

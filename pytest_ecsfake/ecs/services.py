@@ -18,6 +18,7 @@ from .clusters import get_cluster
 from .deployments import start_deployment
 from .launch import check_launch_type, check_network, network_mode, platform_version, require_active, split_by_strategy
 from .lookup import describe_each
+from .namespaces import service_namespace
 from .scheduler import soon
 from .service_model import Service, deployment_configuration
 from .state import Cluster, TaskDefinition
@@ -167,6 +168,8 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         health_check_grace_period=req.get("healthCheckGracePeriodSeconds"),
         role_arn=(role if role.startswith("arn:") else f"arn:aws:iam::{ctx.account_id}:role/{role}") if role else None,
         fingerprint=fingerprint,
+        service_connect=copy.deepcopy(req.get("serviceConnectConfiguration")),
+        namespace_arn=service_namespace(ctx, req.get("serviceConnectConfiguration"), cluster),
     )
     set_tags(ctx, arn, req.get("tags", []), replace=True)
     ctx.ecs.services.pop(arn, None)  # an INACTIVE service of that name is replaced, at the end of the listing
@@ -179,7 +182,8 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 
 def _current(service: Service, key: str) -> Any:
     """The service's current value of a request member that redeploys when it changes (None: not kept)."""
-    current = {"loadBalancers": service.load_balancers, "serviceRegistries": service.service_registries}
+    current = {"loadBalancers": service.load_balancers, "serviceRegistries": service.service_registries,
+               "serviceConnectConfiguration": service.service_connect}
     return current.get(key)
 
 
@@ -226,6 +230,9 @@ def update_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
                            ("healthCheckGracePeriodSeconds", "health_check_grace_period")):
         if key in req:
             setattr(service, attribute, copy.deepcopy(req[key]))
+    if "serviceConnectConfiguration" in req:
+        service.service_connect = copy.deepcopy(req["serviceConnectConfiguration"])
+        service.namespace_arn = service_namespace(ctx, service.service_connect, service.cluster)
     if redeploy:
         start_deployment(ctx.backend, service, definition, ctx.now, resolved)
     else:

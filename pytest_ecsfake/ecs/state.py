@@ -55,3 +55,5 @@ class EcsState:
     client_tokens: dict[str, tuple[dict[str, Any], list[str]]] = field(default_factory=dict)
     # Account settings set by principal ARN; the root user's are the account defaults (ecs/account_settings.py).
     account_settings: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Cloud Map namespaces ECS was told of, name → ARN (ecs/namespaces.py); an ARN given alone maps to itself.
+    namespaces: dict[str, str] = field(default_factory=dict)

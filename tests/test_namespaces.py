@@ -95,3 +95,11 @@ def test_namespaces_are_per_region(ecs_fake: EcsFake) -> None:
     assert east.list_services_by_namespace(namespace="shop")["serviceArns"] == [SERVICE.format("c", "api")]
     with pytest.raises(west.exceptions.NamespaceNotFoundException):
         west.list_services_by_namespace(namespace="shop")
+
+
+def test_the_deployment_shows_its_service_connect_configuration(ecs: Any) -> None:
+    ecs.create_cluster(clusterName="c")
+    web_service(ecs, name="api", desired=0, **connect("shop"))
+    ecs.update_service(cluster="c", service="api", **connect("outlet"))
+    found = ecs.describe_services(cluster="c", services=["api"])["services"][0]
+    assert [d["serviceConnectConfiguration"]["namespace"] for d in found["deployments"]] == ["outlet", "shop"]

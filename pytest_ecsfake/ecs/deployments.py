@@ -44,6 +44,7 @@ def start_deployment(backend: Backend, service: Service, definition: TaskDefinit
         updated_at=at,
         desired_count=service.desired_count,
         rollout_state_reason=reason or f"ECS deployment {ident} in progress.",
+        service_connect=service.service_connect,
     )
     for older in service.deployments:
         older.status = "ACTIVE"

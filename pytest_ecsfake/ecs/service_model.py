@@ -65,6 +65,7 @@ class Deployment:
     proven: bool = False  # one of its tasks has been healthy: the circuit breaker stops counting
     tasks: list[Task] = field(default_factory=list)  # launched and not yet STOPPED, in launch order
     counted: set[str] = field(default_factory=set)  # ids of tasks already counted as failures
+    service_connect: dict[str, Any] | None = None  # the service's serviceConnectConfiguration when it started
 
     @property
     def live(self) -> list[Task]:
@@ -96,6 +97,8 @@ class Deployment:
         _launch_fields(self, body)
         if self.network_configuration is not None:
             body["networkConfiguration"] = copy.deepcopy(self.network_configuration)
+        if self.service_connect is not None:
+            body["serviceConnectConfiguration"] = copy.deepcopy(self.service_connect)
         return body
 
 

@@ -43,31 +43,31 @@ def snapshot(root: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the tree after two scaffolds: a new module (account_settings), and one appended to services.py."""
+    """A copy of the tree after two scaffolds: a new module (poll_endpoints), and one appended to clusters.py."""
     # Operations with no handler yet; when one gets a handler, pick another for these tests.
-    assert not {"PutAccountSetting", "ListServicesByNamespace"} & set(tables.scan(ROOT)["ecs"])
+    assert not {"DiscoverPollEndpoint", "UpdateCluster"} & set(tables.scan(ROOT)["ecs"])
     root = copy_tree(tmp_path_factory.mktemp("repo"))
-    assert main(["ecs", "PutAccountSetting", "--root", str(root)]) == 0
-    assert main(["ecs", "ListServicesByNamespace", "--root", str(root)]) == 0  # the default module: services
+    assert main(["ecs", "DiscoverPollEndpoint", "--root", str(root)]) == 0
+    assert main(["ecs", "UpdateCluster", "--root", str(root)]) == 0  # the default module: clusters
     return root
 
 
 def test_the_stub_and_its_test_are_written(scaffolded: Path) -> None:
-    stub = (scaffolded / "pytest_ecsfake/ecs/account_settings.py").read_text()
-    assert '@handler("ecs", "PutAccountSetting")\ndef put_account_setting(ctx: Context' in stub
-    assert stub.rstrip().endswith('ctx.unsupported("PutAccountSetting")')  # it refuses: nothing pretends
+    stub = (scaffolded / "pytest_ecsfake/ecs/poll_endpoints.py").read_text()
+    assert '@handler("ecs", "DiscoverPollEndpoint")\ndef discover_poll_endpoint(ctx: Context' in stub
+    assert stub.rstrip().endswith('ctx.unsupported("DiscoverPollEndpoint")')  # it refuses: nothing pretends
     # The docstring lists the request and response members of botocore's model.
-    assert re.search(r"\n        name: SettingName \(string enum of \d+ values\), required\n", stub)
-    assert "principalArn: String\n" in stub and "setting: Setting (structure)" in stub
-    test = (scaffolded / "tests/test_account_settings.py").read_text()
-    assert "def test_put_account_setting(ecs_fake: EcsFake) -> None:" in test
-    assert 'boto3.client("ecs", region_name="us-east-1")' in test and "client.put_account_setting(" in test
-    assert 'pytest.fail(f"write the assertions for PutAccountSetting' in test
+    assert "\n        containerInstance: String\n" in stub and "telemetryEndpoint: String" in stub
+    test = (scaffolded / "tests/test_poll_endpoints.py").read_text()
+    assert "def test_discover_poll_endpoint(ecs_fake: EcsFake) -> None:" in test
+    assert 'boto3.client("ecs", region_name="us-east-1")' in test and "client.discover_poll_endpoint(" in test
+    assert 'pytest.fail(f"write the assertions for DiscoverPollEndpoint' in test
     # Appended to an existing module: what it held before is still there, the stub after it.
-    services = (scaffolded / "pytest_ecsfake/ecs/services.py").read_text()
-    before = (ROOT / "pytest_ecsfake/ecs/services.py").read_text()
-    assert services.startswith(before.rstrip("\n")) and '@handler("ecs", "ListServicesByNamespace")' in services
-    assert (scaffolded / "tests/test_services.py").is_file()
+    clusters = (scaffolded / "pytest_ecsfake/ecs/clusters.py").read_text()
+    before = (ROOT / "pytest_ecsfake/ecs/clusters.py").read_text()
+    assert clusters.startswith(before.rstrip("\n")) and '@handler("ecs", "UpdateCluster")' in clusters
+    assert re.search(r"\n        cluster: String, required\n", clusters)
+    assert (scaffolded / "tests/test_clusters.py").is_file()
 
 
 def test_the_tables_name_the_new_operations(scaffolded: Path) -> None:
@@ -75,20 +75,20 @@ def test_the_tables_name_the_new_operations(scaffolded: Path) -> None:
     exec((scaffolded / tables.INDEX).read_text(), index)  # noqa: S102 - the generated data module
     modules = index["MODULES"]
     assert isinstance(modules, dict)
-    assert modules["ecs"]["PutAccountSetting"] == "pytest_ecsfake.ecs.account_settings"
-    assert modules["ecs"]["ListServicesByNamespace"] == "pytest_ecsfake.ecs.services"
+    assert modules["ecs"]["DiscoverPollEndpoint"] == "pytest_ecsfake.ecs.poll_endpoints"
+    assert modules["ecs"]["UpdateCluster"] == "pytest_ecsfake.ecs.clusters"
     readme = (scaffolded / "README.md").read_text()
-    assert "| ecs | PutAccountSetting |" in readme.split(tables.START)[1].split(tables.END)[0]
+    assert "| ecs | DiscoverPollEndpoint |" in readme.split(tables.START)[1].split(tables.END)[0]
     coverage = (scaffolded / "docs/coverage.md").read_text()
-    assert "| PutAccountSetting | stub | `pytest_ecsfake.ecs.account_settings` |" in coverage
+    assert "| DiscoverPollEndpoint | stub | `pytest_ecsfake.ecs.poll_endpoints` |" in coverage
     handlers = sum(not found.stub for found in tables.scan(ROOT)["ecs"].values())
     assert re.search(rf"\n\| ecs \| {handlers} \| 2 \| \d+ \| \d+ \|\n", coverage), "the counts: 2 stubs more"
     assert main(["docs", "--check", "--root", str(scaffolded)]) == 0
 
 
 def test_the_generated_files_are_ruff_clean(scaffolded: Path) -> None:
-    names = ["pytest_ecsfake/ecs/account_settings.py", "pytest_ecsfake/ecs/services.py",
-             "tests/test_account_settings.py", "tests/test_services.py", str(tables.INDEX)]
+    names = ["pytest_ecsfake/ecs/poll_endpoints.py", "pytest_ecsfake/ecs/clusters.py",
+             "tests/test_poll_endpoints.py", "tests/test_clusters.py", str(tables.INDEX)]
     done = run(scaffolded, "-m", "ruff", "check", *names)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -97,33 +97,34 @@ def test_the_stub_refuses_and_its_test_fails_until_written(scaffolded: Path, tmp
     root = tmp_path / "repo"
     shutil.copytree(scaffolded, root)
     assert run(root, "-c", "import pytest_ecsfake; print(pytest_ecsfake.__file__)").stdout.startswith(str(root))
-    pytest_args = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_account_settings.py")
+    pytest_args = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_poll_endpoints.py")
     done = run(root, *pytest_args)
     assert done.returncode == 1, done.stdout
     # The stub answered (Context.unsupported), not "does not implement": the registry found it.
-    assert "(UnsupportedOperation) when calling the PutAccountSetting operation: pytest-ecsfake does not support " \
-           "PutAccountSetting in ecs:PutAccountSetting yet." in done.stdout
+    assert "(UnsupportedOperation) when calling the DiscoverPollEndpoint operation: pytest-ecsfake does not " \
+           "support DiscoverPollEndpoint in ecs:DiscoverPollEndpoint yet." in done.stdout
     # Implemented, the operation answers; the test still fails until its assertions are written.
-    stub = root / "pytest_ecsfake/ecs/account_settings.py"
-    stub.write_text(stub.read_text().replace('ctx.unsupported("PutAccountSetting")',
-                                             'return {"setting": {"name": params["name"], "value": params["value"]}}'))
+    stub = root / "pytest_ecsfake/ecs/poll_endpoints.py"
+    stub.write_text(stub.read_text().replace('ctx.unsupported("DiscoverPollEndpoint")',
+                                             'return {"endpoint": "https://ecs-a-1.us-east-1.amazonaws.com/"}'))
     done = run(root, *pytest_args)
-    assert done.returncode == 1 and "Failed: write the assertions for PutAccountSetting: it answered" in done.stdout
+    assert done.returncode == 1 and "Failed: write the assertions for DiscoverPollEndpoint: it answered" in done.stdout
     assert main(["docs", "--root", str(root)]) == 0
-    assert "| PutAccountSetting | implemented |" in (root / "docs/coverage.md").read_text()
+    assert "| DiscoverPollEndpoint | implemented |" in (root / "docs/coverage.md").read_text()
 
 
 def test_the_scaffold_refuses_what_it_cannot_write(scaffolded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(scaffolded)
-    again = run(scaffolded, "-m", "pytest_ecsfake.scaffold", "ecs", "PutAccountSetting")
+    again = run(scaffolded, "-m", "pytest_ecsfake.scaffold", "ecs", "DiscoverPollEndpoint")
     assert again.returncode == 2
-    assert "ecs:PutAccountSetting is already implemented: pytest_ecsfake.ecs.account_settings has a stub" \
+    assert "ecs:DiscoverPollEndpoint is already implemented: pytest_ecsfake.ecs.poll_endpoints has a stub" \
         in again.stderr
     assert main(["ecs", "RunTask", "--root", str(scaffolded)]) == 2
     assert "ecs:RunTask is already implemented: pytest_ecsfake.ecs.tasks has a handler" in capsys.readouterr().err
-    assert main(["ecs", "PutAcountSetting", "--root", str(scaffolded)]) == 2
+    assert main(["ecs", "DiscoverPolEndpoint", "--root", str(scaffolded)]) == 2
     err = capsys.readouterr().err
-    assert "ecs has no operation 'PutAcountSetting' in botocore" in err and "Did you mean PutAccountSetting" in err
+    assert "ecs has no operation 'DiscoverPolEndpoint' in botocore" in err
+    assert "Did you mean DiscoverPollEndpoint" in err
     assert main(["logs", "RunTask", "--root", str(scaffolded)]) == 2  # an ECS operation, not a Logs one
     assert main(["ecs", "DeleteAttributes", "--module", "Not-A-Module", "--root", str(scaffolded)]) == 2
     with pytest.raises(SystemExit) as unknown_service:

@@ -12,6 +12,7 @@ from .state import Cluster, TaskDefinition
 
 # lastStatus values a task passes through, in order [DG:task-lifecycle].
 PENDING_STATES = frozenset({"PROVISIONING", "PENDING", "ACTIVATING"})
+EXEC_AGENT = "ExecuteCommandAgent"  # the managed agent of ECS Exec [M:ManagedAgent.name]
 
 
 @dataclass
@@ -58,7 +59,19 @@ class Container:
         if self.memory_reservation is not None:
             body["memoryReservation"] = str(self.memory_reservation)
         body["networkInterfaces"] = task.network_interfaces()
+        if task.enable_execute_command:
+            body["managedAgents"] = [self.exec_agent(task)]
         return body
+
+    def exec_agent(self, task: Task) -> dict[str, Any]:
+        """The container's ECS Exec agent [M:ManagedAgent]: PENDING until the container runs, RUNNING with it,
+        STOPPED once it stopped; it starts with the container (the task's startedAt) and follows it."""
+        status = {"PENDING": "PENDING", "RUNNING": "RUNNING"}.get(self.last_status, "STOPPED")
+        agent: dict[str, Any] = {"name": EXEC_AGENT, "lastStatus": status}
+        started = task.times.get("startedAt")
+        if started is not None and self.runtime_id is not None:
+            agent["lastStartedAt"] = started
+        return agent
 
 
 @dataclass
@@ -91,6 +104,8 @@ class Task:
     stop_code: str | None = None
     stopped_reason: str | None = None
     enable_execute_command: bool = False
+    # ECS Exec sessions started on the task (ExecuteCommand), oldest first: what a test can check was run.
+    exec_sessions: list[dict[str, Any]] = field(default_factory=list)
     # Called as watcher(task, new_last_status, at) after every lastStatus change: how services and Batch
     # follow the tasks they own without the lifecycle knowing about them.
     watchers: list[Callable[[Task, str, float], None]] = field(default_factory=list)

@@ -115,8 +115,10 @@ def test_force_new_deployment_replaces_every_task(ecs_c: Any, ecs_fake: EcsFake)
 
 
 def test_updates_that_do_not_redeploy(ecs_c: Any, ecs_fake: EcsFake) -> None:
+    # ECS Exec needs a task role (docs/fidelity-exec.md): the service runs web:2, which has one.
+    fargate_definition(ecs_c, family="web", image="web:1", taskRoleArn="arn:aws:iam::123456789012:role/web")
     deployment_id = stable_web(ecs_c, ecs_fake)["deployments"][0]["id"]
-    answer = ecs_c.update_service(cluster="c", service="web", taskDefinition="web:1", desiredCount=3,
+    answer = ecs_c.update_service(cluster="c", service="web", taskDefinition="web:2", desiredCount=3,
                                   deploymentConfiguration={"maximumPercent": 150}, enableExecuteCommand=True)["service"]
     assert [d["id"] for d in answer["deployments"]] == [deployment_id]
     assert answer["deploymentConfiguration"]["maximumPercent"] == 150

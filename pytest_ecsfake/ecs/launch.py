@@ -259,6 +259,23 @@ def task_tags(ctx: Context, req: dict[str, Any], definition: TaskDefinition, clu
 
 
 INACTIVE_DEFINITION = "TaskDefinition is inactive"
+# ECS Exec needs a task role [M:RunTaskRequest.enableExecuteCommand]. RunTask's sentence: boto/boto3#3173 (2022);
+# UpdateService's: aws/aws-toolkit-jetbrains#3649 (2023). StartTask and CreateService take the nearest of them
+# (their own wording is not confirmed).
+EXEC_NEEDS_ROLE_TASK = (
+    "The execute command failed because a valid task role is not being used. Specify a valid task role in your "
+    "task definition or as a task override and try again."
+)
+EXEC_NEEDS_ROLE_SERVICE = (
+    "The service couldn't be {verb} because a valid taskRoleArn is not being used. Specify a valid task role in "
+    "your task definition and try again."
+)
+
+
+def require_exec_role(definition: TaskDefinition, overrides: dict[str, Any] | None, message: str) -> None:
+    """AWS's refusal of ``enableExecuteCommand`` for a task with no task role (definition or override)."""
+    if not (overrides or {}).get("taskRoleArn") and not definition.body.get("taskRoleArn"):
+        raise InvalidParameterException(message)
 
 
 def require_active(definition: TaskDefinition, error: type[AwsError] = InvalidParameterException) -> None:

@@ -16,7 +16,16 @@ from ..core.paging import page, with_token
 from ..core.registry import handler
 from .clusters import get_cluster
 from .deployments import start_deployment
-from .launch import check_launch_type, check_network, network_mode, platform_version, require_active, split_by_strategy
+from .launch import (
+    EXEC_NEEDS_ROLE_SERVICE,
+    check_launch_type,
+    check_network,
+    network_mode,
+    platform_version,
+    require_active,
+    require_exec_role,
+    split_by_strategy,
+)
 from .lookup import describe_each
 from .namespaces import service_namespace
 from .scheduler import soon
@@ -140,6 +149,8 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     desired = _desired_count(req)
     launch_type, strategy = _launch_choice(req, cluster)
     definition = _definition(ctx, req["taskDefinition"], launch_type)
+    if req.get("enableExecuteCommand"):
+        require_exec_role(definition, None, EXEC_NEEDS_ROLE_SERVICE.format(verb="created"))
     check_network(req, network_mode(definition))
     asked, resolved = _platform(launch_type, req.get("platformVersion"))
     _check_placement(req)
@@ -208,6 +219,8 @@ def update_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
             split_by_strategy(service.cluster, strategy, 1)
         launch_type = None if strategy else "FARGATE"  # the fake's capacity providers are all Fargate
     check_launch_type(definition, launch_type or "FARGATE")
+    if req.get("enableExecuteCommand", service.enable_execute_command):
+        require_exec_role(definition, None, EXEC_NEEDS_ROLE_SERVICE.format(verb="updated"))
     network = copy.deepcopy(req.get("networkConfiguration", service.network_configuration))
     redeploy = redeploy or network != service.network_configuration
     check_network({"networkConfiguration": network} if network else {}, network_mode(definition))

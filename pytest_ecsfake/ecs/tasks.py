@@ -14,6 +14,7 @@ from ..core.reuse import described
 from . import lifecycle
 from .clusters import get_cluster
 from .launch import (
+    EXEC_NEEDS_ROLE_TASK,
     LaunchSpec,
     check_launch_type,
     check_network,
@@ -23,6 +24,7 @@ from .launch import (
     place_and_create,
     platform_version,
     require_active,
+    require_exec_role,
     split_by_strategy,
     task_tags,
 )
@@ -43,6 +45,8 @@ def _spec(ctx: Context, req: dict[str, Any], launch_type: str) -> LaunchSpec:
     mode = network_mode(definition)
     overrides = req.get("overrides", {})
     check_overrides(definition, overrides)
+    if req.get("enableExecuteCommand"):
+        require_exec_role(definition, overrides, EXEC_NEEDS_ROLE_TASK)
     return LaunchSpec(
         cluster=cluster,
         definition=definition,

@@ -163,3 +163,18 @@ def test_delete_attributes_of_an_absent_name_succeeds(ecs_fake: EcsFake, client:
     assert _attributes(client, arn)["keep"] == "1"
     with pytest.raises(client.exceptions.InvalidParameterException):
         client.delete_attributes(cluster="c", attributes=[{"name": "keep"}])
+
+
+def test_a_service_waiting_for_a_member_of_instance_places_once_the_attribute_is_put(
+        ecs_fake: EcsFake, client: Any) -> None:
+    arn = ecs_fake.add_container_instance("c")
+    client.register_task_definition(**EC2_WEB)
+    client.create_service(cluster="c", serviceName="api", taskDefinition="web", desiredCount=2, launchType="EC2",
+                          placementConstraints=[{"type": "memberOf", "expression": "attribute:pool == api"}])
+    ecs_fake.advance(60)
+    assert client.list_tasks(cluster="c", serviceName="api")["taskArns"] == []
+    client.put_attributes(cluster="c", attributes=[{"name": "pool", "value": "api", "targetId": arn}])
+    ecs_fake.advance(60)  # the scheduler places again after service_placement_retry (30 s)
+    arns = client.list_tasks(cluster="c", serviceName="api")["taskArns"]
+    tasks = client.describe_tasks(cluster="c", tasks=arns)["tasks"]
+    assert len(tasks) == 2 and {t["containerInstanceArn"] for t in tasks} == {arn}

@@ -198,3 +198,14 @@ def test_start_task_on_ec2_with_exec(ecs_fake: EcsFake, client: Any) -> None:
     client.get_waiter("tasks_running").wait(cluster="c", tasks=[task["taskArn"]])
     assert client.execute_command(cluster="c", task=task["taskArn"], command="ls", interactive=True)[
         "containerName"] == "app"
+
+
+def test_target_not_connected_can_be_injected(ecs_fake: EcsFake, client: Any) -> None:
+    fargate_definition(client, taskRoleArn=ROLE)
+    arn = _run(client)["taskArn"]
+    ecs_fake.advance(RUNNING_AFTER)
+    ecs_fake.fail("ExecuteCommand", "TargetNotConnectedException",
+                  message="The execute command failed due to an internal error. Try again later.")
+    with pytest.raises(client.exceptions.TargetNotConnectedException):
+        client.execute_command(cluster="c", task=arn, command="ls", interactive=True)
+    assert client.execute_command(cluster="c", task=arn, command="ls", interactive=True)["taskArn"] == arn

@@ -178,3 +178,11 @@ def test_a_service_waiting_for_a_member_of_instance_places_once_the_attribute_is
     arns = client.list_tasks(cluster="c", serviceName="api")["taskArns"]
     tasks = client.describe_tasks(cluster="c", tasks=arns)["tasks"]
     assert len(tasks) == 2 and {t["containerInstanceArn"] for t in tasks} == {arn}
+
+
+def test_character_sets_are_documented_rules_recorded_on_the_call(ecs_fake: EcsFake, client: Any) -> None:
+    arn = ecs_fake.add_container_instance("c")
+    client.put_attributes(cluster="c", attributes=[{"name": "owner team", "value": "ops#1", "targetId": arn}])
+    assert _attributes(client, arn)["owner team"] == "ops#1"  # answered: no AWS refusal of these is known
+    violations = ecs_fake.calls_to("PutAttributes")[-1].violations
+    assert len(violations) == 2 and all("documented" in v for v in violations)

@@ -201,7 +201,6 @@ def test_create_service_errors(ecs_c: Any, change: dict[str, Any], error: str, m
 
 
 @pytest.mark.parametrize(("change", "feature"), [
-    ({"schedulingStrategy": "DAEMON"}, "DAEMON services (only REPLICA)"),
     ({"deploymentController": {"type": "CODE_DEPLOY"}}, "the CODE_DEPLOY deployment controller (only ECS)"),
     ({"deploymentConfiguration": {"strategy": "BLUE_GREEN"}}, "the BLUE_GREEN deployment strategy (only ROLLING)"),
 ])

@@ -16,7 +16,15 @@ from ..core.errors import InvalidParameterException
 from ..core.paging import page, with_token
 from ..core.registry import handler
 from .clusters import get_cluster
-from .instance_model import AGENT_PORTS, ContainerInstance, describe, find_instance, instances_of, refresh
+from .instance_model import (
+    AGENT_PORTS,
+    ContainerInstance,
+    describe,
+    find_instance,
+    instances_changed,
+    instances_of,
+    refresh,
+)
 from .instance_registration import EXTERNAL_ATTRIBUTE, register_instance
 from .lookup import describe_each
 from .query import parse
@@ -104,6 +112,7 @@ def register_container_instance(ctx: Context, req: dict[str, Any]) -> dict[str, 
         existing.agent_connected = True
         existing.version += 1
         set_tags(ctx, existing.arn, req.get("tags", []))
+        instances_changed(existing.cluster_ref, ctx.now)
         return {"containerInstance": describe(ctx, existing, ["TAGS"])}
     instance = register_instance(
         ctx,
@@ -151,6 +160,7 @@ def _deregister(ctx: Context, instance: ContainerInstance) -> None:
     instance.status = "INACTIVE"
     instance.agent_connected = False
     instance.version += 1
+    instances_changed(instance.cluster_ref, ctx.now)
 
 
 @handler("ecs", "DeregisterContainerInstance")
@@ -218,5 +228,6 @@ def update_container_instances_state(ctx: Context, req: dict[str, Any]) -> dict[
         if instance.status != status:
             instance.status = status
             instance.version += 1
+            instances_changed(instance.cluster_ref, ctx.now)
         updated.append(describe(ctx, instance))
     return {"containerInstances": updated, "failures": failures}

@@ -115,6 +115,12 @@ class ContainerInstance:
         return values.get(subject)
 
 
+def instances_changed(cluster: Cluster, at: float) -> None:
+    """Tell whoever follows the cluster's instances (DAEMON services) that they changed at ``at``."""
+    for watch in list(cluster.instance_watchers):
+        watch(at)
+
+
 # -- lookups -------------------------------------------------------------------------------------------
 def instances_of(ctx: Context, cluster: Cluster) -> list[ContainerInstance]:
     """The container instances of ``cluster`` (every status), in registration order."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..core.context import Context
 from .clusters import get_cluster
-from .instance_model import AGENT_PORTS, VERSION_INFO, ContainerInstance, instances_of
+from .instance_model import AGENT_PORTS, VERSION_INFO, ContainerInstance, instances_changed, instances_of
 from .state import Cluster
 from .tags import set_tags
 
@@ -129,6 +129,7 @@ def register_instance(
         set_tags(ctx, instance.arn, tags, replace=True)
     ctx.ecs.container_instances[ident] = instance
     cluster.container_instances += 1
+    instances_changed(cluster, ctx.now)
     return instance
 
 

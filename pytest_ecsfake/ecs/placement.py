@@ -219,6 +219,18 @@ def _exclusion(view: _View, demand: Demand, group: str, rules: Sequence[_Rule], 
     return None
 
 
+def unmet(instance: ContainerInstance, constraints: Sequence[Mapping[str, Any]], requires: Sequence[str]) -> str | None:
+    """The first placement constraint (or required attribute) ``instance`` does not meet, resources aside, or
+    None: which instances a DAEMON service keeps a task on [M:CreateServiceRequest.schedulingStrategy]."""
+    view = _View(instance)
+    if any(name not in instance.attributes for name in requires):
+        return ATTRIBUTE
+    for rule in (_rule(c) for c in constraints):
+        if rule.expression is not None and not rule.expression.matches(view):
+            return MEMBER_OF
+    return None  # distinctInstance: one task per instance is what a daemon is
+
+
 def _spread_key(strategy: _Strategy, view: _View) -> object:
     if strategy.field == "instanceId":
         return view.instance.id

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.context import Context
 from ..core.errors import AwsError
 from . import lifecycle
+from .daemon import plan
 from .deployments import forget_replaced, healthy, note_stop, note_unplaced, settle_steady, trip_breaker
 from .launch import LaunchSpec, create_task, network_mode, place_and_create, split_by_strategy, task_tags
 from .service_model import Deployment, Service
@@ -82,6 +83,9 @@ def step(backend: Backend, service: Service, at: float) -> None:
     settle_steady(backend, service, at)
     wakes = [t.times["startedAt"] + healthy_after for t in service.tasks
              if t.last_status == "RUNNING" and t.desired_status == "RUNNING" and not healthy(t, at, healthy_after)]
+    # A protected task the scheduler left alone is reconsidered when its protection ends.
+    wakes += [t.protected_until for t in service.tasks
+              if t.desired_status == "RUNNING" and t.protected_until is not None and t.protected(at)]
     if retry:
         wakes.append(at + backend.timings["service_placement_retry"])
     if wakes:
@@ -93,6 +97,8 @@ def _reconcile(ctx: Context, service: Service) -> bool:
     at = ctx.now
     healthy_after = ctx.backend.timings["service_healthy_after"]
     primary = service.primary
+    if service.scheduling_strategy == "DAEMON":
+        return _reconcile_daemon(ctx, service)
     desired = primary.desired_count = service.desired_count
     stops = _choose_stops(service, at, healthy_after)
     _stop(ctx, service, stops)
@@ -116,6 +122,33 @@ def _reconcile(ctx: Context, service: Service) -> bool:
     return False
 
 
+def _reconcile_daemon(ctx: Context, service: Service) -> bool:
+    """A DAEMON service's step: its tasks follow the eligible instances (``daemon.plan``)."""
+    protected = {t.id for t in service.tasks if t.protected(ctx.now)}
+    stops, starts = plan(ctx, service, protected)
+    _stop(ctx, service, stops)
+    for deployment in service.deployments[1:]:
+        deployment.desired_count = len(deployment.live)
+    if not starts:
+        return False
+    from .placement import demand_for, misfit, reserve
+
+    primary = service.primary
+    spec = _spec(ctx, service, primary)
+    demand = demand_for(primary.definition.body)
+    tasks: list[Task] = []
+    failures: list[dict[str, Any]] = []
+    for instance in starts:
+        reason = misfit(instance, demand)
+        if reason is not None:
+            failures.append({"arn": instance.arn, "reason": reason})
+            continue
+        task = create_task(ctx, spec, container_instance=instance)
+        reserve(instance, task.arn, spec.group, demand)
+        tasks.append(task)
+    return _launched(ctx, service, primary, tasks, failures, len(starts))
+
+
 def _choose_stops(service: Service, at: float, healthy_after: float) -> list[Task]:
     """The tasks to stop now: the PRIMARY's beyond desiredCount, and older deployments' tasks within
     minimumHealthyPercent."""
@@ -124,10 +157,13 @@ def _choose_stops(service: Service, at: float, healthy_after: float) -> list[Tas
     stops: list[Task] = []
     excess = len(primary.live) - desired
     if excess > 0:  # scale-in is not bounded by minimumHealthyPercent: the user lowered desiredCount
-        stops += _victims(primary.live, excess, everyone, at, healthy_after)
+        # Protected tasks are not stopped by scale-in [DG:task-scale-in-protection]: the others go first, the
+        # rest once their protection ends.
+        stops += _victims([t for t in primary.live if not t.protected(at)], excess, everyone, at, healthy_after)
     if primary.rollout_state == "FAILED":
         return stops  # a FAILED deployment without rollback leaves the older tasks where they are
-    old_live = [t for d in service.deployments[1:] for t in d.live]
+    # Nor by deployments: a protected old task stays until its protection ends [DG:task-scale-in-protection].
+    old_live = [t for d in service.deployments[1:] for t in d.live if not t.protected(at)]
     stops += [t for t in old_live if t.last_status != "RUNNING"]  # pending old tasks would only be replaced
     minimum = math.ceil(desired * service.deployment_configuration.get("minimumHealthyPercent", 100) / 100)
     keep = [t for t in everyone if t not in stops]
@@ -194,6 +230,18 @@ def _problem(ctx: Context, service: Service, message: str) -> None:
     service.add_event(ctx.backend.ids.uuid(), ctx.now, message)
 
 
+def follow_instances(backend: Backend, service: Service) -> None:
+    """A DAEMON service's scheduler wakes whenever an instance of its cluster changes."""
+    def follow(at: float) -> None:
+        if service.status == "INACTIVE":
+            if follow in service.cluster.instance_watchers:
+                service.cluster.instance_watchers.remove(follow)
+            return
+        soon(backend, service, at)
+
+    service.cluster.instance_watchers.append(follow)
+
+
 def watcher(backend: Backend, service: Service, deployment: Deployment) -> Callable[[Task, str, float], None]:
     """The task watcher of a service's task: keeps the deployment's records and wakes the scheduler."""
     healthy_after = backend.timings["service_healthy_after"]
@@ -257,6 +305,12 @@ def _launch(ctx: Context, service: Service, deployment: Deployment, count: int) 
                                                service.placement_constraints)
     except AwsError as error:
         tasks, failures = [], [{"reason": error.message}]
+    return _launched(ctx, service, deployment, tasks, failures, count)
+
+
+def _launched(ctx: Context, service: Service, deployment: Deployment, tasks: list[Task],
+              failures: list[dict[str, Any]], count: int) -> bool:
+    """Record the tasks just launched for ``deployment``; True when some of ``count`` could not be placed."""
     for task in tasks:
         task.watchers.append(watcher(ctx.backend, service, deployment))
         deployment.tasks.append(task)

@@ -23,12 +23,14 @@ DEFAULT_MINIMUM_HEALTHY_PERCENT = 100
 MAX_EVENTS = 100  # "A maximum of 100 of the latest events are displayed." [M:Service]
 
 
-def deployment_configuration(given: dict[str, Any] | None, current: dict[str, Any] | None = None) -> dict[str, Any]:
-    """``given`` over ``current`` (or over AWS's defaults), as DescribeServices answers it."""
+def deployment_configuration(given: dict[str, Any] | None, current: dict[str, Any] | None = None, *,
+                             daemon: bool = False) -> dict[str, Any]:
+    """``given`` over ``current`` (or over AWS's defaults: 100/0 for a DAEMON service, 200/100 for a REPLICA
+    one [M:DeploymentConfiguration]), as DescribeServices answers it."""
     config: dict[str, Any] = copy.deepcopy(current) if current else {
         "deploymentCircuitBreaker": {"enable": False, "rollback": False},
-        "maximumPercent": DEFAULT_MAXIMUM_PERCENT,
-        "minimumHealthyPercent": DEFAULT_MINIMUM_HEALTHY_PERCENT,
+        "maximumPercent": 100 if daemon else DEFAULT_MAXIMUM_PERCENT,
+        "minimumHealthyPercent": 0 if daemon else DEFAULT_MINIMUM_HEALTHY_PERCENT,
     }
     config.update(copy.deepcopy(given or {}))
     return config
@@ -104,7 +106,7 @@ class Deployment:
 
 @dataclass(eq=False)
 class Service:
-    """A REPLICA service of the rolling-update (ECS) deployment controller."""
+    """A REPLICA or DAEMON service of the rolling-update (ECS) deployment controller."""
 
     name: str
     arn: str
@@ -128,6 +130,7 @@ class Service:
     availability_zone_rebalancing: str = "ENABLED"
     health_check_grace_period: int | None = None
     role_arn: str | None = None
+    scheduling_strategy: str = "REPLICA"  # REPLICA | DAEMON (ecs/daemon.py)
     fingerprint: str = ""  # the CreateService request, for its idempotence
     service_connect: dict[str, Any] | None = None  # serviceConnectConfiguration as asked
     namespace_arn: str | None = None  # its Cloud Map namespace, resolved (ecs/namespaces.py), when enabled
@@ -170,7 +173,7 @@ class Service:
             "createdAt": self.created_at,
             "placementConstraints": copy.deepcopy(self.placement_constraints),
             "placementStrategy": copy.deepcopy(self.placement_strategy),
-            "schedulingStrategy": "REPLICA",
+            "schedulingStrategy": self.scheduling_strategy,
             "createdBy": self.created_by,
             "enableECSManagedTags": self.enable_ecs_managed_tags,
             "propagateTags": self.propagate_tags,

@@ -14,6 +14,7 @@ from ..core.context import Context
 from ..core.errors import AwsError, ClientException, InvalidParameterException
 from ..core.paging import page, with_token
 from ..core.registry import handler
+from . import daemon
 from .clusters import get_cluster
 from .deployments import start_deployment
 from .launch import (
@@ -28,7 +29,7 @@ from .launch import (
 )
 from .lookup import describe_each
 from .namespaces import service_namespace
-from .scheduler import soon
+from .scheduler import follow_instances, soon
 from .service_model import Service, deployment_configuration
 from .state import Cluster, TaskDefinition
 from .tags import resolver, set_tags, tag_list, tags_of
@@ -77,16 +78,27 @@ def _describe(ctx: Context, service: Service, with_tags: bool) -> dict[str, Any]
 
 
 def _check_supported(ctx: Context, req: dict[str, Any]) -> None:
-    """The fake schedules REPLICA services with rolling updates; say so instead of pretending otherwise."""
-    scheduling = req.get("schedulingStrategy", "REPLICA")
+    """The fake schedules REPLICA and DAEMON services with rolling updates; say so instead of pretending otherwise."""
     controller = (req.get("deploymentController") or {}).get("type", "ECS")
     strategy = (req.get("deploymentConfiguration") or {}).get("strategy", "ROLLING")
-    if scheduling != "REPLICA":
-        ctx.unsupported(f"{scheduling} services (only REPLICA)")
     if controller != "ECS":
         ctx.unsupported(f"the {controller} deployment controller (only ECS)")
     if strategy != "ROLLING":
         ctx.unsupported(f"the {strategy} deployment strategy (only ROLLING)")
+
+
+def _check_daemon(req: dict[str, Any], cluster: Cluster | None) -> None:
+    """What AWS refuses of a DAEMON service: a desired count, placement strategies, capacity providers (the
+    cluster's default strategy too, without a launchType) and Fargate [M:CreateServiceRequest.schedulingStrategy]."""
+    if "desiredCount" in req:
+        raise InvalidParameterException(daemon.DESIRED_COUNT)
+    if req.get("placementStrategy"):
+        raise InvalidParameterException(daemon.PLACEMENT_STRATEGY)
+    if req.get("capacityProviderStrategy") or (cluster is not None and "launchType" not in req
+                                               and cluster.default_strategy):
+        raise InvalidParameterException(daemon.CAPACITY_PROVIDERS)
+    if req.get("launchType") == "FARGATE":
+        raise InvalidParameterException(daemon.FARGATE)
 
 
 def _desired_count(req: dict[str, Any]) -> int:
@@ -142,11 +154,14 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
             return {"service": _describe(ctx, existing, True)}  # the same request again: the same service
         raise InvalidParameterException("Creation of service was not idempotent.")
     _check_supported(ctx, req)
-    if "desiredCount" not in req:
+    scheduling = req.get("schedulingStrategy", "REPLICA")
+    if scheduling == "DAEMON":
+        _check_daemon(req, cluster)
+    elif "desiredCount" not in req:
         raise InvalidParameterException("desiredCount is required for a service with the REPLICA scheduling strategy.")
     if "taskDefinition" not in req:
         raise InvalidParameterException("taskDefinition is required for a service with the ECS deployment controller.")
-    desired = _desired_count(req)
+    desired = 0 if scheduling == "DAEMON" else _desired_count(req)
     launch_type, strategy = _launch_choice(req, cluster)
     definition = _definition(ctx, req["taskDefinition"], launch_type)
     if req.get("enableExecuteCommand"):
@@ -167,7 +182,9 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         capacity_provider_strategy=strategy,
         platform_version=asked,
         network_configuration=copy.deepcopy(req.get("networkConfiguration")),
-        deployment_configuration=deployment_configuration(req.get("deploymentConfiguration")),
+        deployment_configuration=deployment_configuration(req.get("deploymentConfiguration"),
+                                                          daemon=scheduling == "DAEMON"),
+        scheduling_strategy=scheduling,
         placement_constraints=copy.deepcopy(req.get("placementConstraints", [])),
         placement_strategy=copy.deepcopy(req.get("placementStrategy", [])),
         load_balancers=copy.deepcopy(req.get("loadBalancers", [])),
@@ -187,6 +204,9 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     ctx.ecs.services[arn] = service
     cluster.active_services += 1
     start_deployment(ctx.backend, service, definition, ctx.now, resolved)
+    if scheduling == "DAEMON":
+        service.desired_count = service.primary.desired_count = len(daemon.eligible(ctx, service))
+        follow_instances(ctx.backend, service)
     soon(ctx.backend, service, ctx.now)
     return {"service": _describe(ctx, service, bool(req.get("tags")))}
 
@@ -202,6 +222,8 @@ def _current(service: Service, key: str) -> Any:
 def update_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     service = _active_service(ctx, req)
     _check_supported(ctx, {k: v for k, v in req.items() if k in ("deploymentController", "deploymentConfiguration")})
+    if service.scheduling_strategy == "DAEMON":
+        _check_daemon(req, None)
     force = bool(req.get("forceNewDeployment"))
     redeploy = force or any(k in req and req[k] != _current(service, k) for k in _REDEPLOYING)
     definition = service.primary.definition
@@ -257,7 +279,8 @@ def update_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 @handler("ecs", "DeleteService")
 def delete_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     service = _active_service(ctx, req)
-    if service.desired_count > 0 and not req.get("force"):
+    # A daemon cannot be scaled to 0, so it is deleted without force (the fake's choice, fidelity-services.md).
+    if service.desired_count > 0 and not req.get("force") and service.scheduling_strategy == "REPLICA":
         raise InvalidParameterException("The service cannot be stopped while it is scaled above 0.")
     service.status = "DRAINING"
     service.desired_count = 0
@@ -293,7 +316,7 @@ def list_services(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         if s.cluster.name == cluster.name
         and s.status == "ACTIVE"  # DRAINING and INACTIVE services are not listed [M:DeleteService]
         and (launch_type is None or s.launch_type == launch_type)
-        and req.get("schedulingStrategy", "REPLICA") == "REPLICA"
+        and req.get("schedulingStrategy", s.scheduling_strategy) == s.scheduling_strategy
         and req.get("resourceManagementType", "CUSTOMER") == "CUSTOMER"
     ]
     # Without maxResults ListServices answers up to 10 services a page [M:ListServices].

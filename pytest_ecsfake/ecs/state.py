@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,9 @@ class Cluster:
     active_services: int = 0
     container_instances: int = 0
     tasks: TaskIndex = field(default_factory=TaskIndex)
+    # Called with the fake time whenever one of its container instances registers, changes status or
+    # attributes, or deregisters: how DAEMON services follow the instances (ecs/daemon.py).
+    instance_watchers: list[Callable[[float], None]] = field(default_factory=list, repr=False)
 
 
 @dataclass

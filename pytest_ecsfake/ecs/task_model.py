@@ -106,6 +106,7 @@ class Task:
     enable_execute_command: bool = False
     # ECS Exec sessions started on the task (ExecuteCommand), oldest first: what a test can check was run.
     exec_sessions: list[dict[str, Any]] = field(default_factory=list)
+    protected_until: float | None = None  # scale-in protection's expirationDate (ecs/task_protection.py)
     # Called as watcher(task, new_last_status, at) after every lastStatus change: how services and Batch
     # follow the tasks they own without the lifecycle knowing about them.
     watchers: list[Callable[[Task, str, float], None]] = field(default_factory=list)
@@ -127,6 +128,10 @@ class Task:
         # address appear when it is ATTACHED (aws/amazon-ecs-cli#522; RunTask samples) [FIDELITY "Observed since"].
         details = eni["details"][:1] if eni["status"] == "PRECREATED" else eni["details"]
         return [dict(eni, details=[{"name": name, "value": value} for name, value in details])]
+
+    def protected(self, at: float) -> bool:
+        """Under scale-in protection at ``at``: a service's scale-in and deployments do not stop it."""
+        return self.protected_until is not None and at < self.protected_until
 
     @property
     def running_containers(self) -> list[Container]:

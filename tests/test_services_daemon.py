@@ -176,3 +176,20 @@ def test_daemon_over_the_server(ecs_fake: EcsFake) -> None:
         assert daemon(ecs)["desiredCount"] == 1
         ecs_fake.advance(STARTED_AFTER)
         assert counts(ecs, "agent") == (1, 0, 1)
+
+
+def test_a_daemon_deployment_waits_for_a_protected_task(ecs_c: Any, ecs_fake: EcsFake) -> None:
+    for _ in range(2):
+        ecs_fake.add_container_instance("c")
+    daemon(ecs_c)
+    ecs_fake.advance(STARTED_AFTER + HEALTHY_AFTER)
+    kept = service_tasks(ecs_c, "agent")[0]["taskArn"]
+    ecs_c.update_task_protection(cluster="c", tasks=[kept], protectionEnabled=True, expiresInMinutes=10)
+    ecs_c.update_service(cluster="c", service="agent", taskDefinition=register(ecs_c, "agent:2"))
+    ecs_fake.advance(5 * 60)
+    families = sorted(t["taskDefinitionArn"].rsplit("/", 1)[1] for t in service_tasks(ecs_c, "agent"))
+    assert families == ["agent:1", "agent:2"]
+    assert kept in [t["taskArn"] for t in service_tasks(ecs_c, "agent")]
+    ecs_fake.advance(5 * 60 + STARTED_AFTER + 60)  # the protection ends: its instance's task is replaced
+    families = sorted(t["taskDefinitionArn"].rsplit("/", 1)[1] for t in service_tasks(ecs_c, "agent"))
+    assert families == ["agent:2", "agent:2"]

@@ -22,6 +22,7 @@ MODULES: dict[str, dict[str, str]] = {
         "DescribeTaskDefinition": "pytest_ecsfake.ecs.task_definitions",
         "DescribeTasks": "pytest_ecsfake.ecs.tasks",
         "ExecuteCommand": "pytest_ecsfake.ecs.execute_command",
+        "GetTaskProtection": "pytest_ecsfake.ecs.task_protection",
         "ListAccountSettings": "pytest_ecsfake.ecs.account_settings",
         "ListAttributes": "pytest_ecsfake.ecs.attributes",
         "ListClusters": "pytest_ecsfake.ecs.clusters",
@@ -44,6 +45,7 @@ MODULES: dict[str, dict[str, str]] = {
         "UntagResource": "pytest_ecsfake.ecs.tags",
         "UpdateContainerInstancesState": "pytest_ecsfake.ecs.container_instances",
         "UpdateService": "pytest_ecsfake.ecs.services",
+        "UpdateTaskProtection": "pytest_ecsfake.ecs.task_protection",
     },
     "batch": {
         "CancelJob": "pytest_ecsfake.batch.stopping",

@@ -7,6 +7,7 @@ stale.
 
 MODULES: dict[str, dict[str, str]] = {
     "ecs": {
+        "ContinueServiceDeployment": "pytest_ecsfake.ecs.service_deployments",
         "CreateCluster": "pytest_ecsfake.ecs.clusters",
         "CreateService": "pytest_ecsfake.ecs.services",
         "DeleteAccountSetting": "pytest_ecsfake.ecs.account_settings",
@@ -18,6 +19,8 @@ MODULES: dict[str, dict[str, str]] = {
         "DeregisterTaskDefinition": "pytest_ecsfake.ecs.task_definitions",
         "DescribeClusters": "pytest_ecsfake.ecs.clusters",
         "DescribeContainerInstances": "pytest_ecsfake.ecs.container_instances",
+        "DescribeServiceDeployments": "pytest_ecsfake.ecs.service_deployments",
+        "DescribeServiceRevisions": "pytest_ecsfake.ecs.service_deployments",
         "DescribeServices": "pytest_ecsfake.ecs.services",
         "DescribeTaskDefinition": "pytest_ecsfake.ecs.task_definitions",
         "DescribeTasks": "pytest_ecsfake.ecs.tasks",
@@ -27,6 +30,7 @@ MODULES: dict[str, dict[str, str]] = {
         "ListAttributes": "pytest_ecsfake.ecs.attributes",
         "ListClusters": "pytest_ecsfake.ecs.clusters",
         "ListContainerInstances": "pytest_ecsfake.ecs.container_instances",
+        "ListServiceDeployments": "pytest_ecsfake.ecs.service_deployments",
         "ListServices": "pytest_ecsfake.ecs.services",
         "ListServicesByNamespace": "pytest_ecsfake.ecs.namespaces",
         "ListTagsForResource": "pytest_ecsfake.ecs.tags",
@@ -40,6 +44,7 @@ MODULES: dict[str, dict[str, str]] = {
         "RegisterTaskDefinition": "pytest_ecsfake.ecs.task_definitions",
         "RunTask": "pytest_ecsfake.ecs.tasks",
         "StartTask": "pytest_ecsfake.ecs.tasks",
+        "StopServiceDeployment": "pytest_ecsfake.ecs.service_deployments",
         "StopTask": "pytest_ecsfake.ecs.tasks",
         "TagResource": "pytest_ecsfake.ecs.tags",
         "UntagResource": "pytest_ecsfake.ecs.tags",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from . import service_history as history
 from .service_model import Deployment, Service
 from .state import TaskDefinition
 from .task_model import Task
@@ -29,9 +30,11 @@ def deployment_id(backend: Backend) -> str:
 
 
 def start_deployment(backend: Backend, service: Service, definition: TaskDefinition, at: float,
-                     platform_version: str | None, *, reason: str | None = None) -> Deployment:
+                     platform_version: str | None, *, reason: str | None = None,
+                     rollback_to: Deployment | None = None) -> Deployment:
     """A new PRIMARY deployment of ``definition`` with the service's current launch settings; the previous
-    PRIMARY (if any) becomes ACTIVE, to be drained by the scheduler."""
+    PRIMARY (if any) becomes ACTIVE, to be drained by the scheduler. A new service deployment records it,
+    unless it is a rollback to ``rollback_to`` (which it then redeploys: the same service revision)."""
     ident = deployment_id(backend)
     deployment = Deployment(
         id=ident,
@@ -51,6 +54,10 @@ def start_deployment(backend: Backend, service: Service, definition: TaskDefinit
         older.updated_at = at
     service.deployments.insert(0, deployment)
     service.steady = False
+    if rollback_to is None:
+        history.record_start(backend, service, deployment, at)
+    else:
+        deployment.revision = rollback_to.revision
     return deployment
 
 
@@ -98,15 +105,59 @@ def trip_breaker(backend: Backend, service: Service, at: float) -> None:
     primary.updated_at = at
     service.add_event(backend.ids.uuid(), at,
                       f"(service {service.name}) (deployment {primary.id}) deployment failed: tasks failed to start.")
+    record = history.record_of(backend, primary, service)
+    if record is not None:
+        record.breaker_status = "TRIGGERED"
     target = service.last_completed
     if not breaker.get("rollback") or target is None or target is primary:
-        return  # a FAILED deployment launches no new task; nothing to return to
+        if record is not None:  # a FAILED deployment launches no new task; nothing to return to
+            failed = "ROLLBACK_FAILED" if record.rollback_deployment is primary else "STOPPED"
+            record.finish(failed, at, primary.rollout_state_reason, stopped=True)
+        return
+    rollback = _roll_back(backend, service, target, at,
+                          f"ECS deployment circuit breaker: rolling back to deploymentId {target.id}.")
+    if record is not None and record.rollback_deployment is None:
+        record.set("ROLLBACK_IN_PROGRESS", at, "ECS deployment circuit breaker: tasks failed to start.")
+        record.rollback = {"reason": "ECS deployment circuit breaker: tasks failed to start.", "startedAt": at,
+                           "serviceRevisionArn": target.revision.arn}
+        record.rollback_deployment = rollback
+    elif record is not None:
+        record.finish("ROLLBACK_FAILED", at, primary.rollout_state_reason, stopped=True)
+
+
+def _roll_back(backend: Backend, service: Service, target: Deployment, at: float, reason: str) -> Deployment:
+    """A new PRIMARY deployment of ``target``'s revision, with its launch settings."""
     service.launch_type = target.launch_type
     service.capacity_provider_strategy = target.capacity_provider_strategy
     service.network_configuration = target.network_configuration
-    start_deployment(backend, service, target.definition, at, target.platform_version,
-                     reason=f"ECS deployment circuit breaker: rolling back to deploymentId {target.id}.")
+    rollback = start_deployment(backend, service, target.definition, at, target.platform_version, reason=reason,
+                                rollback_to=target)
     service.add_event(backend.ids.uuid(), at, f"(service {service.name}) rolling back to deployment {target.id}.")
+    return rollback
+
+
+def advance_history(backend: Backend, service: Service, at: float) -> None:
+    """The scheduler's step moves its service deployments on: PENDING ones start, and a rollback that
+    StopServiceDeployment requested starts rolling back."""
+    for record in history.records_of(backend, service):
+        if record.status == "PENDING":
+            record.set("IN_PROGRESS", at)
+            record.started_at = at
+        elif record.status == "ROLLBACK_REQUESTED":
+            source = record.rollback_source
+            if source is None or source.revision is None:
+                # Nothing to return to (the service's first deployment): the fake's choice and words.
+                record.finish("ROLLBACK_FAILED", at, "There is no previous service revision to roll back to.")
+                continue
+            stopped = record.deployment
+            stopped.rollout_state = "FAILED"
+            stopped.rollout_state_reason = "Service deployment stopped: rolling back."  # the fake's words
+            stopped.updated_at = at
+            record.rollback_deployment = _roll_back(
+                backend, service, source, at, f"Service deployment rolling back to deploymentId {source.id}.")
+            record.set("ROLLBACK_IN_PROGRESS", at)
+            record.rollback = {"reason": "StopServiceDeployment requested a rollback.", "startedAt": at,
+                               "serviceRevisionArn": source.revision.arn}
 
 
 def forget_replaced(service: Service, at: float) -> None:
@@ -146,5 +197,9 @@ def settle_steady(backend: Backend, service: Service, at: float) -> None:
                               f"(service {service.name}) (deployment {primary.id}) deployment completed.")
         if primary.rollout_state == "COMPLETED":
             service.last_completed = primary
+            record = history.record_of(backend, primary, service)
+            if record is not None and record.status in history.ONGOING:
+                rolled_back = record.rollback_deployment is primary
+                record.finish("ROLLBACK_SUCCESSFUL" if rolled_back else "SUCCESSFUL", at, None)
         service.add_event(backend.ids.uuid(), at, f"(service {service.name}) has reached a steady state.")
     service.steady = steady

@@ -28,7 +28,15 @@ from ..core.context import Context
 from ..core.errors import AwsError
 from . import lifecycle
 from .daemon import plan
-from .deployments import forget_replaced, healthy, note_stop, note_unplaced, settle_steady, trip_breaker
+from .deployments import (
+    advance_history,
+    forget_replaced,
+    healthy,
+    note_stop,
+    note_unplaced,
+    settle_steady,
+    trip_breaker,
+)
 from .launch import LaunchSpec, create_task, network_mode, place_and_create, split_by_strategy, task_tags
 from .service_model import Deployment, Service
 from .tags import tag_list, tags_of
@@ -70,6 +78,8 @@ def step(backend: Backend, service: Service, at: float) -> None:
         return
     ctx = Context(backend, "ecs", "ServiceScheduler", service.region, at)
     forget_replaced(service, at)
+    if service.status == "ACTIVE":
+        advance_history(backend, service, at)
     if service.status == "DRAINING":
         _drain(ctx, service)
         return

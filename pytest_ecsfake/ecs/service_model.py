@@ -68,6 +68,7 @@ class Deployment:
     tasks: list[Task] = field(default_factory=list)  # launched and not yet STOPPED, in launch order
     counted: set[str] = field(default_factory=set)  # ids of tasks already counted as failures
     service_connect: dict[str, Any] | None = None  # the service's serviceConnectConfiguration when it started
+    revision: Any = None  # the ServiceRevision it deploys (ecs/service_history.py)
 
     @property
     def live(self) -> list[Task]:

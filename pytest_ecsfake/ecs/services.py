@@ -30,6 +30,7 @@ from .launch import (
 from .lookup import describe_each
 from .namespaces import service_namespace
 from .scheduler import follow_instances, soon
+from .service_history import forget
 from .service_model import Service, deployment_configuration
 from .state import Cluster, TaskDefinition
 from .tags import resolver, set_tags, tag_list, tags_of
@@ -287,6 +288,7 @@ def delete_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     service.steady = False
     service.cluster.active_services -= 1
     ctx.ecs.tags.pop(service.arn, None)  # "When a service is deleted, the tags are deleted as well."
+    forget(ctx.backend, service)  # and its service deployments [DG:service-deployment]
     soon(ctx.backend, service, ctx.now)
     return {"service": _describe(ctx, service, False)}
 

@@ -54,6 +54,9 @@ class EcsState:
     # Tasks by their 32-hex id (ecs/tasks owns the records and the per-cluster indexes).
     tasks: dict[str, Any] = field(default_factory=dict)
     services: dict[str, Any] = field(default_factory=dict)  # by service ARN (ecs/services.py owns the records)
+    # Service deployments and revisions by ARN, in creation order (ecs/service_history.py owns the records).
+    service_deployments: dict[str, Any] = field(default_factory=dict)
+    service_revisions: dict[str, Any] = field(default_factory=dict)
     next_seq: int = 0  # creation order of tasks in this region
     # RunTask clientToken → (the request as recorded, the ARNs it launched) [M:RunTask].
     client_tokens: dict[str, tuple[dict[str, Any], list[str]]] = field(default_factory=dict)

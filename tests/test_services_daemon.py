@@ -193,3 +193,15 @@ def test_a_daemon_deployment_waits_for_a_protected_task(ecs_c: Any, ecs_fake: Ec
     ecs_fake.advance(5 * 60 + STARTED_AFTER + 60)  # the protection ends: its instance's task is replaced
     families = sorted(t["taskDefinitionArn"].rsplit("/", 1)[1] for t in service_tasks(ecs_c, "agent"))
     assert families == ["agent:2", "agent:2"]
+
+
+def test_a_deployment_no_configuration_allows_is_reported(ecs_c: Any, ecs_fake: EcsFake) -> None:
+    ecs_fake.add_container_instance("c")
+    daemon(ecs_c, deploymentConfiguration={"minimumHealthyPercent": 100, "maximumPercent": 100})
+    ecs_fake.advance(STARTED_AFTER + HEALTHY_AFTER)
+    ecs_c.update_service(cluster="c", service="agent", taskDefinition=register(ecs_c, "agent:2"))
+    ecs_fake.advance(60)
+    assert [t["taskDefinitionArn"].rsplit("/", 1)[1] for t in service_tasks(ecs_c, "agent")] == ["agent:1"]
+    assert service(ecs_c, "agent")["events"][0]["message"] == (
+        "(service agent) was unable to stop or start tasks during a deployment because of the service deployment "
+        "configuration. Update the minimumHealthyPercent or maximumPercent value and try again.")

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 GONE_STATES = frozenset({"STOPPING", "DEPROVISIONING", "STOPPED"})  # DRAINING ends when all tasks are here
 REPEAT_AFTER = 6 * 3600.0  # a problem is reported again after six hours [DG:service-event-messages]
+_STUCK = ("(service {}) was unable to stop or start tasks during a deployment because of the service deployment "
+          "configuration. Update the minimumHealthyPercent or maximumPercent value and try again.")
 TROUBLESHOOTING = "For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."
 _CLOSEST = {
     "RESOURCE:CPU": "has insufficient CPU units available.",
@@ -126,9 +128,7 @@ def _reconcile(ctx: Context, service: Service) -> bool:
         return _launch(ctx, service, primary, count)
     if desired > len(primary.live) and not stops and older_live \
             and all(healthy(t, at, healthy_after) for d in service.deployments for t in d.live):
-        _problem(ctx, service, f"(service {service.name}) was unable to stop or start tasks during a deployment "
-                               "because of the service deployment configuration. Update the minimumHealthyPercent "
-                               "or maximumPercent value and try again.")
+        _problem(ctx, service, _STUCK.format(service.name))
     return False
 
 
@@ -139,6 +139,12 @@ def _reconcile_daemon(ctx: Context, service: Service) -> bool:
     _stop(ctx, service, stops)
     for deployment in service.deployments[1:]:
         deployment.desired_count = len(deployment.live)
+    healthy_after = ctx.backend.timings["service_healthy_after"]
+    old = [t for d in service.deployments[1:] for t in d.live]
+    if not starts and not stops and old and service.primary.rollout_state != "FAILED" \
+            and all(healthy(t, ctx.now, healthy_after) for d in service.deployments for t in d.live) \
+            and not any(t.id in protected for t in old):
+        _problem(ctx, service, _STUCK.format(service.name))
     if not starts:
         return False
     from .placement import demand_for, misfit, reserve

@@ -131,6 +131,7 @@ def test_unsupported_operation_names_itself_and_fails_the_test_at_teardown() -> 
             ecs.create_task_set(cluster="c", service="web", taskDefinition="web")
         except ClientError as error:  # code under test that swallows errors cannot hide it
             assert error.response["Error"]["Code"] == "UnsupportedOperation"
-            assert "Supported ecs operations: CreateCluster" in error.response["Error"]["Message"]
+            message = error.response["Error"]["Message"]
+            assert "Supported ecs operations: " in message and "CreateCluster, " in message
             assert "#supported-operations" in error.response["Error"]["Message"]
     assert "pytest-ecsfake saw 1 problem" in str(teardown.value)

@@ -45,7 +45,8 @@ def snapshot(root: Path) -> dict[str, str]:
 def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the tree after two scaffolds: a new module (poll_endpoints), and one appended to clusters.py."""
     # Operations with no handler yet; when one gets a handler, pick another for these tests.
-    assert not {"DiscoverPollEndpoint", "UpdateCluster"} & set(tables.scan(ROOT)["ecs"])
+    unhandled = {"DiscoverPollEndpoint", "UpdateCluster"}
+    assert not unhandled & set(tables.scan(ROOT)["ecs"])
     root = copy_tree(tmp_path_factory.mktemp("repo"))
     assert main(["ecs", "DiscoverPollEndpoint", "--root", str(root)]) == 0
     assert main(["ecs", "UpdateCluster", "--root", str(root)]) == 0  # the default module: clusters
@@ -146,7 +147,7 @@ def test_docs_check_names_the_stale_file(tmp_path: Path, capsys: pytest.CaptureF
     assert (root / tables.COVERAGE).read_text() == (ROOT / tables.COVERAGE).read_text()
     # A handler written without the scaffold: the index is stale until `docs` runs.
     with (root / "pytest_ecsfake/ecs/clusters.py").open("a") as module:
-        module.write('\n\n@handler("ecs", "PutClusterCapacityProviders")\n'
+        module.write('\n\n@handler("ecs", "PutAccountSettingDefault")\n'
                      "def put(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:\n    return {}\n")
     assert main(["docs", "--check", "--root", str(root)]) == 1
     assert "stale: pytest_ecsfake/core/handler_index.py, README.md, docs/coverage.md" in capsys.readouterr().err

@@ -23,6 +23,7 @@ from .tags import tag_list, tags_of
 if TYPE_CHECKING:
     from ..core.backend import Backend
 
+FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 
 
 def cluster_name(ctx: Context, ref: str | None) -> str:
@@ -49,6 +50,77 @@ def get_cluster(ctx: Context, ref: str | None) -> Cluster:
     return cluster
 
 
+def not_active(provider: str) -> InvalidParameterException:
+    return InvalidParameterException(
+        f"The specified capacity provider '{provider}' is not in an ACTIVE state. "
+        "Specify a valid capacity provider and try again."
+    )
+
+
+def check_providers(ctx: Context, cluster: str, names: list[str]) -> None:
+    """Refuse providers a cluster cannot have: an Auto Scaling group provider must exist, be ACTIVE and belong
+    to no other cluster (FARGATE and FARGATE_SPOT always exist)."""
+    for name in names:
+        if name in FARGATE_PROVIDERS:
+            continue
+        provider = ctx.ecs.capacity_providers.get(name)
+        if provider is None or provider.status != "ACTIVE" or provider.update_status == "DELETE_IN_PROGRESS":
+            raise not_active(name)
+        if provider.cluster not in (None, cluster):
+            # Not confirmed: the rule is AWS's (a provider is associated with one cluster), the wording ours.
+            raise InvalidParameterException(
+                f"The specified capacity provider '{name}' is already associated with another cluster "
+                f"({provider.cluster}). A capacity provider can be associated with only one cluster."
+            )
+
+
+def set_providers(ctx: Context, cluster: Cluster, names: list[str]) -> None:
+    """Associate exactly ``names`` with the cluster (checked by ``check_providers``). Each Auto Scaling group
+    provider with managed scaling gets an ``as_policy`` attachment (its target tracking policy); while they
+    change, ``attachmentsStatus`` is UPDATE_IN_PROGRESS, and UPDATE_COMPLETE after ``capacity_provider_update``."""
+    state = ctx.ecs
+    old = set(cluster.capacity_providers)
+    cluster.capacity_providers = list(dict.fromkeys(names))
+    for name in old - set(names):
+        provider = state.capacity_providers.get(name)
+        if provider is not None and provider.cluster == cluster.name:
+            provider.cluster = None
+    policies = {d["value"] for a in cluster.attachments for d in a["details"] if d["name"] == "capacityProviderName"}
+    for name in cluster.capacity_providers:
+        provider = state.capacity_providers.get(name)
+        if provider is None:
+            continue
+        provider.cluster = cluster.name
+        if name not in policies and provider.asg["managedScaling"]["status"] == "ENABLED":
+            cluster.attachments.append({
+                "id": ctx.backend.ids.uuid(),
+                "type": "as_policy",
+                "status": "PRECREATED",
+                "details": [
+                    {"name": "capacityProviderName", "value": name},
+                    {"name": "scalingPolicyName", "value": f"ECSManagedAutoScalingPolicy-{ctx.backend.ids.uuid()}"},
+                ],
+            })
+    for attachment in cluster.attachments:
+        owner = next(d["value"] for d in attachment["details"] if d["name"] == "capacityProviderName")
+        if owner not in cluster.capacity_providers:
+            attachment["status"] = "DELETING"
+    if not cluster.capacity_providers and not cluster.attachments and cluster.attachments_status is None:
+        return
+    cluster.attachments_status = "UPDATE_IN_PROGRESS"
+    backend = ctx.backend
+
+    def complete(_: float) -> None:
+        if cluster.attachments_status != "UPDATE_IN_PROGRESS":
+            return
+        cluster.attachments = [a for a in cluster.attachments if a["status"] != "DELETING"]
+        for attachment in cluster.attachments:
+            attachment["status"] = "CREATED"
+        cluster.attachments_status = "UPDATE_COMPLETE"
+
+    backend.events.schedule(ctx.now + backend.timings["capacity_provider_update"], complete)
+
+
 def describe(ctx: Context, cluster: Cluster, include: list[str]) -> dict[str, Any]:
     body: dict[str, Any] = {
         "clusterArn": cluster.arn,
@@ -70,7 +142,9 @@ def describe(ctx: Context, cluster: Cluster, include: list[str]) -> dict[str, An
     if "STATISTICS" in include:
         body["statistics"] = _statistics(cluster)
     if "ATTACHMENTS" in include:
-        body["attachments"] = []
+        body["attachments"] = [{**a, "details": [dict(d) for d in a["details"]]} for a in cluster.attachments]
+        if cluster.attachments_status is not None:
+            body["attachmentsStatus"] = cluster.attachments_status
     if cluster.service_connect_defaults is not None:
         body["serviceConnectDefaults"] = cluster.service_connect_defaults
     return body
@@ -108,18 +182,12 @@ def create_cluster(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     if existing is not None and existing.status == "ACTIVE":
         # CreateCluster is idempotent on the name: AWS answers the cluster that exists.
         return {"cluster": describe(ctx, existing, ["SETTINGS", "TAGS", "CONFIGURATIONS"])}
-    for provider in req.get("capacityProviders", []):
-        if provider not in ("FARGATE", "FARGATE_SPOT"):
-            raise InvalidParameterException(
-                f"The specified capacity provider '{provider}' is not in an ACTIVE state. "
-                "Specify a valid capacity provider and try again."
-            )
+    check_providers(ctx, name, req.get("capacityProviders", []))
     cluster = Cluster(
         name=name,
         arn=ctx.arn("ecs", f"cluster/{name}"),
         settings=_settings(ctx, req.get("settings", [])),
         configuration=req.get("configuration"),
-        capacity_providers=list(req.get("capacityProviders", [])),
         default_strategy=[dict(s) for s in req.get("defaultCapacityProviderStrategy", [])],
         service_connect_defaults=req.get("serviceConnectDefaults"),
     )
@@ -128,6 +196,7 @@ def create_cluster(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         known_namespace(ctx, default_namespace)  # "If you enter a new name, a Cloud Map namespace will be created"
     ctx.ecs.clusters.pop(name, None)  # an INACTIVE cluster of that name is replaced
     ctx.ecs.clusters[name] = cluster
+    set_providers(ctx, cluster, list(req.get("capacityProviders", [])))
     set_tags(ctx, cluster.arn, req.get("tags", []), replace=True)
     return {"cluster": describe(ctx, cluster, ["SETTINGS", "TAGS", "CONFIGURATIONS"])}
 
@@ -163,6 +232,9 @@ def delete_cluster(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     if cluster.running_tasks or cluster.pending_tasks:
         raise ClusterContainsTasksException("The Cluster cannot be deleted while Tasks are active.")
     retire(ctx.backend, ctx.ecs.clusters, cluster, ctx.now)
+    for provider in ctx.ecs.capacity_providers.values():  # deleting the cluster disassociates its providers
+        if provider.cluster == cluster.name:
+            provider.cluster = None
     ctx.ecs.tags.pop(cluster.arn, None)
     return {"cluster": describe(ctx, cluster, ["SETTINGS", "CONFIGURATIONS"])}
 

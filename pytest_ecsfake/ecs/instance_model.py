@@ -56,6 +56,7 @@ class ContainerInstance:
     attributes: dict[str, str | None] = field(default_factory=dict)
     version_info: dict[str, str] = field(default_factory=lambda: dict(VERSION_INFO))
     external: bool = False  # an ECS Anywhere (EXTERNAL launch type) instance
+    capacity_provider: str | None = None  # the Auto Scaling group provider whose scale-out launched it
     status: str = "ACTIVE"
     status_reason: str | None = None
     agent_connected: bool = True
@@ -219,6 +220,8 @@ def describe(ctx: Context, instance: ContainerInstance, include: Iterable[str] =
     }
     if instance.status_reason:
         body["statusReason"] = instance.status_reason
+    if instance.capacity_provider:
+        body["capacityProviderName"] = instance.capacity_provider
     if "CONTAINER_INSTANCE_HEALTH" in include:
         body["healthStatus"] = {
             "overallStatus": "OK",

@@ -52,6 +52,25 @@ def launch(backend: Backend, task: Task, at: float) -> None:
         backend.events.schedule(at + timings["pull_start"], lambda t: _pull_start(backend, task, t))
 
 
+def resume(backend: Backend, task: Task, at: float) -> None:
+    """Go on with a task that waited in PROVISIONING for capacity (``provider_scaling``) and is now placed: an
+    awsvpc task gets its ENI (``provisioning``), a bridge/host task is PENDING at once."""
+    if _stopping_requested(task):
+        return
+    task.version += 1
+    if task.eni is not None:
+        backend.events.schedule(at + backend.timings["provisioning"], lambda t: _pending(backend, task, t))
+    else:
+        set_status(task, "PENDING", at)
+        backend.events.schedule(at + backend.timings["pull_start"], lambda t: _pull_start(backend, task, t))
+
+
+def hold(task: Task, at: float) -> None:
+    """Count a task that starts waiting in PROVISIONING for capacity; ``resume`` starts its lifecycle."""
+    _count(task, task.last_status, +1)
+    task.history.append((at, task.last_status))
+
+
 def _containers_created(task: Task) -> bool:
     """Whether the pull succeeded and the containers exist (their image digests are known)."""
     return any(c.image_digest is not None for c in task.containers)

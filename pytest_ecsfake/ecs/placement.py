@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +32,7 @@ CPU, MEMORY, PORTS = "RESOURCE:CPU", "RESOURCE:MEMORY", "RESOURCE:PORTS"
 AGENT, ATTRIBUTE = "AGENT", "ATTRIBUTE"
 DISTINCT_INSTANCE = "DistinctInstance placement constraint unsatisfied."
 MEMBER_OF = "MemberOf placement constraint unsatisfied."
+NO_INSTANCES = "No Container Instances were found in your cluster."
 
 
 @dataclass(frozen=True)
@@ -270,6 +271,7 @@ def place(
     *,
     launch_type: str | None = None,
     requires: Iterable[str] = (),
+    eligible: Callable[[ContainerInstance], bool] | None = None,
 ) -> tuple[list[ContainerInstance], list[dict[str, Any]]]:
     """Choose an instance for each of ``count`` tasks of ``group``; reserve nothing.
 
@@ -277,7 +279,8 @@ def place(
     nowhere) and ECS ``failures`` ({"arn": instance ARN, "reason": ...}, one per instance that could not take
     the first task that did not fit, with the first reason that excluded it). ``launch_type`` "EC2" or
     "EXTERNAL" keeps only that kind of instance; ``requires`` names attributes every instance must have
-    (a task definition's ``requiresAttributes``; failure reason ATTRIBUTE). Raises ClusterNotFoundException,
+    (a task definition's ``requiresAttributes``; failure reason ATTRIBUTE); ``eligible`` keeps only the
+    instances it accepts (an Auto Scaling group provider's). Raises ClusterNotFoundException,
     InvalidParameterException for a bad strategy or constraint, and InvalidParameterException "No Container
     Instances were found in your cluster." when the cluster has no ACTIVE instance (of that launch type).
     """
@@ -293,9 +296,10 @@ def place(
         for v in members
         if v.instance.status == "ACTIVE"
         and (launch_type is None or v.instance.external == (launch_type == "EXTERNAL"))
+        and (eligible is None or eligible(v.instance))
     ]
     if not pool:
-        raise InvalidParameterException("No Container Instances were found in your cluster.")
+        raise InvalidParameterException(NO_INSTANCES)
     chosen: list[ContainerInstance] = []
     failures: list[dict[str, Any]] = []
     for _ in range(count):

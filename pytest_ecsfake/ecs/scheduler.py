@@ -37,7 +37,16 @@ from .deployments import (
     settle_steady,
     trip_breaker,
 )
-from .launch import LaunchSpec, create_task, network_mode, place_and_create, split_by_strategy, task_tags
+from .launch import (
+    LaunchSpec,
+    create_task,
+    network_mode,
+    place_and_create,
+    split_by_strategy,
+    strategy_launch_type,
+    task_tags,
+)
+from .provider_scaling import launch_on_providers
 from .service_model import Deployment, Service
 from .tags import tag_list, tags_of
 from .task_model import Task
@@ -285,7 +294,7 @@ def _spec(ctx: Context, service: Service, deployment: Deployment) -> LaunchSpec:
     return LaunchSpec(
         cluster=service.cluster,
         definition=definition,
-        launch_type=deployment.launch_type or "FARGATE",
+        launch_type=deployment.launch_type or strategy_launch_type(deployment.capacity_provider_strategy or []),
         network_mode=network_mode(definition),
         overrides={},
         group=f"service:{service.name}",
@@ -313,7 +322,8 @@ def _launch(ctx: Context, service: Service, deployment: Deployment, count: int) 
     try:
         spec = _spec(ctx, service, deployment)
         if deployment.capacity_provider_strategy:
-            tasks = [create_task(ctx, spec, capacity_provider=p) for p in _providers(service, deployment, count)]
+            tasks, failures = launch_on_providers(ctx, spec, _providers(service, deployment, count),
+                                                  service.placement_strategy, service.placement_constraints)
         elif spec.launch_type == "FARGATE":
             tasks = [create_task(ctx, spec) for _ in range(count)]
         else:

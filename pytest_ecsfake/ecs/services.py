@@ -26,6 +26,7 @@ from .launch import (
     require_active,
     require_exec_role,
     split_by_strategy,
+    strategy_launch_type,
 )
 from .lookup import describe_each
 from .namespaces import service_namespace
@@ -118,6 +119,7 @@ def _launch_choice(req: dict[str, Any], cluster: Cluster) -> tuple[str | None, l
         strategy = cluster.default_strategy  # "the defaultCapacityProviderStrategy for the cluster is used"
     if strategy:
         split_by_strategy(cluster, strategy, 1)  # refuses providers the cluster does not have
+        strategy_launch_type(strategy)  # refuses a strategy mixing Fargate and Auto Scaling group providers
         return None, copy.deepcopy(strategy)
     return req.get("launchType", "EC2"), None
 
@@ -136,10 +138,10 @@ def _check_placement(req: dict[str, Any]) -> None:
     validate(req.get("placementStrategy", []), req.get("placementConstraints", []))
 
 
-def _definition(ctx: Context, ref: str, launch_type: str | None) -> TaskDefinition:
+def _definition(ctx: Context, ref: str, launch_type: str) -> TaskDefinition:
     definition = resolve_task_definition(ctx, ref)
     require_active(definition, ClientException)
-    check_launch_type(definition, launch_type or "FARGATE")
+    check_launch_type(definition, launch_type)
     return definition
 
 
@@ -164,11 +166,12 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         raise InvalidParameterException("taskDefinition is required for a service with the ECS deployment controller.")
     desired = 0 if scheduling == "DAEMON" else _desired_count(req)
     launch_type, strategy = _launch_choice(req, cluster)
-    definition = _definition(ctx, req["taskDefinition"], launch_type)
+    effective = launch_type or strategy_launch_type(strategy or [])
+    definition = _definition(ctx, req["taskDefinition"], effective)
     if req.get("enableExecuteCommand"):
         require_exec_role(definition, None, EXEC_NEEDS_ROLE_SERVICE.format(verb="created"))
     check_network(req, network_mode(definition))
-    asked, resolved = _platform(launch_type, req.get("platformVersion"))
+    asked, resolved = _platform(effective, req.get("platformVersion"))
     _check_placement(req)
     role = req.get("role")
     service = Service(
@@ -240,14 +243,17 @@ def update_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         strategy = copy.deepcopy(req["capacityProviderStrategy"]) or None
         if strategy:
             split_by_strategy(service.cluster, strategy, 1)
-        launch_type = None if strategy else "FARGATE"  # the fake's capacity providers are all Fargate
-    check_launch_type(definition, launch_type or "FARGATE")
+            launch_type = None
+        else:  # an empty strategy: back to a launch type, the one of the providers it had
+            launch_type = strategy_launch_type(service.capacity_provider_strategy or [])
+    effective = launch_type or strategy_launch_type(strategy or [])
+    check_launch_type(definition, effective)
     if req.get("enableExecuteCommand", service.enable_execute_command):
         require_exec_role(definition, None, EXEC_NEEDS_ROLE_SERVICE.format(verb="updated"))
     network = copy.deepcopy(req.get("networkConfiguration", service.network_configuration))
     redeploy = redeploy or network != service.network_configuration
     check_network({"networkConfiguration": network} if network else {}, network_mode(definition))
-    asked, resolved = _platform(launch_type, req.get("platformVersion", service.platform_version))
+    asked, resolved = _platform(effective, req.get("platformVersion", service.platform_version))
     redeploy = redeploy or asked != service.platform_version
     _check_placement(req)
     desired = _desired_count(req) if "desiredCount" in req else service.desired_count

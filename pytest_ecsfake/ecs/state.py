@@ -19,6 +19,9 @@ class Cluster:
     capacity_providers: list[str] = field(default_factory=list)
     default_strategy: list[dict[str, Any]] = field(default_factory=list)
     service_connect_defaults: dict[str, Any] | None = None
+    # as_policy attachments of its Auto Scaling group providers, and their status (ecs/cluster_updates.py).
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    attachments_status: str | None = None
     # Counters kept up to date by the task lifecycle, so describing a cluster never scans its tasks.
     running_tasks: int = 0
     pending_tasks: int = 0
@@ -45,6 +48,23 @@ class TaskDefinition:
 
 
 @dataclass
+class CapacityProvider:
+    """An Auto Scaling group capacity provider (ecs/capacity_providers.py owns the rules, ecs/provider_scaling.py
+    the managed scaling)."""
+
+    name: str
+    arn: str
+    asg: dict[str, Any]  # the AutoScalingGroupProvider shape, defaults filled in
+    status: str = "ACTIVE"
+    update_status: str | None = None
+    update_status_reason: str | None = None
+    cluster: str | None = None  # the one cluster it is associated with, by name
+    waiting: list[Any] = field(default_factory=list)  # tasks in PROVISIONING for want of capacity, in order
+    step_due: float | None = None  # when the next scale-out step lands, while one is under way
+    launched: list[Any] = field(default_factory=list)  # container instances its scale-outs registered
+
+
+@dataclass
 class EcsState:
     clusters: dict[str, Cluster] = field(default_factory=dict)  # by name, in creation order
     families: dict[str, list[TaskDefinition]] = field(default_factory=dict)  # revision r at index r-1
@@ -57,6 +77,7 @@ class EcsState:
     # Service deployments and revisions by ARN, in creation order (ecs/service_history.py owns the records).
     service_deployments: dict[str, Any] = field(default_factory=dict)
     service_revisions: dict[str, Any] = field(default_factory=dict)
+    capacity_providers: dict[str, CapacityProvider] = field(default_factory=dict)  # by name, creation order
     next_seq: int = 0  # creation order of tasks in this region
     # RunTask clientToken → (the request as recorded, the ARNs it launched) [M:RunTask].
     client_tokens: dict[str, tuple[dict[str, Any], list[str]]] = field(default_factory=dict)

@@ -26,6 +26,7 @@ from .launch import (
     require_active,
     require_exec_role,
     split_by_strategy,
+    strategy_launch_type,
     task_tags,
 )
 from .lookup import describe_each
@@ -91,11 +92,14 @@ def run_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     strategy = req.get("capacityProviderStrategy")
     if "launchType" not in req and not strategy and cluster.default_strategy:
         strategy = cluster.default_strategy
+    failures: list[dict[str, Any]]
     if strategy:
-        providers: list[str | None] = list(split_by_strategy(cluster, strategy, count))
-        spec = _spec(ctx, req, "FARGATE")
-        tasks = [create_task(ctx, spec, capacity_provider=p) for p in providers]
-        failures: list[dict[str, Any]] = []
+        from .provider_scaling import launch_on_providers
+
+        providers = split_by_strategy(cluster, strategy, count)
+        spec = _spec(ctx, req, strategy_launch_type(strategy))
+        tasks, failures = launch_on_providers(ctx, spec, providers, req.get("placementStrategy", []),
+                                              req.get("placementConstraints", []))
     else:
         launch_type = req.get("launchType", "EC2")
         spec = _spec(ctx, req, launch_type)  # EC2 and EXTERNAL tasks are placed on container instances

@@ -26,6 +26,11 @@ ECS_TIMINGS: dict[str, float] = {
     # call, or, while a task or service still uses it, this long after a check finds it unused (checked again
     # every this-long, at least every second) [M:DeleteTaskDefinitions].
     "task_definition_delete": 60.0,
+    # Capacity providers (docs/fidelity-capacity-providers.md).
+    "capacity_provider_update": 10.0,  # *_IN_PROGRESS → *_COMPLETE: provider update/delete, cluster attachments
+    "capacity_provider_scale_out": 180.0,  # a task waits for capacity → the scale-out's instances are registered
+    # A task waiting in PROVISIONING for capacity is stopped after this long (AWS: "between 10 and 30 minutes").
+    "capacity_provider_provisioning_timeout": 1800.0,
 }
 
 SERVICE_TIMINGS: dict[str, float] = {

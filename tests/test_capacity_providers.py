@@ -10,7 +10,8 @@ from botocore.exceptions import ClientError
 
 from pytest_ecsfake import EcsFake
 
-ASG = "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0b1c2d3e-aaaa-bbbb-cccc-1234567890ab:autoScalingGroupName/{}"
+ASG = ("arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0b1c2d3e-aaaa-bbbb-cccc-1234567890ab:"
+       "autoScalingGroupName/{}")
 
 
 def create(ecs: Any, name: str = "cp", **scaling: Any) -> dict[str, Any]:

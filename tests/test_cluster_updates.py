@@ -10,7 +10,8 @@ from ecs_helpers import SUBNETS, fargate_definition
 
 from pytest_ecsfake import EcsFake
 
-ASG = "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0b1c2d3e-aaaa-bbbb-cccc-1234567890ab:autoScalingGroupName/{}"
+ASG = ("arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0b1c2d3e-aaaa-bbbb-cccc-1234567890ab:"
+       "autoScalingGroupName/{}")
 NOT_ASSOCIATED = (
     "The specified capacity provider strategy cannot contain a capacity provider that is not associated with the "
     "cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again."

@@ -85,7 +85,7 @@ def test_without_managed_scaling_a_task_that_fits_nowhere_fails_at_once(ecs: Any
     setup(ecs, scaling="DISABLED", cpu=2048, memory=4096)
     with pytest.raises(ClientError) as none:
         ecs.run_task(cluster="c", taskDefinition="web")
-    assert none.value.response["Error"]["Message"] == "No Container Instances were found in your cluster."
+    assert none.value.response["Error"]["Message"] == "No Container Instances were found in your capacity provider."
     arn = ecs_fake.add_container_instance("c", cpu=2048, memory=4096)
     answer = ecs.run_task(cluster="c", taskDefinition="web", count=2)
     assert [t["containerInstanceArn"] for t in answer["tasks"]] == [arn]
@@ -153,3 +153,13 @@ def test_placement_first_then_waiting_and_re_enabled_scaling_serves_tasks_still_
     ecs_fake.advance(210)
     assert len(instances(ecs)) == 2
     assert describe(ecs, answer["tasks"][1]["taskArn"])["lastStatus"] == "RUNNING"
+
+
+def test_a_service_on_a_provider_without_instances_or_scaling_says_so(ecs: Any, ecs_fake: EcsFake) -> None:
+    setup(ecs, scaling="DISABLED")
+    ecs.create_service(cluster="c", serviceName="web", taskDefinition="web", desiredCount=1)
+    ecs_fake.advance(5)
+    events = [e["message"] for e in ecs.describe_services(cluster="c", services=["web"])["services"][0]["events"]]
+    assert any("was unable to place a task because no container instance met all of its requirements. Reason: No "
+               "Container Instances were found in your capacity provider." in m for m in events)
+    assert ecs.list_tasks(cluster="c")["taskArns"] == []

@@ -108,11 +108,13 @@ def set_providers(ctx: Context, cluster: Cluster, names: list[str]) -> None:
     if not cluster.capacity_providers and not cluster.attachments and cluster.attachments_status is None:
         return
     cluster.attachments_status = "UPDATE_IN_PROGRESS"
+    cluster.attachments_update += 1
+    update = cluster.attachments_update
     backend = ctx.backend
 
     def complete(_: float) -> None:
-        if cluster.attachments_status != "UPDATE_IN_PROGRESS":
-            return
+        if cluster.attachments_update != update:
+            return  # a later update completes them all
         cluster.attachments = [a for a in cluster.attachments if a["status"] != "DELETING"]
         for attachment in cluster.attachments:
             attachment["status"] = "CREATED"

@@ -44,17 +44,26 @@ DEFAULT_INSTANCE = (2048, 8192, "m5.large")  # CPU units, MiB, type: when the cl
 SCALE_IN_AFTER = 900.0
 NO_CAPACITY_CODE = "TaskFailedToStart"
 NO_CAPACITY_REASON = "EMPTY CAPACITY PROVIDER"  # observed on tasks that waited for capacity in vain
+# Observed in a service event for a provider with no instance (aws/containers-roadmap#653).
+NO_PROVIDER_INSTANCES = "No Container Instances were found in your capacity provider."
 
 
-@dataclass(eq=False)
-class Waiter:
-    """A task waiting in PROVISIONING for capacity, and what placing it needs."""
+@dataclass(frozen=True)
+class Needs:
+    """What placing a task of a launch needs."""
 
-    task: Task
     demand: Demand
     strategies: list[dict[str, Any]]
     constraints: list[dict[str, Any]]
     requires: list[str]
+
+
+@dataclass(eq=False)
+class Waiter:
+    """A task waiting in PROVISIONING for capacity."""
+
+    task: Task
+    needs: Needs
 
 
 def scaling_enabled(provider: CapacityProvider) -> bool:
@@ -70,15 +79,17 @@ def _group(ctx: Context, cluster: Cluster, provider: CapacityProvider) -> list[C
     return [i for i in instances_of(ctx, cluster) if i.status == "ACTIVE" and accept(i)]
 
 
-def _place(ctx: Context, cluster: Cluster, provider: CapacityProvider, waiter: Waiter,
+def _place(ctx: Context, cluster: Cluster, provider: CapacityProvider, needs: Needs,
            count: int, group: str) -> tuple[list[ContainerInstance], list[dict[str, Any]]]:
     try:
-        return place(ctx, cluster.name, waiter.demand, count, group, waiter.strategies,
-                     waiter.constraints, launch_type="EC2", requires=waiter.requires,
+        return place(ctx, cluster.name, needs.demand, count, group, needs.strategies,
+                     needs.constraints, launch_type="EC2", requires=needs.requires,
                      eligible=_eligible(provider))
     except InvalidParameterException as error:
-        if error.message != NO_INSTANCES or not scaling_enabled(provider):
+        if error.message != NO_INSTANCES:
             raise
+        if not scaling_enabled(provider):
+            raise InvalidParameterException(NO_PROVIDER_INSTANCES) from None
         return [], []
 
 
@@ -88,8 +99,7 @@ def launch_on_providers(ctx: Context, spec: LaunchSpec, providers: list[str], st
     if spec.launch_type == "FARGATE":
         return [create_task(ctx, spec, capacity_provider=p) for p in providers], []
     body = spec.definition.body
-    template = Waiter(
-        task=None,  # type: ignore[arg-type]
+    needs = Needs(
         demand=demand_for(body, spec.overrides),
         strategies=list(strategies),
         constraints=list(body.get("placementConstraints", [])) + list(constraints),
@@ -99,18 +109,17 @@ def launch_on_providers(ctx: Context, spec: LaunchSpec, providers: list[str], st
     failures: list[dict[str, Any]] = []
     for name, count in Counter(providers).items():
         provider = ctx.ecs.capacity_providers[name]
-        instances, missed = _place(ctx, spec.cluster, provider, template, count, spec.group)
+        instances, missed = _place(ctx, spec.cluster, provider, needs, count, spec.group)
         for instance in instances:
             task = create_task(ctx, spec, capacity_provider=name, container_instance=instance)
-            reserve(instance, task.arn, spec.group, template.demand)
+            reserve(instance, task.arn, spec.group, needs.demand)
             _watch_idle(ctx.backend, ctx.region, provider, instance, task)
             tasks.append(task)
         rest = count - len(instances)
         if rest and scaling_enabled(provider):
             for _ in range(rest):
                 task = create_task(ctx, spec, capacity_provider=name, waiting=True)
-                _wait(ctx, provider, Waiter(task, template.demand, template.strategies, template.constraints,
-                                            template.requires))
+                _wait(ctx, provider, Waiter(task, needs))
                 tasks.append(task)
         else:
             failures.extend(missed)
@@ -142,14 +151,14 @@ def want_capacity(backend: Backend, region: str, provider: CapacityProvider, now
 def _place_waiting(ctx: Context, cluster: Cluster, provider: CapacityProvider) -> None:
     for waiter in list(provider.waiting):
         task = waiter.task
-        instances, _ = _place(ctx, cluster, provider, waiter, 1, task.group)
+        instances, _ = _place(ctx, cluster, provider, waiter.needs, 1, task.group)
         if not instances:
             continue
         instance = instances[0]
         provider.waiting.remove(waiter)
         task.container_instance = instance
         task.availability_zone = instance.availability_zone
-        reserve(instance, task.arn, task.group, waiter.demand)
+        reserve(instance, task.arn, task.group, waiter.needs.demand)
         _watch_idle(ctx.backend, ctx.region, provider, instance, task)
         lifecycle.resume(ctx.backend, task, ctx.now)
 
@@ -189,7 +198,7 @@ def _step(backend: Backend, region: str, provider: CapacityProvider, at: float) 
     if not provider.waiting:
         return
     cpu, memory, instance_type = _size(ctx, cluster, provider)
-    needed = _needed([w.demand for w in provider.waiting], cpu, memory)
+    needed = _needed([w.needs.demand for w in provider.waiting], cpu, memory)
     if needed == 0:
         return  # nothing waiting fits on an instance of the group: the tasks wait until their timeout
     scaling = provider.asg["managedScaling"]

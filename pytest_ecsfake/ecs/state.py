@@ -22,6 +22,7 @@ class Cluster:
     # as_policy attachments of its Auto Scaling group providers, and their status (ecs/cluster_updates.py).
     attachments: list[dict[str, Any]] = field(default_factory=list)
     attachments_status: str | None = None
+    attachments_update: int = 0  # which PutClusterCapacityProviders update is the latest
     # Counters kept up to date by the task lifecycle, so describing a cluster never scans its tasks.
     running_tasks: int = 0
     pending_tasks: int = 0

@@ -127,10 +127,17 @@ def test_auto_scaling_group_providers_get_as_policy_attachments_on_the_clock(ecs
     assert after["attachmentsStatus"] == "UPDATE_COMPLETE"
     assert after["attachments"][0]["status"] == "CREATED"
     assert "attachments" not in ecs.describe_clusters(clusters=["c"])["clusters"][0]
+    # Managed scaling turned on for an associated provider: it gets its policy too.
+    ecs.update_capacity_provider(name="manual", autoScalingGroupProvider={"managedScaling": {"status": "ENABLED"}})
+    ecs_fake.advance(10)
+    policies = ecs.describe_clusters(clusters=["c"], include=["ATTACHMENTS"])["clusters"][0]["attachments"]
+    assert sorted(d["value"] for a in policies for d in a["details"] if d["name"] == "capacityProviderName") == [
+        "cp", "manual"]
     # Removed: the policy goes away with the next update.
     ecs.put_cluster_capacity_providers(cluster="c", capacityProviders=["manual"], defaultCapacityProviderStrategy=[])
     ecs_fake.advance(10)
-    assert ecs.describe_clusters(clusters=["c"], include=["ATTACHMENTS"])["clusters"][0]["attachments"] == []
+    left = ecs.describe_clusters(clusters=["c"], include=["ATTACHMENTS"])["clusters"][0]["attachments"]
+    assert [d["value"] for a in left for d in a["details"] if d["name"] == "capacityProviderName"] == ["manual"]
 
 
 def test_a_provider_belongs_to_one_cluster_until_it_is_removed_or_the_cluster_deleted(ecs: Any) -> None:

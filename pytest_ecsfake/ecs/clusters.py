@@ -17,7 +17,7 @@ from ..core.registry import handler
 from .account_settings import effective
 from .lookup import describe_each
 from .namespaces import known_namespace
-from .state import Cluster
+from .state import CapacityProvider, Cluster
 from .tags import tag_list, tags_of
 
 if TYPE_CHECKING:
@@ -74,6 +74,10 @@ def check_providers(ctx: Context, cluster: str, names: list[str]) -> None:
             )
 
 
+def _scaled(provider: CapacityProvider) -> bool:
+    return bool(provider.asg["managedScaling"]["status"] == "ENABLED")
+
+
 def set_providers(ctx: Context, cluster: Cluster, names: list[str]) -> None:
     """Associate exactly ``names`` with the cluster (checked by ``check_providers``). Each Auto Scaling group
     provider with managed scaling gets an ``as_policy`` attachment (its target tracking policy); while they
@@ -85,13 +89,14 @@ def set_providers(ctx: Context, cluster: Cluster, names: list[str]) -> None:
         provider = state.capacity_providers.get(name)
         if provider is not None and provider.cluster == cluster.name:
             provider.cluster = None
-    policies = {d["value"] for a in cluster.attachments for d in a["details"] if d["name"] == "capacityProviderName"}
+    policies = {d["value"] for a in cluster.attachments if a["status"] != "DELETING"
+                for d in a["details"] if d["name"] == "capacityProviderName"}
     for name in cluster.capacity_providers:
         provider = state.capacity_providers.get(name)
         if provider is None:
             continue
         provider.cluster = cluster.name
-        if name not in policies and provider.asg["managedScaling"]["status"] == "ENABLED":
+        if name not in policies and _scaled(provider):
             cluster.attachments.append({
                 "id": ctx.backend.ids.uuid(),
                 "type": "as_policy",
@@ -103,7 +108,8 @@ def set_providers(ctx: Context, cluster: Cluster, names: list[str]) -> None:
             })
     for attachment in cluster.attachments:
         owner = next(d["value"] for d in attachment["details"] if d["name"] == "capacityProviderName")
-        if owner not in cluster.capacity_providers:
+        provider = state.capacity_providers.get(owner)
+        if owner not in cluster.capacity_providers or provider is None or not _scaled(provider):
             attachment["status"] = "DELETING"
     if not cluster.capacity_providers and not cluster.attachments and cluster.attachments_status is None:
         return

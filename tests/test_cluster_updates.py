@@ -81,7 +81,7 @@ def test_put_fargate_providers_and_the_default_strategy_serves_run_task(ecs: Any
         cluster="c", capacityProviders=["FARGATE", "FARGATE_SPOT"],
         defaultCapacityProviderStrategy=[{"capacityProvider": "FARGATE_SPOT", "weight": 1}])["cluster"]
     assert answer["capacityProviders"] == ["FARGATE", "FARGATE_SPOT"]
-    assert answer["defaultCapacityProviderStrategy"] == [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]
+    assert answer["defaultCapacityProviderStrategy"] == [{"capacityProvider": "FARGATE_SPOT", "weight": 1, "base": 0}]
     task = ecs.run_task(cluster="c", taskDefinition="job", networkConfiguration=SUBNETS)["tasks"][0]
     assert (task["capacityProviderName"], task["launchType"]) == ("FARGATE_SPOT", "FARGATE")
     with pytest.raises(ClientError) as outside:
@@ -122,10 +122,10 @@ def test_auto_scaling_group_providers_get_as_policy_attachments_on_the_clock(ecs
     details = {d["name"]: d["value"] for d in during["attachments"][0]["details"]}
     assert details["capacityProviderName"] == "cp"
     assert details["scalingPolicyName"].startswith("ECSManagedAutoScalingPolicy-")
+    assert during["attachments"][0]["status"] == "ACTIVE"
     ecs_fake.advance(10)
     after = ecs.describe_clusters(clusters=["c"], include=["ATTACHMENTS"])["clusters"][0]
     assert after["attachmentsStatus"] == "UPDATE_COMPLETE"
-    assert after["attachments"][0]["status"] == "CREATED"
     assert "attachments" not in ecs.describe_clusters(clusters=["c"])["clusters"][0]
     # Managed scaling turned on for an associated provider: it gets its policy too.
     ecs.update_capacity_provider(name="manual", autoScalingGroupProvider={"managedScaling": {"status": "ENABLED"}})
@@ -133,8 +133,11 @@ def test_auto_scaling_group_providers_get_as_policy_attachments_on_the_clock(ecs
     policies = ecs.describe_clusters(clusters=["c"], include=["ATTACHMENTS"])["clusters"][0]["attachments"]
     assert sorted(d["value"] for a in policies for d in a["details"] if d["name"] == "capacityProviderName") == [
         "cp", "manual"]
-    # Removed: the policy goes away with the next update.
-    ecs.put_cluster_capacity_providers(cluster="c", capacityProviders=["manual"], defaultCapacityProviderStrategy=[])
+    # Removed: the policy is DELETING, and gone when the update completes.
+    removing = ecs.put_cluster_capacity_providers(cluster="c", capacityProviders=["manual"],
+                                                  defaultCapacityProviderStrategy=[])["cluster"]
+    assert sorted(a["status"] for a in removing["attachments"]) == ["ACTIVE", "DELETING"]
+    assert removing["attachmentsStatus"] == "UPDATE_IN_PROGRESS"
     ecs_fake.advance(10)
     left = ecs.describe_clusters(clusters=["c"], include=["ATTACHMENTS"])["clusters"][0]["attachments"]
     assert [d["value"] for a in left for d in a["details"] if d["name"] == "capacityProviderName"] == ["manual"]

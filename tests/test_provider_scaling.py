@@ -127,7 +127,8 @@ def test_stopping_a_waiting_task_and_scale_in_of_idle_instances(ecs: Any, ecs_fa
 def test_a_service_on_the_provider_scales_the_group_out(ecs: Any, ecs_fake: EcsFake) -> None:
     setup(ecs, cpu=1024, memory=2048)
     created = ecs.create_service(cluster="c", serviceName="web", taskDefinition="web", desiredCount=3)["service"]
-    assert created["capacityProviderStrategy"] == STRATEGY and "launchType" not in created
+    assert created["capacityProviderStrategy"] == [{"capacityProvider": "cp", "weight": 1, "base": 0}]
+    assert "launchType" not in created  # the cluster's default strategy, as PutClusterCapacityProviders echoed it
     ecs_fake.advance(400)
     tasks = ecs.describe_tasks(cluster="c", tasks=ecs.list_tasks(cluster="c")["taskArns"])["tasks"]
     assert sorted(t["lastStatus"] for t in tasks) == ["RUNNING"] * 3

@@ -110,5 +110,7 @@ def put_cluster_capacity_providers(ctx: Context, req: dict[str, Any]) -> dict[st
             raise AwsError(IN_USE, code="ResourceInUseException")
     # Every check passed: apply.
     set_providers(ctx, cluster, names)
-    cluster.default_strategy = [dict(item) for item in strategy]
+    # Echoed with weight and base filled in (the AWS CLI's put-cluster-capacity-providers examples show base 0).
+    cluster.default_strategy = [{"capacityProvider": item["capacityProvider"], "weight": item.get("weight", 0),
+                                 "base": item.get("base", 0)} for item in strategy]
     return {"cluster": describe(ctx, cluster, _ANSWERED)}

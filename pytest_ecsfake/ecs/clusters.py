@@ -80,8 +80,10 @@ def _scaled(provider: CapacityProvider) -> bool:
 
 def set_providers(ctx: Context, cluster: Cluster, names: list[str]) -> None:
     """Associate exactly ``names`` with the cluster (checked by ``check_providers``). Each Auto Scaling group
-    provider with managed scaling gets an ``as_policy`` attachment (its target tracking policy); while they
-    change, ``attachmentsStatus`` is UPDATE_IN_PROGRESS, and UPDATE_COMPLETE after ``capacity_provider_update``."""
+    provider with managed scaling gets an ``as_policy`` attachment (its target tracking policy), ACTIVE at once;
+    a removed one's is DELETING. While they change ``attachmentsStatus`` is UPDATE_IN_PROGRESS, and after
+    ``capacity_provider_update`` UPDATE_COMPLETE, the DELETING ones gone (the AWS CLI's
+    put-cluster-capacity-providers examples)."""
     state = ctx.ecs
     old = set(cluster.capacity_providers)
     cluster.capacity_providers = list(dict.fromkeys(names))
@@ -100,7 +102,7 @@ def set_providers(ctx: Context, cluster: Cluster, names: list[str]) -> None:
             cluster.attachments.append({
                 "id": ctx.backend.ids.uuid(),
                 "type": "as_policy",
-                "status": "PRECREATED",
+                "status": "ACTIVE",
                 "details": [
                     {"name": "capacityProviderName", "value": name},
                     {"name": "scalingPolicyName", "value": f"ECSManagedAutoScalingPolicy-{ctx.backend.ids.uuid()}"},
@@ -122,8 +124,6 @@ def set_providers(ctx: Context, cluster: Cluster, names: list[str]) -> None:
         if cluster.attachments_update != update:
             return  # a later update completes them all
         cluster.attachments = [a for a in cluster.attachments if a["status"] != "DELETING"]
-        for attachment in cluster.attachments:
-            attachment["status"] = "CREATED"
         cluster.attachments_status = "UPDATE_COMPLETE"
 
     backend.events.schedule(ctx.now + backend.timings["capacity_provider_update"], complete)

@@ -110,19 +110,28 @@ def test_a_provider_in_use_cannot_be_removed(ecs: Any, ecs_fake: EcsFake) -> Non
     assert cleared["cluster"]["capacityProviders"] == []
 
 
-def test_auto_scaling_group_providers_get_as_policy_attachments_on_the_clock(ecs: Any, ecs_fake: EcsFake) -> None:
+def attached(cluster: dict[str, Any]) -> list[tuple[str, str | None, str]]:
+    """(type, provider, status) of each attachment."""
+    found = []
+    for item in cluster["attachments"]:
+        owner = next((d["value"] for d in item["details"] if d["name"] == "capacityProviderName"), None)
+        found.append((item["type"], owner, item["status"]))
+    return found
+
+
+def test_provider_attachments_follow_managed_scaling_and_draining_on_the_clock(ecs: Any, ecs_fake: EcsFake) -> None:
     ecs.create_cluster(clusterName="c")
-    provider(ecs, "cp")
-    provider(ecs, "manual", scaling="DISABLED")
-    ecs.put_cluster_capacity_providers(cluster="c", capacityProviders=["cp", "manual"],
-                                       defaultCapacityProviderStrategy=[{"capacityProvider": "cp", "weight": 1}])
-    during = ecs.describe_clusters(clusters=["c"], include=["ATTACHMENTS"])["clusters"][0]
+    provider(ecs, "cp")  # managed scaling ENABLED, managed draining ENABLED (the default)
+    ecs.create_capacity_provider(name="manual", autoScalingGroupProvider={
+        "autoScalingGroupArn": ASG.format("manual"), "managedDraining": "DISABLED"})
+    during = ecs.put_cluster_capacity_providers(
+        cluster="c", capacityProviders=["cp", "manual"],
+        defaultCapacityProviderStrategy=[{"capacityProvider": "cp", "weight": 1}])["cluster"]
     assert during["attachmentsStatus"] == "UPDATE_IN_PROGRESS"
-    assert [a["type"] for a in during["attachments"]] == ["as_policy"]  # managed scaling only
-    details = {d["name"]: d["value"] for d in during["attachments"][0]["details"]}
-    assert details["capacityProviderName"] == "cp"
+    assert attached(during) == [("as_policy", "cp", "CREATED"), ("managed_draining", "cp", "CREATED")]
+    details = {d["name"]: d["value"] for a in during["attachments"] for d in a["details"]}
     assert details["scalingPolicyName"].startswith("ECSManagedAutoScalingPolicy-")
-    assert during["attachments"][0]["status"] == "ACTIVE"
+    assert details["autoScalingLifecycleHookName"] == "ecs-managed-draining-termination-hook"
     ecs_fake.advance(10)
     after = ecs.describe_clusters(clusters=["c"], include=["ATTACHMENTS"])["clusters"][0]
     assert after["attachmentsStatus"] == "UPDATE_COMPLETE"
@@ -130,17 +139,25 @@ def test_auto_scaling_group_providers_get_as_policy_attachments_on_the_clock(ecs
     # Managed scaling turned on for an associated provider: it gets its policy too.
     ecs.update_capacity_provider(name="manual", autoScalingGroupProvider={"managedScaling": {"status": "ENABLED"}})
     ecs_fake.advance(10)
-    policies = ecs.describe_clusters(clusters=["c"], include=["ATTACHMENTS"])["clusters"][0]["attachments"]
-    assert sorted(d["value"] for a in policies for d in a["details"] if d["name"] == "capacityProviderName") == [
-        "cp", "manual"]
-    # Removed: the policy is DELETING, and gone when the update completes.
+    described = ecs.describe_clusters(clusters=["c"], include=["ATTACHMENTS"])["clusters"][0]
+    assert ("as_policy", "manual", "CREATED") in attached(described)
+    # Removed: its attachments are DELETING, and gone when the update completes.
     removing = ecs.put_cluster_capacity_providers(cluster="c", capacityProviders=["manual"],
                                                   defaultCapacityProviderStrategy=[])["cluster"]
-    assert sorted(a["status"] for a in removing["attachments"]) == ["ACTIVE", "DELETING"]
-    assert removing["attachmentsStatus"] == "UPDATE_IN_PROGRESS"
+    assert sorted(attached(removing)) == [("as_policy", "cp", "DELETING"), ("as_policy", "manual", "CREATED"),
+                                          ("managed_draining", "cp", "DELETING")]
     ecs_fake.advance(10)
-    left = ecs.describe_clusters(clusters=["c"], include=["ATTACHMENTS"])["clusters"][0]["attachments"]
-    assert [d["value"] for a in left for d in a["details"] if d["name"] == "capacityProviderName"] == ["manual"]
+    left = ecs.describe_clusters(clusters=["c"], include=["ATTACHMENTS"])["clusters"][0]
+    assert attached(left) == [("as_policy", "manual", "CREATED")]
+
+
+def test_service_connect_defaults_have_an_sc_attachment(ecs: Any) -> None:
+    ecs.create_cluster(clusterName="c")
+    first = ecs.update_cluster(cluster="c", serviceConnectDefaults={"namespace": "one"})["cluster"]
+    assert attached(first) == [("sc", None, "ATTACHED")]
+    second = ecs.update_cluster(cluster="c", serviceConnectDefaults={"namespace": "two"})["cluster"]
+    assert attached(second) == [("sc", None, "DELETED"), ("sc", None, "ATTACHED")]
+    assert second["serviceConnectDefaults"] != first["serviceConnectDefaults"]
 
 
 def test_a_provider_belongs_to_one_cluster_until_it_is_removed_or_the_cluster_deleted(ecs: Any) -> None:

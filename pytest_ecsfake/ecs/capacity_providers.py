@@ -16,7 +16,8 @@ from ..core.context import Context
 from ..core.errors import ClientException, InvalidParameterException
 from ..core.paging import page, with_token
 from ..core.registry import handler
-from .clusters import get_cluster, set_providers
+from .cluster_attachments import set_providers
+from .clusters import get_cluster
 from .state import CapacityProvider
 from .tags import resolver, set_tags, tag_list, tags_of
 
@@ -187,7 +188,7 @@ def update_capacity_provider(ctx: Context, req: dict[str, Any]) -> dict[str, Any
     if provider is None:
         raise InvalidParameterException(NOT_FOUND)
     given = req.get("autoScalingGroupProvider") or {}
-    was = provider.asg["managedScaling"]["status"]
+    was = (provider.asg["managedScaling"]["status"], provider.asg["managedDraining"])
     if "managedScaling" in given:
         provider.asg["managedScaling"] = _scaling(given["managedScaling"], provider.asg["managedScaling"])
     for key in ("managedTerminationProtection", "managedDraining"):
@@ -196,8 +197,8 @@ def update_capacity_provider(ctx: Context, req: dict[str, Any]) -> dict[str, Any
     provider.update_status, provider.update_status_reason = "UPDATE_IN_PROGRESS", None
     _settle_update(ctx, provider, "UPDATE_COMPLETE")
     cluster = ctx.ecs.clusters.get(provider.cluster or "")
-    if cluster is not None and provider.asg["managedScaling"]["status"] != was:
-        set_providers(ctx, cluster, cluster.capacity_providers)  # the as_policy attachment follows managed scaling
+    if cluster is not None and (provider.asg["managedScaling"]["status"], provider.asg["managedDraining"]) != was:
+        set_providers(ctx, cluster, cluster.capacity_providers)  # its attachments follow scaling and draining
     if provider.waiting and provider.asg["managedScaling"]["status"] == "ENABLED":
         from .provider_scaling import want_capacity
 

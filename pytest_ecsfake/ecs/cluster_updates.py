@@ -9,7 +9,8 @@ from typing import Any
 from ..core.context import Context
 from ..core.errors import AwsError, InvalidParameterException
 from ..core.registry import handler
-from .clusters import check_providers, describe, get_cluster, set_providers
+from .cluster_attachments import check_providers, set_providers, set_service_connect
+from .clusters import describe, get_cluster
 from .launch import strategy_launch_type
 from .state import Cluster
 
@@ -68,6 +69,7 @@ def update_cluster(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         # "If you update the cluster with an empty string "" for the namespace name, the cluster configuration for
         # Service Connect is removed" [M:ClusterServiceConnectDefaultsRequest.namespace].
         cluster.service_connect_defaults = {"namespace": namespace_arn(ctx, namespace)} if namespace else None
+        set_service_connect(ctx, cluster, bool(namespace))
     return {"cluster": describe(ctx, cluster, _ANSWERED)}
 
 

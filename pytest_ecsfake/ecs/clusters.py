@@ -15,15 +15,15 @@ from ..core.errors import (
 from ..core.paging import page, with_token
 from ..core.registry import handler
 from .account_settings import effective
+from .cluster_attachments import check_providers, set_providers
 from .lookup import describe_each
 from .namespaces import known_namespace
-from .state import CapacityProvider, Cluster
+from .state import Cluster
 from .tags import tag_list, tags_of
 
 if TYPE_CHECKING:
     from ..core.backend import Backend
 
-FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 
 
 def cluster_name(ctx: Context, ref: str | None) -> str:
@@ -48,85 +48,6 @@ def get_cluster(ctx: Context, ref: str | None) -> Cluster:
     if cluster is None or cluster.status != "ACTIVE":
         raise ClusterNotFoundException("Cluster not found.")
     return cluster
-
-
-def not_active(provider: str) -> InvalidParameterException:
-    return InvalidParameterException(
-        f"The specified capacity provider '{provider}' is not in an ACTIVE state. "
-        "Specify a valid capacity provider and try again."
-    )
-
-
-def check_providers(ctx: Context, cluster: str, names: list[str]) -> None:
-    """Refuse providers a cluster cannot have: an Auto Scaling group provider must exist, be ACTIVE and belong
-    to no other cluster (FARGATE and FARGATE_SPOT always exist)."""
-    for name in names:
-        if name in FARGATE_PROVIDERS:
-            continue
-        provider = ctx.ecs.capacity_providers.get(name)
-        if provider is None or provider.status != "ACTIVE" or provider.update_status == "DELETE_IN_PROGRESS":
-            raise not_active(name)
-        if provider.cluster not in (None, cluster):
-            # Not confirmed: the rule is AWS's (a provider is associated with one cluster), the wording ours.
-            raise InvalidParameterException(
-                f"The specified capacity provider '{name}' is already associated with another cluster "
-                f"({provider.cluster}). A capacity provider can be associated with only one cluster."
-            )
-
-
-def _scaled(provider: CapacityProvider) -> bool:
-    return bool(provider.asg["managedScaling"]["status"] == "ENABLED")
-
-
-def set_providers(ctx: Context, cluster: Cluster, names: list[str]) -> None:
-    """Associate exactly ``names`` with the cluster (checked by ``check_providers``). Each Auto Scaling group
-    provider with managed scaling gets an ``as_policy`` attachment (its target tracking policy), ACTIVE at once;
-    a removed one's is DELETING. While they change ``attachmentsStatus`` is UPDATE_IN_PROGRESS, and after
-    ``capacity_provider_update`` UPDATE_COMPLETE, the DELETING ones gone (the AWS CLI's
-    put-cluster-capacity-providers examples)."""
-    state = ctx.ecs
-    old = set(cluster.capacity_providers)
-    cluster.capacity_providers = list(dict.fromkeys(names))
-    for name in old - set(names):
-        provider = state.capacity_providers.get(name)
-        if provider is not None and provider.cluster == cluster.name:
-            provider.cluster = None
-    policies = {d["value"] for a in cluster.attachments if a["status"] != "DELETING"
-                for d in a["details"] if d["name"] == "capacityProviderName"}
-    for name in cluster.capacity_providers:
-        provider = state.capacity_providers.get(name)
-        if provider is None:
-            continue
-        provider.cluster = cluster.name
-        if name not in policies and _scaled(provider):
-            cluster.attachments.append({
-                "id": ctx.backend.ids.uuid(),
-                "type": "as_policy",
-                "status": "ACTIVE",
-                "details": [
-                    {"name": "capacityProviderName", "value": name},
-                    {"name": "scalingPolicyName", "value": f"ECSManagedAutoScalingPolicy-{ctx.backend.ids.uuid()}"},
-                ],
-            })
-    for attachment in cluster.attachments:
-        owner = next(d["value"] for d in attachment["details"] if d["name"] == "capacityProviderName")
-        provider = state.capacity_providers.get(owner)
-        if owner not in cluster.capacity_providers or provider is None or not _scaled(provider):
-            attachment["status"] = "DELETING"
-    if not cluster.capacity_providers and not cluster.attachments and cluster.attachments_status is None:
-        return
-    cluster.attachments_status = "UPDATE_IN_PROGRESS"
-    cluster.attachments_update += 1
-    update = cluster.attachments_update
-    backend = ctx.backend
-
-    def complete(_: float) -> None:
-        if cluster.attachments_update != update:
-            return  # a later update completes them all
-        cluster.attachments = [a for a in cluster.attachments if a["status"] != "DELETING"]
-        cluster.attachments_status = "UPDATE_COMPLETE"
-
-    backend.events.schedule(ctx.now + backend.timings["capacity_provider_update"], complete)
 
 
 def describe(ctx: Context, cluster: Cluster, include: list[str]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ def error(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
     return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
-def test_create_fills_the_documented_defaults_and_describe_lists_fargate_first(ecs: Any) -> None:
+def test_create_fills_the_documented_defaults_and_describe_lists_fargate_last(ecs: Any) -> None:
     provider = ecs.create_capacity_provider(
         name="cp", autoScalingGroupProvider={"autoScalingGroupArn": ASG.format("g"),
                                              "managedScaling": {"status": "ENABLED", "targetCapacity": 90}},
@@ -43,8 +43,8 @@ def test_create_fills_the_documented_defaults_and_describe_lists_fargate_first(e
     assert provider["tags"] == [{"key": "team", "value": "a"}]
     listed = ecs.describe_capacity_providers()["capacityProviders"]
     assert [(p["name"], p["type"]) for p in listed] == [
-        ("FARGATE", "FARGATE"), ("FARGATE_SPOT", "FARGATE_SPOT"), ("cp", "EC2_AUTOSCALING")]
-    assert "tags" not in listed[2]  # tags only with include=["TAGS"]
+        ("cp", "EC2_AUTOSCALING"), ("FARGATE", "FARGATE"), ("FARGATE_SPOT", "FARGATE_SPOT")]
+    assert "tags" not in listed[0]  # tags only with include=["TAGS"]
     tagged = ecs.describe_capacity_providers(capacityProviders=[provider["capacityProviderArn"]], include=["TAGS"])
     assert tagged["capacityProviders"][0]["tags"] == [{"key": "team", "value": "a"}]
     missing = ecs.describe_capacity_providers(capacityProviders=["nope", "FARGATE"])
@@ -65,7 +65,7 @@ def test_describe_pages_with_max_results(ecs: Any) -> None:
         if "nextToken" not in answer:
             break
         kwargs["nextToken"] = answer["nextToken"]
-    assert names == ["FARGATE", "FARGATE_SPOT", "a1", "b2", "c3"]
+    assert names == ["a1", "b2", "c3", "FARGATE", "FARGATE_SPOT"]
 
 
 @pytest.mark.parametrize("name", ["awsgroup", "ecs-things", "fargate2", "FARGATE", "bad name!"])
@@ -100,13 +100,15 @@ def test_update_changes_scaling_and_completes_on_the_clock(ecs: Any, ecs_fake: E
     create(ecs, "cp", status="ENABLED", maximumScalingStepSize=4)
     answer = ecs.update_capacity_provider(name="cp", autoScalingGroupProvider={
         "managedScaling": {"status": "DISABLED"}, "managedTerminationProtection": "ENABLED"})["capacityProvider"]
+    # The answer shows the provider as it was; the update applies when it completes (AWS CLI example).
     assert answer["updateStatus"] == "UPDATE_IN_PROGRESS"
-    assert answer["autoScalingGroupProvider"]["managedScaling"]["status"] == "DISABLED"
-    assert answer["autoScalingGroupProvider"]["managedScaling"]["maximumScalingStepSize"] == 4  # kept
-    assert answer["autoScalingGroupProvider"]["managedTerminationProtection"] == "ENABLED"
+    assert answer["autoScalingGroupProvider"]["managedScaling"]["status"] == "ENABLED"
     ecs_fake.advance(10)
     described = ecs.describe_capacity_providers(capacityProviders=["cp"])["capacityProviders"][0]
     assert described["updateStatus"] == "UPDATE_COMPLETE"
+    assert described["autoScalingGroupProvider"]["managedScaling"]["status"] == "DISABLED"
+    assert described["autoScalingGroupProvider"]["managedScaling"]["maximumScalingStepSize"] == 4  # kept
+    assert described["autoScalingGroupProvider"]["managedTerminationProtection"] == "ENABLED"
     with pytest.raises(ClientError) as unknown:
         ecs.update_capacity_provider(name="nope", autoScalingGroupProvider={"managedDraining": "DISABLED"})
     assert error(unknown)[0] == "InvalidParameterException"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..core.context import Context
@@ -143,7 +144,8 @@ def describe_capacity_providers(ctx: Context, req: dict[str, Any]) -> dict[str, 
     found: list[dict[str, Any]] = []
     failures: list[dict[str, str]] = []
     if names is None:
-        everything: list[Any] = list(FARGATE_PROVIDERS) + list(ctx.ecs.capacity_providers.values())
+        # The account's providers, then FARGATE and FARGATE_SPOT (the AWS CLI's describe-capacity-providers example).
+        everything: list[Any] = list(ctx.ecs.capacity_providers.values()) + list(FARGATE_PROVIDERS)
         chunk, token = page(everything, req, "DescribeCapacityProviders", InvalidParameterException, default_max=10)
         for item in chunk:
             found.append(describe_fargate(ctx, item) if isinstance(item, str)
@@ -162,22 +164,24 @@ def describe_capacity_providers(ctx: Context, req: dict[str, Any]) -> dict[str, 
     return {"capacityProviders": found, "failures": failures}
 
 
-def _settle_update(ctx: Context, provider: CapacityProvider, done: str, then: Any = None) -> None:
-    """``updateStatus`` becomes ``done`` after the timing ``capacity_provider_update``."""
-    backend = ctx.backend
+def _settle_update(ctx: Context, provider: CapacityProvider, done: str,
+                   then: Callable[[Context], None] | None = None) -> None:
+    """``updateStatus`` becomes ``done`` after the timing ``capacity_provider_update``; ``then`` runs then."""
+    backend, region = ctx.backend, ctx.region
 
-    def complete(_: float) -> None:
+    def complete(at: float) -> None:
         if provider.update_status is not None and provider.update_status.endswith("_IN_PROGRESS"):
             provider.update_status = done
             if then is not None:
-                then()
-            backend.changed()
+                then(Context(backend, "ecs", "CapacityProviderUpdate", region, at))
 
     backend.events.schedule(ctx.now + backend.timings["capacity_provider_update"], complete)
 
 
 @handler("ecs", "UpdateCapacityProvider")
 def update_capacity_provider(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    """The answer shows the provider as it was, with ``updateStatus: UPDATE_IN_PROGRESS``; the new settings
+    apply when the update completes (the AWS CLI's update-capacity-provider example answers the old values)."""
     if "managedInstancesProvider" in req:
         ctx.unsupported("Amazon ECS Managed Instances capacity providers (managedInstancesProvider)")
     if provider_name(ctx, req["name"]) in FARGATE_PROVIDERS:
@@ -188,21 +192,26 @@ def update_capacity_provider(ctx: Context, req: dict[str, Any]) -> dict[str, Any
     if provider is None:
         raise InvalidParameterException(NOT_FOUND)
     given = req.get("autoScalingGroupProvider") or {}
-    was = (provider.asg["managedScaling"]["status"], provider.asg["managedDraining"])
+    asg = copy.deepcopy(provider.asg)
     if "managedScaling" in given:
-        provider.asg["managedScaling"] = _scaling(given["managedScaling"], provider.asg["managedScaling"])
+        asg["managedScaling"] = _scaling(given["managedScaling"], asg["managedScaling"])
     for key in ("managedTerminationProtection", "managedDraining"):
         if key in given:
-            provider.asg[key] = given[key]
+            asg[key] = given[key]
     provider.update_status, provider.update_status_reason = "UPDATE_IN_PROGRESS", None
-    _settle_update(ctx, provider, "UPDATE_COMPLETE")
-    cluster = ctx.ecs.clusters.get(provider.cluster or "")
-    if cluster is not None and (provider.asg["managedScaling"]["status"], provider.asg["managedDraining"]) != was:
-        set_providers(ctx, cluster, cluster.capacity_providers)  # its attachments follow scaling and draining
-    if provider.waiting and provider.asg["managedScaling"]["status"] == "ENABLED":
-        from .provider_scaling import want_capacity
 
-        want_capacity(ctx.backend, ctx.region, provider, ctx.now)
+    def apply(later: Context) -> None:
+        provider.asg = asg
+        cluster = later.ecs.clusters.get(provider.cluster or "")
+        if cluster is not None:
+            # Its attachments follow scaling and draining.
+            set_providers(later, cluster, cluster.capacity_providers, always=False)
+        if provider.waiting and asg["managedScaling"]["status"] == "ENABLED":
+            from .provider_scaling import want_capacity
+
+            want_capacity(later.backend, later.region, provider, later.now)
+
+    _settle_update(ctx, provider, "UPDATE_COMPLETE", apply)
     return {"capacityProvider": describe_provider(ctx, provider)}
 
 
@@ -229,9 +238,9 @@ def delete_capacity_provider(ctx: Context, req: dict[str, Any]) -> dict[str, Any
         return {"capacityProvider": describe_provider(ctx, provider)}
     provider.update_status, provider.update_status_reason = "DELETE_IN_PROGRESS", None
 
-    def gone() -> None:
+    def gone(later: Context) -> None:
         provider.status = "INACTIVE"
-        ctx.ecs.tags.pop(provider.arn, None)
+        later.ecs.tags.pop(provider.arn, None)
 
     _settle_update(ctx, provider, "DELETE_COMPLETE", gone)
     return {"capacityProvider": describe_provider(ctx, provider)}

@@ -56,10 +56,11 @@ def _owner(attachment: dict[str, Any]) -> str | None:
     return next((d["value"] for d in attachment["details"] if d["name"] == "capacityProviderName"), None)
 
 
-def set_providers(ctx: Context, cluster: Cluster, names: list[str]) -> None:
+def set_providers(ctx: Context, cluster: Cluster, names: list[str], *, always: bool = True) -> None:
     """Associate exactly ``names`` with the cluster (checked by ``check_providers``) and bring its provider
     attachments in line: a new one is CREATED, one no longer called for is DELETING until the update completes.
-    ``attachmentsStatus`` is UPDATE_IN_PROGRESS, then UPDATE_COMPLETE after ``capacity_provider_update``."""
+    ``attachmentsStatus`` is UPDATE_IN_PROGRESS, then UPDATE_COMPLETE after ``capacity_provider_update`` (not
+    ``always``: only when an attachment changed)."""
     state = ctx.ecs
     old = set(cluster.capacity_providers)
     cluster.capacity_providers = list(dict.fromkeys(names))
@@ -74,6 +75,7 @@ def set_providers(ctx: Context, cluster: Cluster, names: list[str]) -> None:
             provider.cluster = cluster.name
             wanted.update({(kind, name): detail for kind, detail in _wanted(provider).items()})
     have = set()
+    changed = False
     for attachment in cluster.attachments:
         owner = _owner(attachment)
         if owner is None or attachment["status"] == "DELETING":
@@ -82,13 +84,15 @@ def set_providers(ctx: Context, cluster: Cluster, names: list[str]) -> None:
             have.add((attachment["type"], owner))
         else:
             attachment["status"] = "DELETING"
+            changed = True
     ids = ctx.backend.ids
     for (kind, name), (detail, value) in wanted.items():
         if (kind, name) not in have:
+            changed = True
             value = value + ids.uuid() if value.endswith("-") else value
             cluster.attachments.append({"id": ids.uuid(), "type": kind, "status": "CREATED", "details": [
                 {"name": "capacityProviderName", "value": name}, {"name": detail, "value": value}]})
-    if not cluster.capacity_providers and not cluster.attachments and cluster.attachments_status is None:
+    if not changed and (not always or not cluster.capacity_providers and cluster.attachments_status is None):
         return
     _updating(ctx, cluster)
 

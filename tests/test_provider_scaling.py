@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from ecs_helpers import describe
+from ecs_helpers import SUBNETS, describe
 
 from pytest_ecsfake import EcsFake
 
@@ -164,3 +164,21 @@ def test_a_service_on_a_provider_without_instances_or_scaling_says_so(ecs: Any, 
     assert any("was unable to place a task because no container instance met all of its requirements. Reason: No "
                "Container Instances were found in your capacity provider." in m for m in events)
     assert ecs.list_tasks(cluster="c")["taskArns"] == []
+
+
+def test_an_awsvpc_task_waits_then_gets_its_eni_once_placed(ecs: Any, ecs_fake: EcsFake) -> None:
+    setup(ecs)
+    ecs.register_task_definition(family="vpc", requiresCompatibilities=["EC2"], networkMode="awsvpc",
+                                 containerDefinitions=[{"name": "app", "image": "nginx:1", "cpu": 1024,
+                                                        "memory": 2048}])
+    task = ecs.run_task(cluster="c", taskDefinition="vpc", networkConfiguration=SUBNETS)["tasks"][0]
+    assert (task["lastStatus"], task["attachments"][0]["status"]) == ("PROVISIONING", "PRECREATED")
+    ecs_fake.advance(180)
+    placed = describe(ecs, task["taskArn"])
+    assert placed["lastStatus"] == "PROVISIONING" and "containerInstanceArn" in placed  # the ENI comes next
+    ecs_fake.advance(5)
+    attached = describe(ecs, task["taskArn"])
+    assert (attached["lastStatus"], attached["attachments"][0]["status"]) == ("PENDING", "ATTACHED")
+    [instance] = instances(ecs)
+    assert attached["availabilityZone"] == next(a["value"] for a in instance["attributes"]
+                                                if a["name"] == "ecs.availability-zone")

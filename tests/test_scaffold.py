@@ -45,11 +45,11 @@ def snapshot(root: Path) -> dict[str, str]:
 def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the tree after two scaffolds: a new module (poll_endpoints), and one appended to clusters.py."""
     # Operations with no handler yet; when one gets a handler, pick another for these tests.
-    unhandled = {"DiscoverPollEndpoint", "UpdateCluster"}
+    unhandled = {"DiscoverPollEndpoint", "DescribeTaskSets", "CreateTaskSet"}
     assert not unhandled & set(tables.scan(ROOT)["ecs"])
     root = copy_tree(tmp_path_factory.mktemp("repo"))
     assert main(["ecs", "DiscoverPollEndpoint", "--root", str(root)]) == 0
-    assert main(["ecs", "UpdateCluster", "--root", str(root)]) == 0  # the default module: clusters
+    assert main(["ecs", "DescribeTaskSets", "--module", "clusters", "--root", str(root)]) == 0
     return root
 
 
@@ -66,7 +66,7 @@ def test_the_stub_and_its_test_are_written(scaffolded: Path) -> None:
     # Appended to an existing module: what it held before is still there, the stub after it.
     clusters = (scaffolded / "pytest_ecsfake/ecs/clusters.py").read_text()
     before = (ROOT / "pytest_ecsfake/ecs/clusters.py").read_text()
-    assert clusters.startswith(before.rstrip("\n")) and '@handler("ecs", "UpdateCluster")' in clusters
+    assert clusters.startswith(before.rstrip("\n")) and '@handler("ecs", "DescribeTaskSets")' in clusters
     assert re.search(r"\n        cluster: String, required\n", clusters)
     assert (scaffolded / "tests/test_clusters.py").is_file()
 
@@ -77,7 +77,7 @@ def test_the_tables_name_the_new_operations(scaffolded: Path) -> None:
     modules = index["MODULES"]
     assert isinstance(modules, dict)
     assert modules["ecs"]["DiscoverPollEndpoint"] == "pytest_ecsfake.ecs.poll_endpoints"
-    assert modules["ecs"]["UpdateCluster"] == "pytest_ecsfake.ecs.clusters"
+    assert modules["ecs"]["DescribeTaskSets"] == "pytest_ecsfake.ecs.clusters"
     readme = (scaffolded / "README.md").read_text()
     assert "| ecs | DiscoverPollEndpoint |" in readme.split(tables.START)[1].split(tables.END)[0]
     coverage = (scaffolded / "docs/coverage.md").read_text()
@@ -147,7 +147,7 @@ def test_docs_check_names_the_stale_file(tmp_path: Path, capsys: pytest.CaptureF
     assert (root / tables.COVERAGE).read_text() == (ROOT / tables.COVERAGE).read_text()
     # A handler written without the scaffold: the index is stale until `docs` runs.
     with (root / "pytest_ecsfake/ecs/clusters.py").open("a") as module:
-        module.write('\n\n@handler("ecs", "PutAccountSettingDefault")\n'
+        module.write('\n\n@handler("ecs", "CreateTaskSet")\n'
                      "def put(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:\n    return {}\n")
     assert main(["docs", "--check", "--root", str(root)]) == 1
     assert "stale: pytest_ecsfake/core/handler_index.py, README.md, docs/coverage.md" in capsys.readouterr().err

@@ -112,8 +112,6 @@ def test_put_attributes_errors(ecs_fake: EcsFake, client: Any) -> None:
     with pytest.raises(client.exceptions.TargetNotFoundException):  # the instance is in cluster c, not default
         client.create_cluster(clusterName="default")
         client.put_attributes(attributes=[{"name": "x", "value": "1", "targetId": arn}])
-    with pytest.raises(client.exceptions.InvalidParameterException):
-        client.put_attributes(cluster="c", attributes=[{"name": "x", "value": "1"}])
     with pytest.raises(client.exceptions.ClusterNotFoundException):
         client.put_attributes(cluster="nope", attributes=[{"name": "x", "value": "1", "targetId": arn}])
     with pytest.raises(client.exceptions.InvalidParameterException):  # at most 10 a call [M:PutAttributesRequest]
@@ -161,8 +159,6 @@ def test_delete_attributes_of_an_absent_name_succeeds(ecs_fake: EcsFake, client:
     answer = client.delete_attributes(cluster="c", attributes=[{"name": "never-set", "targetId": arn}])
     assert answer["attributes"] == [{"name": "never-set", "targetId": arn}]
     assert _attributes(client, arn)["keep"] == "1"
-    with pytest.raises(client.exceptions.InvalidParameterException):
-        client.delete_attributes(cluster="c", attributes=[{"name": "keep"}])
 
 
 def test_a_service_waiting_for_a_member_of_instance_places_once_the_attribute_is_put(
@@ -186,3 +182,14 @@ def test_character_sets_are_documented_rules_recorded_on_the_call(ecs_fake: EcsF
     assert _attributes(client, arn)["owner team"] == "ops#1"  # answered: no AWS refusal of these is known
     violations = ecs_fake.calls_to("PutAttributes")[-1].violations
     assert len(violations) == 2 and all("documented" in v for v in violations)
+
+
+def test_an_attribute_without_a_target_goes_on_every_instance_of_the_cluster(ecs_fake: EcsFake, client: Any) -> None:
+    # AWS documents neither a refusal nor a meaning for it; moto's tests put it on the cluster's instances, and
+    # the fake does the same rather than refuse a request AWS may accept.
+    first, second = ecs_fake.add_container_instance("c"), ecs_fake.add_container_instance("c")
+    answer = client.put_attributes(cluster="c", attributes=[{"name": "env", "value": "prod"}])
+    assert answer["attributes"] == [{"name": "env", "value": "prod"}]
+    assert _attributes(client, first)["env"] == _attributes(client, second)["env"] == "prod"
+    client.delete_attributes(cluster="c", attributes=[{"name": "env"}])
+    assert "env" not in _attributes(client, first) and "env" not in _attributes(client, second)

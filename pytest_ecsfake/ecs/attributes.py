@@ -42,14 +42,14 @@ def custom_count(attributes: dict[str, str | None]) -> int:
     return sum(1 for name in attributes if is_custom(name))
 
 
-def _target(ctx: Context, cluster: Cluster, attribute: dict[str, Any]) -> ContainerInstance:
-    """The instance an attribute's ``targetId`` (an ARN or a bare id) names in ``cluster``."""
+def _targets(ctx: Context, cluster: Cluster, attribute: dict[str, Any]) -> list[ContainerInstance]:
+    """The instance an attribute's ``targetId`` (an ARN or a bare id) names in ``cluster``; with no ``targetId``,
+    every registered instance of the cluster. AWS documents no refusal of an attribute without a target and no
+    meaning for one: the fake follows moto, whose tests put such attributes on the cluster's instances, rather
+    than refuse a request AWS may accept (docs/fidelity-container-instances.md)."""
     target_id = attribute.get("targetId")
     if not target_id:
-        # Wording not confirmed: AWS needs a target to attach the attribute to (PutAttributes has no other).
-        raise InvalidParameterException(
-            f"Attribute {attribute['name']!r} needs a targetId: the ARN or id of a container instance."
-        )
+        return [instance for instance in instances_of(ctx, cluster) if instance.status != "INACTIVE"]
     instance = find_instance(ctx, cluster, target_id)
     if instance is None or instance.status == "INACTIVE":
         # The type is the model's [M:PutAttributes errors]; the wording is not confirmed.
@@ -57,7 +57,7 @@ def _target(ctx: Context, cluster: Cluster, attribute: dict[str, Any]) -> Contai
             f"Could not find {target_id} in cluster {cluster.name}: no registered container instance has "
             "that ARN or id."
         )
-    return instance
+    return [instance]
 
 
 def _answer(attribute: dict[str, Any], value: str | None) -> dict[str, Any]:
@@ -79,8 +79,8 @@ def put_attributes(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     cluster = get_cluster(ctx, req.get("cluster"))
     planned: dict[ContainerInstance, dict[str, str | None]] = {}
     for attribute in req["attributes"]:
-        instance = _target(ctx, cluster, attribute)
-        planned.setdefault(instance, dict(instance.attributes))[attribute["name"]] = attribute.get("value")
+        for instance in _targets(ctx, cluster, attribute):
+            planned.setdefault(instance, dict(instance.attributes))[attribute["name"]] = attribute.get("value")
     for instance, attributes in planned.items():
         if custom_count(attributes) > MAX_CUSTOM:
             # The type is AWS's; the sentence is the model's documentation of it (AWS's wording not confirmed).
@@ -101,15 +101,14 @@ def delete_attributes(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """Delete attributes from container instances. Deleting a name the instance does not have succeeds and
     changes nothing (the fake's choice). The answer lists each attribute deleted, with the value it had."""
     cluster = get_cluster(ctx, req.get("cluster"))
-    targets = [(_target(ctx, cluster, a), a) for a in req["attributes"]]  # every target is checked first
+    targets = [(_targets(ctx, cluster, a), a) for a in req["attributes"]]  # every target is checked first
     deleted = []
-    for instance, attribute in targets:
-        name = attribute["name"]
-        if name in instance.attributes:
-            value = instance.attributes.pop(name)
-            instance.version += 1
-        else:
-            value = attribute.get("value")
+    for instances, attribute in targets:
+        name, value = attribute["name"], attribute.get("value")
+        for instance in instances:
+            if name in instance.attributes:
+                value = instance.attributes.pop(name)
+                instance.version += 1
         deleted.append(_answer(attribute, value))
     return {"attributes": deleted}
 

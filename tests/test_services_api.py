@@ -114,7 +114,7 @@ def test_describe_services_reports_missing_ones(ecs_c: Any) -> None:
         cluster="c", services=["web", f"{ARN}:service/c/web", "nope", f"{ARN}:service/other/api"])
     assert [s["serviceName"] for s in answer["services"]] == ["web", "web"]
     assert answer["failures"] == [
-        {"arn": f"{ARN}:service/c/nope", "reason": "MISSING"},
+        {"arn": f"{ARN}:service/nope", "reason": "MISSING"},  # a name: the short form, as AWS answers it
         {"arn": f"{ARN}:service/other/api", "reason": "MISSING"},
     ]
     with pytest.raises(ecs_c.exceptions.ClusterNotFoundException):

@@ -309,7 +309,10 @@ def describe_services(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         req["services"],
         lambda ref: find_service(ctx, cluster, ref),
         lambda service: _describe(ctx, service, with_tags),
-        lambda ref: ref if ref.startswith("arn:") else service_arn(ctx, cluster.name, ref),
+        # A name not found is reported in the short ARN form, without the cluster, as real answers show it
+        # ("arn:aws:ecs:eu-central-1:***:service/cyphrspace is MISSING", aws-actions/amazon-ecs-deploy-task-
+        # definition#369, #312, #544, 2022-2024); an ARN as given.
+        lambda ref: ref if ref.startswith("arn:") else ctx.arn("ecs", f"service/{ref}"),
     )
     return {"services": found, "failures": failures}
 

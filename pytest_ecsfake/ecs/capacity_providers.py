@@ -178,19 +178,26 @@ def _settle_update(ctx: Context, provider: CapacityProvider, done: str,
     backend.events.schedule(ctx.now + backend.timings["capacity_provider_update"], complete)
 
 
+def _own_provider(ctx: Context, ref: str, done: str) -> CapacityProvider:
+    """The Auto Scaling group provider ``ref`` names, for UpdateCapacityProvider and DeleteCapacityProvider: not
+    FARGATE/FARGATE_SPOT (the rule is documented [M:DeleteCapacityProvider]; the wording is ours, not confirmed)
+    and existing."""
+    if provider_name(ctx, ref) in FARGATE_PROVIDERS:
+        raise InvalidParameterException(
+            f"The FARGATE and FARGATE_SPOT capacity providers are reserved and can't be {done}.")
+    provider = find_provider(ctx, ref)
+    if provider is None:
+        raise InvalidParameterException(NOT_FOUND)
+    return provider
+
+
 @handler("ecs", "UpdateCapacityProvider")
 def update_capacity_provider(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """The answer shows the provider as it was, with ``updateStatus: UPDATE_IN_PROGRESS``; the new settings
     apply when the update completes (the AWS CLI's update-capacity-provider example answers the old values)."""
     if "managedInstancesProvider" in req:
         ctx.unsupported("Amazon ECS Managed Instances capacity providers (managedInstancesProvider)")
-    if provider_name(ctx, req["name"]) in FARGATE_PROVIDERS:
-        # Not confirmed: AWS's wording is not quoted anywhere we found.
-        raise InvalidParameterException("The FARGATE and FARGATE_SPOT capacity providers are reserved and can't be "
-                                        "updated.")
-    provider = find_provider(ctx, req["name"])
-    if provider is None:
-        raise InvalidParameterException(NOT_FOUND)
+    provider = _own_provider(ctx, req["name"], "updated")
     given = req.get("autoScalingGroupProvider") or {}
     asg = copy.deepcopy(provider.asg)
     if "managedScaling" in given:
@@ -223,13 +230,7 @@ def _associated_reason(provider: CapacityProvider) -> str:
 
 @handler("ecs", "DeleteCapacityProvider")
 def delete_capacity_provider(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    if provider_name(ctx, req["capacityProvider"]) in FARGATE_PROVIDERS:
-        # Not confirmed: the rule is documented [M:DeleteCapacityProvider], the wording ours.
-        raise InvalidParameterException("The FARGATE and FARGATE_SPOT capacity providers are reserved and can't be "
-                                        "deleted.")
-    provider = find_provider(ctx, req["capacityProvider"])
-    if provider is None:
-        raise InvalidParameterException(NOT_FOUND)
+    provider = _own_provider(ctx, req["capacityProvider"], "deleted")
     if provider.update_status == "DELETE_IN_PROGRESS":
         return {"capacityProvider": describe_provider(ctx, provider)}
     if provider.cluster is not None:

@@ -322,3 +322,18 @@ def place_and_create(
         reserve(instance, task.arn, spec.group, demand)
         tasks.append(task)
     return tasks, failures
+
+
+def start_on(ctx: Context, spec: LaunchSpec, instance: Any, demand: Any, tasks: list[Task],
+             failures: list[dict[str, Any]]) -> None:
+    """Start one task of ``spec`` on ``instance`` (StartTask, a DAEMON service), appended to ``tasks``; or, when it
+    does not fit there, a failure naming the resource it lacks."""
+    from .placement import misfit, reserve
+
+    reason = misfit(instance, demand)
+    if reason is not None:
+        failures.append({"arn": instance.arn, "reason": reason})
+        return
+    task = create_task(ctx, spec, container_instance=instance)
+    reserve(instance, task.arn, spec.group, demand)
+    tasks.append(task)

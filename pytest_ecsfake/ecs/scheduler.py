@@ -43,6 +43,7 @@ from .launch import (
     network_mode,
     place_and_create,
     split_by_strategy,
+    start_on,
     strategy_launch_type,
     task_tags,
 )
@@ -156,7 +157,7 @@ def _reconcile_daemon(ctx: Context, service: Service) -> bool:
         _problem(ctx, service, _STUCK.format(service.name))
     if not starts:
         return False
-    from .placement import demand_for, misfit, reserve
+    from .placement import demand_for
 
     primary = service.primary
     spec = _spec(ctx, service, primary)
@@ -164,13 +165,7 @@ def _reconcile_daemon(ctx: Context, service: Service) -> bool:
     tasks: list[Task] = []
     failures: list[dict[str, Any]] = []
     for instance in starts:
-        reason = misfit(instance, demand)
-        if reason is not None:
-            failures.append({"arn": instance.arn, "reason": reason})
-            continue
-        task = create_task(ctx, spec, container_instance=instance)
-        reserve(instance, task.arn, spec.group, demand)
-        tasks.append(task)
+        start_on(ctx, spec, instance, demand, tasks, failures)
     return _launched(ctx, service, primary, tasks, failures, len(starts))
 
 

@@ -26,6 +26,7 @@ from .launch import (
     require_active,
     require_exec_role,
     split_by_strategy,
+    start_on,
     strategy_launch_type,
     task_tags,
 )
@@ -117,11 +118,12 @@ def run_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 @handler("ecs", "StartTask")
 def start_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     from .instance_model import instance_by_ref
-    from .placement import demand_for, misfit, reserve
+    from .placement import demand_for
 
     spec = _spec(ctx, req, "EC2")
     demand = demand_for(spec.definition.body, spec.overrides)
-    tasks, failures = [], []
+    tasks: list[Task] = []
+    failures: list[dict[str, Any]] = []
     for ref in req["containerInstances"]:
         instance = instance_by_ref(ctx, spec.cluster.name, ref)
         arn = ref if ref.startswith("arn:") else ctx.arn("ecs", f"container-instance/{spec.cluster.name}/{ref}")
@@ -131,13 +133,7 @@ def start_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         if instance.status not in ("ACTIVE", "DRAINING"):
             failures.append({"arn": instance.arn, "reason": "INACTIVE"})
             continue
-        reason = misfit(instance, demand)
-        if reason is not None:
-            failures.append({"arn": instance.arn, "reason": reason})
-            continue
-        task = create_task(ctx, spec, container_instance=instance)
-        reserve(instance, task.arn, spec.group, demand)
-        tasks.append(task)
+        start_on(ctx, spec, instance, demand, tasks, failures)
     return {"tasks": [_describe(ctx, t, True) for t in tasks], "failures": failures}
 
 

@@ -188,6 +188,35 @@ def test_ec2_service_waits_for_capacity(ec2: Any, ecs_fake: EcsFake) -> None:
     assert messages(ec2, "api")[-1] == "(service api) has reached a steady state."
 
 
+def test_tasks_on_a_draining_instance_are_replaced_elsewhere(ec2: Any, ecs_fake: EcsFake) -> None:
+    # [DG:container-instance-draining] service tasks on a DRAINING instance are stopped and replaced within
+    # minimumHealthyPercent/maximumPercent: the replacements start first (default 100/200), the old ones stop
+    # once the replacements are healthy; nothing new is placed on the draining instance.
+    old = ecs_fake.add_container_instance("c")
+    ec2.create_service(cluster="c", serviceName="api", taskDefinition="api", desiredCount=2, launchType="EC2")
+    ecs_fake.advance(STARTED_AFTER + HEALTHY_AFTER)
+    assert {t["containerInstanceArn"] for t in service_tasks(ec2, "api")} == {old}
+    new = ecs_fake.add_container_instance("c")
+    ec2.update_container_instances_state(cluster="c", containerInstances=[old], status="DRAINING")
+    ecs_fake.advance(STARTED_AFTER)  # replacements RUNNING on the new instance, not yet healthy: both stay
+    assert sorted(t["containerInstanceArn"] == new for t in service_tasks(ec2, "api")) == [False, False, True, True]
+    ecs_fake.advance(HEALTHY_AFTER + 60)
+    tasks = service_tasks(ec2, "api")
+    assert [t["containerInstanceArn"] for t in tasks] == [new, new]
+    assert counts(ec2, "api") == (2, 0, 2)
+    stopped = service_tasks(ec2, "api", status="STOPPED")
+    assert {(t["containerInstanceArn"], t["stopCode"]) for t in stopped} == {(old, "ServiceSchedulerInitiated")}
+
+
+def test_tasks_on_a_draining_instance_stay_while_nothing_can_replace_them(ec2: Any, ecs_fake: EcsFake) -> None:
+    only = ecs_fake.add_container_instance("c")  # minimumHealthyPercent 100: no task goes before its replacement
+    ec2.create_service(cluster="c", serviceName="api", taskDefinition="api", desiredCount=2, launchType="EC2")
+    ecs_fake.advance(STARTED_AFTER + HEALTHY_AFTER)
+    ec2.update_container_instances_state(cluster="c", containerInstances=[only], status="DRAINING")
+    ecs_fake.advance(300)
+    assert [t["lastStatus"] for t in service_tasks(ec2, "api")] == ["RUNNING", "RUNNING"]
+    assert "was unable to place a task" in messages(ec2, "api")[-1]
+
 def test_capacity_provider_strategy(ecs: Any, ecs_fake: EcsFake) -> None:
     ecs.create_cluster(clusterName="c", capacityProviders=["FARGATE", "FARGATE_SPOT"])
     strategy = [{"capacityProvider": "FARGATE", "base": 1, "weight": 1},

@@ -9,8 +9,10 @@ retried. One step:
 2. DRAINING service: stops every task, and turns INACTIVE once all are STOPPING or STOPPED;
 3. trips the circuit breaker when the PRIMARY deployment failed too often (maybe starting a rollback);
 4. stops what must go: pending tasks of older deployments, the PRIMARY's tasks beyond desiredCount
-   (scale-in), and older deployments' RUNNING tasks as far as ``minimumHealthyPercent`` allows;
-5. starts PRIMARY tasks up to desiredCount, within ``maximumPercent`` while older deployments still run;
+   (scale-in), and older deployments' RUNNING tasks and tasks on DRAINING container instances as far as
+   ``minimumHealthyPercent`` allows;
+5. starts PRIMARY tasks up to desiredCount, within ``maximumPercent`` while older deployments or tasks on
+   DRAINING instances still run (those are replaced, as the developer guide's container instance draining says);
 6. notes a steady state (rollout COMPLETED, "has reached a steady state.").
 
 Service tasks carry ``startedBy`` = the deployment id and ``group`` = ``service:<name>``; the scheduler's
@@ -129,14 +131,15 @@ def _reconcile(ctx: Context, service: Service) -> bool:
     if primary.rollout_state == "FAILED":
         return False
     live_total = sum(len(d.live) for d in service.deployments)
-    older_live = live_total - len(primary.live)
-    # maximumPercent bounds the tasks RUNNING or PENDING while older deployments still have tasks.
+    staying = [t for t in primary.live if not _draining(t)]
+    leaving = live_total - len(staying)  # older deployments' tasks, and the PRIMARY's on DRAINING instances
+    # maximumPercent bounds the tasks RUNNING or PENDING while tasks that are being replaced still run.
     cap = math.floor(desired * service.deployment_configuration.get("maximumPercent", 200) / 100) \
-        if older_live else desired
-    count = min(desired - len(primary.live), cap - live_total)
+        if leaving else desired
+    count = min(desired - len(staying), cap - live_total)
     if count > 0:
         return _launch(ctx, service, primary, count)
-    if desired > len(primary.live) and not stops and older_live \
+    if desired > len(staying) and not stops and leaving \
             and all(healthy(t, at, healthy_after) for d in service.deployments for t in d.live):
         _problem(ctx, service, _STUCK.format(service.name))
     return False
@@ -175,15 +178,19 @@ def _choose_stops(service: Service, at: float, healthy_after: float) -> list[Tas
     primary, desired = service.primary, service.desired_count
     everyone = [t for d in service.deployments for t in d.live]
     stops: list[Task] = []
-    excess = len(primary.live) - desired
+    staying = [t for t in primary.live if not _draining(t)]
+    excess = len(staying) - desired
     if excess > 0:  # scale-in is not bounded by minimumHealthyPercent: the user lowered desiredCount
         # Protected tasks are not stopped by scale-in [DG:task-scale-in-protection]: the others go first, the
         # rest once their protection ends.
-        stops += _victims([t for t in primary.live if not t.protected(at)], excess, everyone, at, healthy_after)
+        stops += _victims([t for t in staying if not t.protected(at)], excess, everyone, at, healthy_after)
+    # A PRIMARY task on a DRAINING instance is replaced like an old deployment's task (the fake's reading:
+    # draining is not scale-in, so protection does not hold it).
+    drained = [t for t in primary.live if _draining(t)]
     if primary.rollout_state == "FAILED":
         return stops  # a FAILED deployment without rollback leaves the older tasks where they are
     # Nor by deployments: a protected old task stays until its protection ends [DG:task-scale-in-protection].
-    old_live = [t for d in service.deployments[1:] for t in d.live if not t.protected(at)]
+    old_live = [t for d in service.deployments[1:] for t in d.live if not t.protected(at)] + drained
     stops += [t for t in old_live if t.last_status != "RUNNING"]  # pending old tasks would only be replaced
     minimum = math.ceil(desired * service.deployment_configuration.get("minimumHealthyPercent", 100) / 100)
     keep = [t for t in everyone if t not in stops]
@@ -198,6 +205,12 @@ def _choose_stops(service: Service, at: float, healthy_after: float) -> list[Tas
         healthy_left -= is_healthy
         stops.append(task)
     return stops
+
+
+def _draining(task: Task) -> bool:
+    """Whether the task runs on a container instance that is DRAINING: ECS replaces such service tasks."""
+    instance = task.container_instance
+    return instance is not None and instance.status == "DRAINING"
 
 
 def _victims(candidates: list[Task], count: int, everyone: list[Task], at: float,

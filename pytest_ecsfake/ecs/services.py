@@ -210,7 +210,7 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     start_deployment(ctx.backend, service, definition, ctx.now, resolved)
     if scheduling == "DAEMON":
         service.desired_count = service.primary.desired_count = len(daemon.eligible(ctx, service))
-        follow_instances(ctx.backend, service)
+    follow_instances(ctx.backend, service)  # a DAEMON follows instances; a REPLICA replaces tasks on DRAINING ones
     soon(ctx.backend, service, ctx.now)
     return {"service": _describe(ctx, service, bool(req.get("tags")))}
 

@@ -140,8 +140,9 @@ def test_list_attributes_filters_and_pages(ecs_fake: EcsFake, client: Any) -> No
     web = client.list_attributes(cluster="c", targetType="container-instance", attributeName="role",
                                  attributeValue="web")["attributes"]
     assert web == [{"name": "role", "value": "web", "targetType": "container-instance", "targetId": second}]
-    with pytest.raises(client.exceptions.InvalidParameterException):
-        client.list_attributes(cluster="c", targetType="container-instance", attributeValue="web")
+    by_value = client.list_attributes(cluster="c", targetType="container-instance", attributeValue="web")
+    assert by_value["attributes"] == web  # only the model asks for attributeName too: answered, and recorded
+    assert ecs_fake.calls[-1].violations[0].startswith("attributeValue needs attributeName (documented")
     with pytest.raises(client.exceptions.ClusterNotFoundException):
         client.list_attributes(cluster="nope", targetType="container-instance")
     first_page = client.list_attributes(cluster="c", targetType="container-instance", maxResults=5)

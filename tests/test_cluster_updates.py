@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 from ecs_helpers import SUBNETS, fargate_definition
 
 from pytest_ecsfake import EcsFake
+from pytest_ecsfake.core.errors import FakeBugError
 
 ASG = ("arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0b1c2d3e-aaaa-bbbb-cccc-1234567890ab:"
        "autoScalingGroupName/{}")
@@ -54,12 +55,13 @@ def test_update_cluster_settings_configuration_and_service_connect(ecs: Any) -> 
     assert "serviceConnectDefaults" not in cleared
 
 
-def test_update_cluster_refusals(ecs: Any) -> None:
+def test_update_cluster_refusals(ecs: Any, ecs_fake: EcsFake) -> None:
     ecs.create_cluster(clusterName="c")
-    with pytest.raises(ClientError) as override:
-        ecs.update_cluster(cluster="c", configuration={"executeCommandConfiguration": {"logging": "OVERRIDE"}})
-    assert error(override)[0] == "InvalidParameterException"
-    assert "configuration" not in ecs.describe_clusters(clusters=["c"], include=["CONFIGURATIONS"])["clusters"][0]
+    # A rule only the model states: answered, recorded on the call (strict mode would fail the test).
+    ecs.update_cluster(cluster="c", configuration={"executeCommandConfiguration": {"logging": "OVERRIDE"}})
+    assert ecs_fake.calls[-1].violations == ("executeCommandConfiguration.logConfiguration is required when "
+                                             "logging is OVERRIDE (documented: "
+                                             "[M:ExecuteCommandConfiguration.logConfiguration])",)
     with pytest.raises(ClientError) as missing:
         ecs.update_cluster(cluster="nope", settings=[])
     assert error(missing) == ("ClusterNotFoundException", "Cluster not found.")
@@ -190,3 +192,15 @@ def test_a_strategy_does_not_mix_fargate_and_auto_scaling_group_providers(ecs: A
                                              {"capacityProvider": "FARGATE", "weight": 1}])
     assert error(raised)[0] == "InvalidParameterException"
     assert ecs.describe_clusters(clusters=["c"])["clusters"][0]["capacityProviders"] == []
+
+
+def test_a_documented_rule_fails_the_test_in_strict_mode() -> None:
+    import boto3
+
+    fake = EcsFake(strict=True)
+    with fake:
+        ecs = boto3.client("ecs", region_name="us-east-1")
+        ecs.create_cluster(clusterName="c")
+        ecs.update_cluster(cluster="c", configuration={"executeCommandConfiguration": {"logging": "OVERRIDE"}})
+        with pytest.raises(FakeBugError, match="logConfiguration is required when logging is OVERRIDE"):
+            fake.stop()

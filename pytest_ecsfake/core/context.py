@@ -43,6 +43,8 @@ class Context:
     # Looked up once per operation (a handler asks many times); a Context lives for one operation. Plain
     # attributes, not functools.cached_property (which takes a lock at every first access in Python 3.11).
     _state: RegionState | None = field(default=None, init=False, repr=False, compare=False)
+    # Rules the reference states that this request broke but AWS is not known to enforce (``documented``).
+    documented_rules: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def state(self) -> RegionState:
@@ -65,6 +67,14 @@ class Context:
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:aws:{service}:{self.region}:{self.backend.account_id}:{resource}"
+
+    def documented(self, rule: str) -> None:
+        """The request breaks ``rule``, which the reference states but AWS is not known to enforce: it is answered
+        all the same (a false refusal is worse than a missed one), the rule goes on the call record and the
+        failure report, and in strict mode the test fails at teardown, as for the schema's documented rules."""
+        if self.documented_rules is None:
+            self.documented_rules = []
+        self.documented_rules.append(rule)
 
     def unsupported(self, feature: str) -> NoReturn:
         """Refuse the request: ``feature`` is real ECS/Batch, but pytest-ecsfake does not fake it yet.

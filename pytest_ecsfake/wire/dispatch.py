@@ -49,6 +49,8 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
             ctx = Context(backend, service, operation, region, now)
             violations, known = _check_request(backend, service, operation, params, request_id)
             body = _answer(backend, ctx, known)
+            if ctx.documented_rules:
+                violations += _documented(backend, service, operation, params, ctx.documented_rules)
             response = encode_result(service, body, request_id)
         except AwsError as error:
             return _refuse(backend, service, operation, params, error, request_id, region, violations)
@@ -104,13 +106,7 @@ def _check_request(
     details = tuple(violation.detail for violation in violations)
     refused = refusal(violations)
     if backend.strict:
-        verdict = "refused" if refused else "answered, since AWS is not known to refuse it"
-        backend.problems.append(
-            f"strict mode: the {service}:{operation} request your code sent breaks the API reference's rules "
-            f"({verdict}):\n" + "".join(f"  - {line}\n" for line in details) + f"  request: {params!r}\n"
-            f"  Fix the request, or pass strict=False for a test that sends such requests on purpose. "
-            f"See {ERRORS_URL}"
-        )
+        _strict(backend, service, operation, params, details, refused=refused is not None)
     if refused is None:
         unknown = [violation.path for violation in violations if violation.rule == "unknown member"]
         return details, without_members(params, unknown) if unknown else params
@@ -119,6 +115,27 @@ def _check_request(
     error = AwsError(message, code=code) if code else _VALIDATION_ERROR[service](message)
     error.violations = details
     raise error
+
+
+def _strict(backend: Backend, service: str, operation: str, params: dict[str, Any], lines: tuple[str, ...], *,
+            refused: bool) -> None:
+    """Strict mode: a request that broke rules of the API reference fails the test at teardown too."""
+    verdict = "refused" if refused else "answered, since AWS is not known to refuse it"
+    backend.problems.append(
+        f"strict mode: the {service}:{operation} request your code sent breaks the API reference's rules "
+        f"({verdict}):\n" + "".join(f"  - {line}\n" for line in lines) + f"  request: {params!r}\n"
+        f"  Fix the request, or pass strict=False for a test that sends such requests on purpose. "
+        f"See {ERRORS_URL}"
+    )
+
+
+def _documented(backend: Backend, service: str, operation: str, params: dict[str, Any],
+                rules: list[str]) -> tuple[str, ...]:
+    """The handler's documented rules the request broke (``Context.documented``): the call record's lines, and a
+    strict-mode problem, as the schema's documented rules get."""
+    if backend.strict:
+        _strict(backend, service, operation, params, tuple(rules), refused=False)
+    return tuple(rules)
 
 
 def _answer(backend: Backend, ctx: Context, params: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -179,51 +180,44 @@ def test_in_process_pytester_runs_find_every_handler(pytester: pytest.Pytester) 
     pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=2)
 
 
+def after_an_inner_run(pytester: pytest.Pytester, imports: str, then: str) -> None:
+    """A plugin author's test: an inner in-process run whose create_cluster is the first ECS call (pytester drops
+    the modules it imported), then ``then`` (indented code) in the same process; it must pass."""
+    body = textwrap.indent(textwrap.dedent(then), "    ")
+    pytester.makepyfile(test_author=(f'pytest_plugins = ["pytester"]\n{imports}\nINNER = {INNER_SECOND!r}\n\n'
+                                     "def test_inner_run_then(pytester):\n"
+                                     "    pytester.makepyfile(INNER)\n"
+                                     '    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)\n'
+                                     f"{body}"))
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=1)
+
+
 def test_after_an_in_process_run_each_operation_is_served_by_the_live_handler_module(pytester: pytest.Pytester) -> None:
     # The inner run is the first to import ecs.clusters and ecs.tags, and pytester drops them. The outer test then
     # imports ecs.tasks afresh, whose task resolver registers into a fresh ecs.tags: TagResource must be served by
     # that live module, not by the dropped one the registry saw first (it said "not a taggable ECS resource").
-    pytester.makepyfile(test_author=f"""
-        pytest_plugins = ["pytester"]
-        import boto3
-        from pytest_ecsfake import EcsFake
-        INNER = {INNER_SECOND!r}
-
-        def test_inner_run_then_tags_on_a_task(pytester):
-            pytester.makepyfile(INNER)
-            pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
-            with EcsFake():
-                ecs = boto3.client("ecs", region_name="us-east-1")
-                ecs.create_cluster(clusterName="c")
-                ecs.register_task_definition(family="f", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
-                                             cpu="256", memory="512",
-                                             containerDefinitions=[{{"name": "a", "image": "a:1"}}])
-                arn = ecs.run_task(cluster="c", taskDefinition="f", launchType="FARGATE", networkConfiguration={{
-                    "awsvpcConfiguration": {{"subnets": ["subnet-1"]}}}})["tasks"][0]["taskArn"]
-                ecs.tag_resource(resourceArn=arn, tags=[{{"key": "team", "value": "data"}}])
-                assert ecs.list_tags_for_resource(resourceArn=arn)["tags"] == [{{"key": "team", "value": "data"}}]
+    after_an_inner_run(pytester, "import boto3\nfrom pytest_ecsfake import EcsFake", """
+        with EcsFake():
+            ecs = boto3.client("ecs", region_name="us-east-1")
+            ecs.create_cluster(clusterName="c")
+            ecs.register_task_definition(family="f", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+                                         cpu="256", memory="512", containerDefinitions=[{"name": "a", "image": "a:1"}])
+            arn = ecs.run_task(cluster="c", taskDefinition="f", launchType="FARGATE", networkConfiguration={
+                "awsvpcConfiguration": {"subnets": ["subnet-1"]}})["tasks"][0]["taskArn"]
+            ecs.tag_resource(resourceArn=arn, tags=[{"key": "team", "value": "data"}])
+            assert ecs.list_tags_for_resource(resourceArn=arn)["tags"] == [{"key": "team", "value": "data"}]
         """)
-    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=1)
+
 
 def test_after_an_in_process_run_the_moto_patch_is_still_removed_at_stop(pytester: pytest.Pytester) -> None:
     # The inner run imports pytest_ecsfake.ways_in.with_moto and pytester drops it from sys.modules; the package
     # keeps it as an attribute, so the next activation uses that module: stopping must undo its patch all the same.
-    pytester.makepyfile(test_author=f"""
-        pytest_plugins = ["pytester"]
-        import moto.core.botocore_stubber
-        from pytest_ecsfake import EcsFake
-        INNER = {INNER_SECOND!r}
-
-        def test_inner_run_then_a_fake(pytester):
-            pytester.makepyfile(INNER)
-            pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
-            original = moto.core.botocore_stubber.BotocoreStubber.__call__
-            with EcsFake():
-                assert moto.core.botocore_stubber.BotocoreStubber.__call__ is not original  # moto declines ECS
-            assert moto.core.botocore_stubber.BotocoreStubber.__call__ is original
+    after_an_inner_run(pytester, "import moto.core.botocore_stubber\nfrom pytest_ecsfake import EcsFake", """
+        original = moto.core.botocore_stubber.BotocoreStubber.__call__
+        with EcsFake():
+            assert moto.core.botocore_stubber.BotocoreStubber.__call__ is not original  # moto declines ECS
+        assert moto.core.botocore_stubber.BotocoreStubber.__call__ is original
         """)
-    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=1)
-
 
 GUARDED_SUITE = """
 import boto3

@@ -91,19 +91,16 @@ def put_account_setting(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     name, value = req["name"], req["value"]
     principal = req.get("principalArn") or root(ctx)
     _check_writable(name, value)
+    # Rules the reference states and AWS is not known to refuse: answered, recorded on the call (Context.documented).
     if name in DEFAULT_ONLY:
         # PutAccountSetting's documentation leaves fargateFIPSMode out; PutAccountSettingDefault's lists it.
-        # AWS's wording for the refusal is not known.
-        raise InvalidParameterException(
-            f"The {name} account setting can only be changed with PutAccountSettingDefault.")
+        ctx.documented(f"{name} is set with PutAccountSettingDefault (documented: [M:PutAccountSettingDefault.name])")
     if name in ROOT_ONLY and principal != root(ctx):
-        # The rule is documented [M:PutAccountSetting.principalArn]; AWS's wording is not known.
-        raise InvalidParameterException(
-            f"The {name} account setting can only be set for the root user.")
+        ctx.documented(f"{name} can be set for the root user only (documented: [M:PutAccountSetting.principalArn])")
     if ":federated-user/" in principal:
-        # "Federated users assume the account setting of the root user and can't have explicit account
-        # settings set for them" [M:PutAccountSetting.principalArn]; AWS's wording is not known.
-        raise InvalidParameterException("Account settings cannot be set for a federated user.")
+        ctx.documented("federated users can't have explicit account settings (documented: \"Federated users assume "
+                       "the account setting of the root user and can't have explicit account settings set for "
+                       "them.\" [M:PutAccountSetting.principalArn])")
     return _put(ctx, name, value, principal)
 
 
@@ -132,10 +129,9 @@ def list_account_settings(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     """Without ``effectiveSettings``: the settings set for the principal itself (for the root user, the
     account defaults it set). With it: every setting, as it applies to the principal [M:ListAccountSettings]."""
     name, value = req.get("name"), req.get("value")
-    if value is not None and name is None:
-        # "You must also specify an account setting name to use this parameter" [M:ListAccountSettings.value];
-        # AWS's wording is not known.
-        raise InvalidParameterException("An account setting name must be specified to filter on 'value'.")
+    if value is not None and name is None:  # answered (filtered by value), recorded on the call
+        ctx.documented("value needs name (documented: \"You must also specify an account setting name to use this "
+                       "parameter.\" [M:ListAccountSettingsRequest.value])")
     principal = req.get("principalArn") or root(ctx)
     names = [n for n in SETTINGS if name in (None, n)]
     if req.get("effectiveSettings"):

@@ -182,7 +182,6 @@ def test_create_service_again(ecs_c: Any) -> None:
          r"Network Configuration must be provided when networkMode 'awsvpc' is specified\."),
         ({"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}], "launchType": "FARGATE"},
          "InvalidParameterException", r"Specifying both a launch type and capacity provider strategy"),
-        ({"desiredCount": None}, "InvalidParameterException", r"desiredCount is required"),
         ({"desiredCount": -1}, "InvalidParameterException", r"desiredCount must be 0 or more"),
         ({"platformVersion": "9.9.9"}, "PlatformUnknownException", r"platform version does not exist"),
         ({"placementStrategy": [{"type": "spread", "field": "memory"}]}, "InvalidParameterException", r"spread"),
@@ -198,6 +197,20 @@ def test_create_service_errors(ecs_c: Any, change: dict[str, Any], error: str, m
     with pytest.raises(getattr(ecs_c.exceptions, error), match=message):
         ecs_c.create_service(**body)
     assert ecs_c.list_services(cluster="c")["serviceArns"] == []
+
+
+def test_a_replica_service_without_desired_count_is_created_with_none_and_the_rule_recorded(
+        ecs_c: Any, ecs_fake: Any) -> None:
+    # The reference says desiredCount is required for REPLICA; AWS's refusal is not known: answered, recorded.
+    service = ecs_c.create_service(cluster="c", serviceName="web", taskDefinition="web", launchType="FARGATE",
+                                   networkConfiguration=SUBNETS)["service"]
+    assert (service["desiredCount"], service["schedulingStrategy"]) == (0, "REPLICA")
+    assert "desiredCount is required" in ecs_fake.calls[-1].violations[0]
+    ecs_fake.advance(120)
+    assert ecs_c.list_tasks(cluster="c")["taskArns"] == []
+    ecs_c.update_service(cluster="c", service="web", desiredCount=1)
+    ecs_fake.advance(120)
+    assert len(ecs_c.list_tasks(cluster="c", desiredStatus="RUNNING")["taskArns"]) == 1
 
 
 @pytest.mark.parametrize(("change", "feature"), [

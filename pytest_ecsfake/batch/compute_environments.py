@@ -23,6 +23,7 @@ from ..core.errors import ClientException
 from ..core.paging import page, with_token
 from ..core.registry import handler
 from ..ecs.state import Cluster
+from .job_definitions import server_side
 from .refs import name_of
 from .scheduler import request_pass
 from .state import FARGATE_TYPES, MIB_PER_VCPU, BatchState, ComputeEnvironment, batch_state, event_context
@@ -100,7 +101,8 @@ def _check_resources(resources: dict[str, Any], fargate: bool, creating: bool) -
             raise ClientException("Fargate compute resources can contain up to 16 subnets.")
     elif creating:
         if not resources.get("instanceRole"):
-            raise ClientException("computeResources.instanceRole is required for EC2 compute resources.")
+            # The sentence of moto's tests, in Batch's observed server-side form (believed copied from AWS).
+            raise server_side("Instance role is required.")
         if (resources["type"] == "SPOT" and resources.get("allocationStrategy", "BEST_FIT") == "BEST_FIT"
                 and not resources.get("spotIamFleetRole")):
             raise ClientException("computeResources.spotIamFleetRole is required for SPOT compute resources with "
@@ -209,7 +211,13 @@ def describe_compute_environments(ctx: Context, req: dict[str, Any]) -> dict[str
 @handler("batch", "UpdateComputeEnvironment")
 def update_compute_environment(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     env = get_environment(ctx, req["computeEnvironment"])
-    if env.status in ("CREATING", "DELETING", "INVALID"):
+    creating = env.status == "CREATING"
+    if creating:
+        # AWS's answer to an update of a CREATING environment is not known: applied at once, the rule recorded,
+        # and the environment becomes VALID when its creation ends (no UPDATING step).
+        ctx.documented(f"UpdateComputeEnvironment: compute environment {env.name} is CREATING; update it once it "
+                       "is VALID")
+    elif env.status in ("DELETING", "INVALID"):
         raise ClientException(f"Compute environment {env.name} is {env.status} and can't be updated now.")
     changes = req.get("computeResources")
     if changes is not None:
@@ -223,6 +231,8 @@ def update_compute_environment(ctx: Context, req: dict[str, Any]) -> dict[str, A
     env.state = req.get("state", env.state)
     env.service_role = req.get("serviceRole", env.service_role)
     env.update_policy = req.get("updatePolicy", env.update_policy)
+    if creating:
+        return {"computeEnvironmentName": env.name, "computeEnvironmentArn": env.arn}
     if env.pending is not None:
         env.pending.cancel()
     env.status, env.status_reason = "UPDATING", None

@@ -65,7 +65,12 @@ def _order(ctx: Context, given: list[dict[str, Any]]) -> list[tuple[int, Compute
         env = find_environment(ctx, item["computeEnvironment"])
         if env is None:
             raise ClientException(f"Compute environment {item['computeEnvironment']} does not exist.")
-        if env.status != "VALID":
+        if env.status == "CREATING":
+            # The user guide wants VALID environments; AWS's refusal of a CREATING one is not known (code that
+            # creates both in a row is common): accepted, the rule recorded; the queue uses it once it is VALID.
+            ctx.documented(f"{ctx.operation}: compute environment {env.name} is CREATING; compute environments "
+                           "must be VALID to be associated with a job queue")
+        elif env.status != "VALID":
             raise ClientException(
                 f"Compute environment {env.name} is {env.status}: it must be VALID to be associated with a job queue."
             )

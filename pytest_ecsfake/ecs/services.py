@@ -161,10 +161,13 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     if scheduling == "DAEMON":
         _check_daemon(req, cluster)
     elif "desiredCount" not in req:
-        raise InvalidParameterException("desiredCount is required for a service with the REPLICA scheduling strategy.")
+        # The reference: "required if schedulingStrategy is REPLICA or isn't specified"; AWS's refusal (if any) is
+        # not known, so the service is created with no tasks (desiredCount 0), the rule recorded.
+        ctx.documented("CreateService: desiredCount is required for a service with the REPLICA scheduling strategy "
+                       "(the fake used 0)")
     if "taskDefinition" not in req:
         raise InvalidParameterException("taskDefinition is required for a service with the ECS deployment controller.")
-    desired = 0 if scheduling == "DAEMON" else _desired_count(req)
+    desired = 0 if scheduling == "DAEMON" or "desiredCount" not in req else _desired_count(req)
     launch_type, strategy = _launch_choice(req, cluster)
     effective = launch_type or strategy_launch_type(strategy or [])
     definition = _definition(ctx, req["taskDefinition"], effective)

@@ -100,7 +100,10 @@ def _check_containers(req: dict[str, Any], fargate: bool) -> None:
                 "must be specified."
             )
         if not container.get("image"):
-            raise ClientException(f"Container.image should not be null or empty (container '{name}').")
+            # AWS's sentence names no container; which one it was goes on the call record.
+            error = ClientException("Container.image should not be null or empty.")
+            error.violations = (f"containerDefinitions: the container '{name}' has no image",)
+            raise error
     if not any(c.get("essential", True) for c in containers):
         raise ClientException("Task definition must have at least one essential container.")
 

@@ -162,6 +162,16 @@ def test_a_container_without_an_image_gets_aws_s_sentence_and_the_record_names_i
     assert ecs_fake.calls[-1].violations == ("containerDefinitions: the container 'side' has no image",)
 
 
+def test_host_pid_mode_on_fargate_is_answered_and_the_reference_s_rule_recorded(ecs: Any, ecs_fake: Any) -> None:
+    ecs.register_task_definition(family="t", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256",
+                                 memory="512", pidMode="host", containerDefinitions=[{"name": "a", "image": "x"}])
+    assert ecs_fake.calls[-1].violations == (
+        "RegisterTaskDefinition: on Fargate for Linux containers, the only valid pidMode is task",)
+    ecs.register_task_definition(family="t", requiresCompatibilities=["EC2"], pidMode="host", memory="512",
+                                 containerDefinitions=[{"name": "a", "image": "x"}])
+    assert ecs_fake.calls[-1].violations == ()
+
+
 def test_task_level_memory_is_enough_on_ec2(ecs: Any) -> None:
     td = ecs.register_task_definition(family="t", memory="1024",
                                       containerDefinitions=[{"name": "a", "image": "x"}])["taskDefinition"]

@@ -145,6 +145,8 @@ def register_task_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any
     _check_containers(req, fargate)
     if fargate:
         _fargate_config(cpu, memory, mode)
+        if req.get("pidMode") == "host":  # the reference's rule; AWS's refusal and its wording are not known
+            ctx.documented("RegisterTaskDefinition: on Fargate for Linux containers, the only valid pidMode is task")
     revisions = ctx.ecs.families.setdefault(family, [])
     revision = len(revisions) + 1
     arn = ctx.arn("ecs", f"task-definition/{family}:{revision}")

@@ -128,6 +128,21 @@ def test_a_dependency_that_succeeded_lets_the_job_run(batch: Any, ecs_fake: Any)
     assert status(batch, downstream) == "SUCCEEDED"
 
 
+def test_a_sequential_dependency_with_a_job_id_is_a_plain_one_and_the_rule_recorded(batch: Any, ecs_fake: Any) -> None:
+    # The reference: SEQUENTIAL is for array jobs and takes no jobId; AWS's refusal is not known.
+    ecs_fake.behavior("worker:1", runs_for=10)
+    upstream = submit(batch, "upstream")
+    downstream = submit(batch, "downstream", dependsOn=[{"jobId": upstream, "type": "SEQUENTIAL"}])
+    assert "made it a plain dependency" in ecs_fake.calls[-1].violations[0]
+    alone = submit(batch, "alone", dependsOn=[{"type": "SEQUENTIAL"}])
+    assert "ignored it" in ecs_fake.calls[-1].violations[0]
+    ecs_fake.advance(RUNNING_AFTER + 10)
+    assert (status(batch, upstream), status(batch, downstream), status(batch, alone)) == (
+        "SUCCEEDED", "RUNNABLE", "SUCCEEDED")
+    ecs_fake.advance(SCHEDULING + FARGATE_START + 10)
+    assert status(batch, downstream) == "SUCCEEDED"
+
+
 def test_an_array_of_ten_thousand_children(batch: Any, ecs_fake: Any) -> None:
     parent = submit(batch, arrayProperties={"size": 10000})
     ecs_fake.advance(SUBMITTED)

@@ -124,7 +124,6 @@ def test_overrides_parameters_and_the_environment_batch_sets(batch: Any, ecs: An
         ({"arrayProperties": {"size": 10001}}, "less than or equal to 10000"),
         ({"arrayProperties": {}}, "arrayProperties.size is required"),
         ({"dependsOn": [{"jobId": "nope"}]}, "job nope does not exist"),
-        ({"dependsOn": [{"type": "SEQUENTIAL"}]}, "SEQUENTIAL dependency is for array jobs"),
         ({"dependsOn": [{"jobId": f"j{i}"} for i in range(21)]}, "less than or equal to 20"),
         ({"containerOverrides": {"environment": [{"name": "AWS_BATCH_JOB_ID", "value": "x"}]}}, "reserved"),
         ({"containerOverrides": {"vcpus": 2}}, "isn't supported for jobs running on Fargate"),
@@ -134,7 +133,7 @@ def test_overrides_parameters_and_the_environment_batch_sets(batch: Any, ecs: An
         ({"timeout": {"attemptDurationSeconds": 30}}, "greater than or equal to 60"),
     ],
     ids=["unknown-queue", "unknown-definition", "unknown-revision", "name-first-char", "name-space", "name-129",
-         "array-1", "array-10001", "array-no-size", "unknown-dependency", "sequential-not-array", "21-dependencies",
+         "array-1", "array-10001", "array-no-size", "unknown-dependency", "21-dependencies",
          "reserved-env", "fargate-vcpus", "fargate-pair", "share-identifier", "timeout-30"],
 )
 def test_submit_refusals(batch: Any, extra: dict[str, Any], message: str) -> None:

@@ -61,7 +61,7 @@ def _wire_dependencies(parent: Job, child: Job) -> None:
     assert child.index is not None
     for spec in parent.depends_on:
         kind = spec.get("type")
-        if kind == "SEQUENTIAL":
+        if kind == "SEQUENTIAL" and "jobId" not in spec:
             if child.index == 0:
                 continue
             dep = parent.children[child.index - 1]

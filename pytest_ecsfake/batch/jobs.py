@@ -111,10 +111,15 @@ def _dependencies(ctx: Context, req: dict[str, Any], size: int | None) -> list[J
     found: list[Job] = []
     for spec in req.get("dependsOn", []):
         kind, ident = spec.get("type"), spec.get("jobId")
-        if kind == "SEQUENTIAL":
-            if size is None or ident:
-                raise ClientException("A SEQUENTIAL dependency is for array jobs and takes no jobId: the job's "
-                                      "children then run one after the other, from index 0.")
+        if kind == "SEQUENTIAL" and (size is None or ident):
+            # The reference: SEQUENTIAL is for array jobs and takes no jobId. AWS's refusal is not known (code
+            # that writes {"jobId": x, "type": "SEQUENTIAL"} for a plain dependency exists): recorded; with a jobId
+            # it is a plain dependency on that job, without one (not an array job) it means nothing.
+            ctx.documented("SubmitJob: a SEQUENTIAL dependency is for array jobs and takes no jobId (the fake "
+                           + ("made it a plain dependency on that job)" if ident else "ignored it)"))
+            if not ident:
+                continue
+        elif kind == "SEQUENTIAL":
             continue
         if not ident:
             raise ClientException("dependsOn: jobId is required (except for a SEQUENTIAL dependency of an array job).")

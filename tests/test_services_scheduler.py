@@ -217,6 +217,24 @@ def test_tasks_on_a_draining_instance_stay_while_nothing_can_replace_them(ec2: A
     assert [t["lastStatus"] for t in service_tasks(ec2, "api")] == ["RUNNING", "RUNNING"]
     assert "was unable to place a task" in messages(ec2, "api")[-1]
 
+def test_tasks_orphaned_by_a_forced_deregistration_run_on_and_the_service_starts_copies(
+        ec2: Any, ecs_fake: EcsFake) -> None:
+    # [M:DeregisterContainerInstanceRequest.force] the orphaned tasks keep running; a service's scheduler starts
+    # another copy of each, on a different container instance if possible.
+    old = ecs_fake.add_container_instance("c")
+    ec2.create_service(cluster="c", serviceName="api", taskDefinition="api", desiredCount=2, launchType="EC2")
+    ecs_fake.advance(STARTED_AFTER + HEALTHY_AFTER)
+    orphans = [t["taskArn"] for t in service_tasks(ec2, "api")]
+    new = ecs_fake.add_container_instance("c")
+    ec2.deregister_container_instance(cluster="c", containerInstance=old, force=True)
+    ecs_fake.advance(STARTED_AFTER + HEALTHY_AFTER)
+    assert counts(ec2, "api") == (2, 0, 2)
+    described = ec2.describe_tasks(cluster="c", tasks=orphans)["tasks"]
+    assert [t["lastStatus"] for t in described] == ["RUNNING", "RUNNING"]
+    copies = [t for t in service_tasks(ec2, "api") if t["taskArn"] not in orphans]
+    assert [t["containerInstanceArn"] for t in copies] == [new, new]
+
+
 def test_capacity_provider_strategy(ecs: Any, ecs_fake: EcsFake) -> None:
     ecs.create_cluster(clusterName="c", capacityProviders=["FARGATE", "FARGATE_SPOT"])
     strategy = [{"capacityProvider": "FARGATE", "base": 1, "weight": 1},

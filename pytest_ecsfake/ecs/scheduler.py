@@ -124,6 +124,7 @@ def _reconcile(ctx: Context, service: Service) -> bool:
     if service.scheduling_strategy == "DAEMON":
         return _reconcile_daemon(ctx, service)
     desired = primary.desired_count = service.desired_count
+    _let_orphans_go(service)
     stops = _choose_stops(service, at, healthy_after)
     _stop(ctx, service, stops)
     for deployment in service.deployments[1:]:
@@ -205,6 +206,17 @@ def _choose_stops(service: Service, at: float, healthy_after: float) -> list[Tas
         healthy_left -= is_healthy
         stops.append(task)
     return stops
+
+
+def _let_orphans_go(service: Service) -> None:
+    """Tasks left on an instance deregistered with ``force`` are orphaned: they run on, but are no longer the
+    service's, whose scheduler "starts another copy of that task, on a different container instance if
+    possible" [M:DeregisterContainerInstanceRequest.force]."""
+    for deployment in service.deployments:
+        instances = [t.container_instance for t in deployment.tasks]
+        if any(i is not None and i.status == "INACTIVE" for i in instances):
+            deployment.tasks = [t for t in deployment.tasks
+                                if t.container_instance is None or t.container_instance.status != "INACTIVE"]
 
 
 def _draining(task: Task) -> bool:

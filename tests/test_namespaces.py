@@ -103,3 +103,17 @@ def test_the_deployment_shows_its_service_connect_configuration(ecs: Any) -> Non
     ecs.update_service(cluster="c", service="api", **connect("outlet"))
     found = ecs.describe_services(cluster="c", services=["api"])["services"][0]
     assert [d["serviceConnectConfiguration"]["namespace"] for d in found["deployments"]] == ["outlet", "shop"]
+
+
+def test_a_cluster_default_given_by_name_is_answered_as_the_namespace_arn(ecs: Any, ecs_fake: EcsFake) -> None:
+    # As UpdateCluster answers it (the AWS CLI's update-cluster example): one ARN per name, whichever call named it.
+    created = ecs.create_cluster(clusterName="c", serviceConnectDefaults={"namespace": "shop"})["cluster"]
+    arn = created["serviceConnectDefaults"]["namespace"]
+    assert arn.startswith("arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-")
+    assert [(a["type"], a["status"]) for a in created["attachments"]] == [("sc", "ATTACHED")]
+    ecs.create_cluster(clusterName="d")
+    updated = ecs.update_cluster(cluster="d", serviceConnectDefaults={"namespace": "shop"})["cluster"]
+    assert updated["serviceConnectDefaults"]["namespace"] == arn
+    web_service(ecs, name="api", **connect())
+    web_service(ecs, name="cart", cluster="d", **connect())
+    assert listed(ecs, arn) == listed(ecs, "shop") == [SERVICE.format("c", "api"), SERVICE.format("d", "cart")]

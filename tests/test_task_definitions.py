@@ -156,8 +156,8 @@ def test_family_pattern_is_a_schema_rule_in_aws_words(ecs: Any) -> None:
 
 def test_a_container_without_an_image_gets_aws_s_sentence_and_the_record_names_it(ecs: Any, ecs_fake: Any) -> None:
     with pytest.raises(ecs.exceptions.ClientException) as caught:
-        ecs.register_task_definition(family="t", memory="512",
-                                     containerDefinitions=[{"name": "app", "image": "x"}, {"name": "side", "image": ""}])
+        ecs.register_task_definition(family="t", memory="512", containerDefinitions=[
+            {"name": "app", "image": "x"}, {"name": "side", "image": ""}])
     assert caught.value.response["Error"]["Message"] == "Container.image should not be null or empty."
     assert ecs_fake.calls[-1].violations == ("containerDefinitions: the container 'side' has no image",)
 

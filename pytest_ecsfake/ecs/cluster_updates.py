@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 from typing import Any
 
 from ..core.context import Context
@@ -12,6 +11,7 @@ from ..core.registry import handler
 from .cluster_attachments import check_providers, set_providers, set_service_connect
 from .clusters import describe, get_cluster
 from .launch import strategy_launch_type
+from .namespaces import known_namespace
 from .state import Cluster
 
 # Observed: AWS's answer when a provider that tasks or services use is left out (pahud/cdk-fargate-patterns#71,
@@ -40,15 +40,6 @@ def _check_execute_command(ctx: Context, config: dict[str, Any]) -> None:
                        "(documented: [M:ExecuteCommandConfiguration.logConfiguration])")
 
 
-def namespace_arn(ctx: Context, namespace: str) -> str:
-    """A Cloud Map namespace by ARN, or by name: the fake gives a name the ARN of a namespace of that name
-    (AWS creates it when it does not exist [M:ClusterServiceConnectDefaultsRequest.namespace])."""
-    if namespace.startswith("arn:"):
-        return namespace
-    ident = "ns-" + hashlib.sha256(f"{ctx.region}/{namespace}".encode()).hexdigest()[:16]
-    return ctx.arn("servicediscovery", f"namespace/{ident}")
-
-
 @handler("ecs", "UpdateCluster")
 def update_cluster(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     cluster = get_cluster(ctx, req["cluster"])
@@ -67,7 +58,7 @@ def update_cluster(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         namespace = defaults.get("namespace", "")
         # "If you update the cluster with an empty string "" for the namespace name, the cluster configuration for
         # Service Connect is removed" [M:ClusterServiceConnectDefaultsRequest.namespace].
-        cluster.service_connect_defaults = {"namespace": namespace_arn(ctx, namespace)} if namespace else None
+        cluster.service_connect_defaults = {"namespace": known_namespace(ctx, namespace)} if namespace else None
         set_service_connect(ctx, cluster, bool(namespace))
     return {"cluster": describe(ctx, cluster, _ANSWERED)}
 

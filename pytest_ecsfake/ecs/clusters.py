@@ -15,7 +15,7 @@ from ..core.errors import (
 from ..core.paging import page, with_token
 from ..core.registry import handler
 from .account_settings import effective
-from .cluster_attachments import check_providers, set_providers
+from .cluster_attachments import check_providers, set_providers, set_service_connect
 from .lookup import describe_each
 from .namespaces import known_namespace
 from .state import Cluster
@@ -118,16 +118,20 @@ def create_cluster(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         settings=_settings(ctx, req.get("settings", [])),
         configuration=req.get("configuration"),
         default_strategy=[dict(s) for s in req.get("defaultCapacityProviderStrategy", [])],
-        service_connect_defaults=req.get("serviceConnectDefaults"),
     )
-    default_namespace = (cluster.service_connect_defaults or {}).get("namespace")
+    default_namespace = (req.get("serviceConnectDefaults") or {}).get("namespace")
     if default_namespace:
-        known_namespace(ctx, default_namespace)  # "If you enter a new name, a Cloud Map namespace will be created"
+        # "If you enter a new name, a Cloud Map namespace will be created"; answered as its ARN, as UpdateCluster.
+        cluster.service_connect_defaults = {"namespace": known_namespace(ctx, default_namespace)}
     ctx.ecs.clusters.pop(name, None)  # an INACTIVE cluster of that name is replaced
     ctx.ecs.clusters[name] = cluster
     set_providers(ctx, cluster, list(req.get("capacityProviders", [])))
+    if default_namespace:
+        set_service_connect(ctx, cluster, True)
     set_tags(ctx, cluster.arn, req.get("tags", []), replace=True)
-    return {"cluster": describe(ctx, cluster, ["SETTINGS", "TAGS", "CONFIGURATIONS"])}
+    # The answer carries the attachments when there are any (the AWS CLI's create-cluster examples).
+    answered = ["SETTINGS", "TAGS", "CONFIGURATIONS"] + (["ATTACHMENTS"] if cluster.attachments else [])
+    return {"cluster": describe(ctx, cluster, answered)}
 
 
 @handler("ecs", "DescribeClusters")

@@ -18,7 +18,7 @@ import bisect
 from collections.abc import Callable
 
 from ..core.backend import Backend
-from . import arrays
+from . import arrays, change_events
 from .state import FINISHED, BatchState, Job, JobQueue
 
 DEPENDENCY_FAILED = "Dependent Job failed"
@@ -33,10 +33,12 @@ def set_status(backend: Backend, job: Job, status: str, at: float) -> None:
     """Move ``job`` to ``status`` at ``at``; a finished job stamps stoppedAt and releases its dependents."""
     old, job.status = job.status, status
     job.history.append((at, status))
+    if status in FINISHED:
+        job.stopped_at = at
+    change_events.job_changed(backend, job, at)  # the job as it is now, before what follows from it
     if job.parent is not None and arrays.child_moved(job, old, at):
         _parent_done(backend, job.parent, at)
     if status in FINISHED:
-        job.stopped_at = at
         for dependent in job.dependents:
             backend.events.schedule(at, _release(backend, dependent))
         state = state_of(backend, job)

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from .clock import Clock, EventQueue, from_epoch
+from .state_events import StateEvents
 
 
 class Call:
@@ -137,6 +138,8 @@ class Backend:
     # fake's own methods (see ``changed``). Answers described at one epoch may be reused within it (ecs/tasks).
     epoch: int = 0
     ids: Ids = field(init=False)
+    # The state-change events emitted (core.state_events): fake.events.
+    state_events: StateEvents = field(default_factory=StateEvents)
 
     def __post_init__(self) -> None:
         self.ids = Ids(self.seed)
@@ -173,4 +176,5 @@ class Backend:
         self.calls.clear()
         self.faults.clear()
         self.behaviors.clear()
+        self.state_events.clear()
         self.ids = Ids(self.seed)

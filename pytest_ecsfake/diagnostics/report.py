@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..core.clock import from_epoch
+from ..core.state_events import seconds as from_iso
 
 if TYPE_CHECKING:
     from ..core.backend import Backend
@@ -42,11 +43,12 @@ def render(backend: Backend, origin: float) -> str:
         lines.extend(_elsewhere(backend, call))
     if not calls:
         lines.append("  (none)")
-    timelines = list(_task_timelines(backend, origin))
+    emitted = _events_by_resource(backend)
+    timelines = list(_task_timelines(backend, origin, emitted))
     if timelines:
         lines.append("tasks:")
         lines.extend(timelines)
-    jobs = list(_job_timelines(backend, origin))
+    jobs = list(_job_timelines(backend, origin, emitted))
     if jobs:
         lines.append("batch jobs:")
         lines.extend(jobs)
@@ -78,7 +80,29 @@ def _elsewhere(backend: Backend, call: Any) -> Any:
                    "call went: is the client made for the right region?")
 
 
-def _job_timelines(backend: Backend, origin: float) -> Any:
+def _events_by_resource(backend: Backend) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for event in backend.state_events.emitted:
+        for arn in event["resources"]:
+            found.setdefault(arn, []).append(event)
+    return found
+
+
+def _events_line(events: list[dict[str, Any]], origin: float) -> list[str]:
+    """One compact line: how many EventBridge events, and the status each carried (with the task's version)."""
+    if not events:
+        return []
+    steps = []
+    for event in events:
+        detail, at = event["detail"], from_iso(event["time"])
+        status = detail.get("lastStatus") or detail.get("status")
+        if "desiredStatus" in detail:
+            status = f"{status}/{detail['desiredStatus']} v{detail.get('version')}"
+        steps.append(f"{status} +{at - origin:.0f}s")
+    return [f"      events: {len(events)} × {events[0]['detail-type']}: {', '.join(steps)}"]
+
+
+def _job_timelines(backend: Backend, origin: float, emitted: dict[str, list[dict[str, Any]]]) -> Any:
     for state in backend.regions.values():
         if state.batch is None:
             continue
@@ -98,9 +122,10 @@ def _job_timelines(backend: Backend, origin: float) -> Any:
                 facts.append(f"statusReason {job.status_reason!r}")
             if facts:
                 yield "      " + "; ".join(facts)
+            yield from _events_line(emitted.get(job.arn, []), origin)
 
 
-def _task_timelines(backend: Backend, origin: float) -> Any:
+def _task_timelines(backend: Backend, origin: float, emitted: dict[str, list[dict[str, Any]]]) -> Any:
     for state in backend.regions.values():
         if state.ecs is None:
             continue
@@ -114,3 +139,4 @@ def _task_timelines(backend: Backend, origin: float) -> Any:
                 facts.append(f"stopCode {task.stop_code} ({task.stopped_reason})")
             if facts:
                 yield "      " + "; ".join(facts)
+            yield from _events_line(emitted.get(task.arn, []), origin)

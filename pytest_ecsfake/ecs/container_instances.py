@@ -19,6 +19,7 @@ from .clusters import get_cluster
 from .instance_model import (
     AGENT_PORTS,
     ContainerInstance,
+    announce,
     describe,
     find_instance,
     instances_changed,
@@ -113,6 +114,7 @@ def register_container_instance(ctx: Context, req: dict[str, Any]) -> dict[str, 
         existing.version += 1
         set_tags(ctx, existing.arn, req.get("tags", []))
         instances_changed(existing.cluster_ref, ctx.now)
+        announce(ctx, existing)
         return {"containerInstance": describe(ctx, existing, ["TAGS"])}
     instance = register_instance(
         ctx,
@@ -161,6 +163,7 @@ def _deregister(ctx: Context, instance: ContainerInstance) -> None:
     instance.agent_connected = False
     instance.version += 1
     instances_changed(instance.cluster_ref, ctx.now)
+    announce(ctx, instance)
 
 
 @handler("ecs", "DeregisterContainerInstance")
@@ -229,5 +232,6 @@ def update_container_instances_state(ctx: Context, req: dict[str, Any]) -> dict[
             instance.status = status
             instance.version += 1
             instances_changed(instance.cluster_ref, ctx.now)
+            announce(ctx, instance)
         updated.append(describe(ctx, instance))
     return {"containerInstances": updated, "failures": failures}

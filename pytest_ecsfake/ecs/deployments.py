@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from . import change_events
 from . import service_history as history
 from .service_model import Deployment, Service
 from .state import TaskDefinition
@@ -58,6 +59,8 @@ def start_deployment(backend: Backend, service: Service, definition: TaskDefinit
         history.record_start(backend, service, deployment, at)
     else:
         deployment.revision = rollback_to.revision
+    change_events.deployment_changed(backend, service, ident, "SERVICE_DEPLOYMENT_IN_PROGRESS", at,
+                                     deployment.rollout_state_reason)
     return deployment
 
 
@@ -103,6 +106,8 @@ def trip_breaker(backend: Backend, service: Service, at: float) -> None:
     primary.rollout_state = "FAILED"
     primary.rollout_state_reason = "ECS deployment circuit breaker: tasks failed to start."
     primary.updated_at = at
+    change_events.deployment_changed(backend, service, primary.id, "SERVICE_DEPLOYMENT_FAILED", at,
+                                     primary.rollout_state_reason)
     service.add_event(backend.ids.uuid(), at,
                       f"(service {service.name}) (deployment {primary.id}) deployment failed: tasks failed to start.")
     record = history.record_of(backend, primary, service)
@@ -193,6 +198,8 @@ def settle_steady(backend: Backend, service: Service, at: float) -> None:
             primary.rollout_state = "COMPLETED"
             primary.rollout_state_reason = f"ECS deployment {primary.id} completed."
             primary.updated_at = at
+            change_events.deployment_changed(backend, service, primary.id, "SERVICE_DEPLOYMENT_COMPLETED", at,
+                                             primary.rollout_state_reason)
             service.add_event(backend.ids.uuid(), at,
                               f"(service {service.name}) (deployment {primary.id}) deployment completed.")
         if primary.rollout_state == "COMPLETED":
@@ -202,4 +209,5 @@ def settle_steady(backend: Backend, service: Service, at: float) -> None:
                 rolled_back = record.rollback_deployment is primary
                 record.finish("ROLLBACK_SUCCESSFUL" if rolled_back else "SUCCESSFUL", at, None)
         service.add_event(backend.ids.uuid(), at, f"(service {service.name}) has reached a steady state.")
+        change_events.service_action(backend, service, "SERVICE_STEADY_STATE", at)
     service.steady = steady

@@ -247,3 +247,11 @@ def _container_instance_exists(ctx: Context, rest: str) -> bool:
         and instance.status != "INACTIVE"
         and ctx.ecs.clusters.get(owner) is instance.cluster_ref
     )
+
+
+def announce(ctx: Context, instance: ContainerInstance) -> None:
+    """Emit the instance's "ECS Container Instance State Change" event, as it is now (ecs/change_events.py)."""
+    from .change_events import instance_changed
+
+    instance_changed(ctx.backend, describe(ctx, instance), ctx.now)
+

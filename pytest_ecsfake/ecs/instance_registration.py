@@ -12,7 +12,7 @@ from typing import Any
 
 from ..core.context import Context
 from .clusters import get_cluster
-from .instance_model import AGENT_PORTS, VERSION_INFO, ContainerInstance, instances_changed, instances_of
+from .instance_model import AGENT_PORTS, VERSION_INFO, ContainerInstance, announce, instances_changed, instances_of
 from .state import Cluster
 from .tags import set_tags
 
@@ -130,6 +130,7 @@ def register_instance(
     ctx.ecs.container_instances[ident] = instance
     cluster.container_instances += 1
     instances_changed(cluster, ctx.now)
+    announce(ctx, instance)
     return instance
 
 

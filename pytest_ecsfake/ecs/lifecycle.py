@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import container_output
+from . import change_events, container_output
 from .task_model import PENDING_STATES, Container, Task
 
 if TYPE_CHECKING:
@@ -43,6 +43,9 @@ def launch(backend: Backend, task: Task, at: float) -> None:
     """Start the lifecycle of a task created at ``at`` (its first status is already set)."""
     _count(task, task.last_status, +1)
     task.history.append((at, task.last_status))
+    # Its EventBridge events: this creation, then every lastStatus change, before whoever else follows it.
+    change_events.task_changed(backend, task, at)
+    task.watchers.insert(0, change_events.watch_task(backend))
     timings = backend.timings
     if task.last_status == "PROVISIONING":
         backend.events.schedule(at + timings["provisioning"], lambda t: _pending(backend, task, t))
@@ -180,6 +183,7 @@ def request_stop(backend: Backend, task: Task, at: float, stop_code: str, reason
     task.stopped_reason = reason
     task.times["stoppingAt"] = at
     task.version += 1
+    change_events.task_changed(backend, task, at)
     if task.last_status == "RUNNING" or (task.last_status == "ACTIVATING" and _containers_created(task)):
         backend.events.schedule(at, lambda t: _deactivating(backend, task, t))
     else:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.context import Context
 from ..core.errors import AwsError
-from . import lifecycle
+from . import change_events, lifecycle
 from .daemon import plan
 from .deployments import (
     advance_history,
@@ -370,6 +370,9 @@ def _launched(ctx: Context, service: Service, deployment: Deployment, tasks: lis
         return False
     note_unplaced(deployment, count - len(tasks))
     _problem(ctx, service, _placement_message(service, failures))
+    reasons = sorted({f["reason"] for f in failures}) or ["No Container Instances were found in your cluster."]
+    change_events.service_action(ctx.backend, service, "SERVICE_TASK_PLACEMENT_FAILURE", ctx.now,
+                                 event_type="WARN", reasons=reasons)
     return True
 
 

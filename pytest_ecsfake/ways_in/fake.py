@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
-from ..core.backend import Backend, Call, Fault
+from ..core.backend import Backend, Fault
 from ..core.behavior import make_behavior
 from ..core.clock import from_epoch, parse_start, peek, seconds_of
 from ..core.context import Context
@@ -18,6 +18,7 @@ from ..core.errors import README_ERRORS, FakeBugError
 from ..wire.protocol import HttpRequest, HttpResponse
 from .decorating import decorate
 from .fake_time import sleep
+from .observing import Observing
 from .options import README_BEHAVIORS, README_OPTIONS, check_options, check_tick, explained, merged
 
 DEFAULT_START = "2025-01-01T00:00:00Z"
@@ -30,7 +31,7 @@ T = TypeVar("T")
 _FREEZEGUN_IGNORE = ["subprocess", "selectors", "socketserver", "http.server", "concurrent.futures"]
 
 
-class EcsFake:
+class EcsFake(Observing):
     """An in-memory ECS and Batch that answers every botocore ECS/Batch call while active.
 
     Example::
@@ -201,45 +202,7 @@ class EcsFake:
     def _context(self, region: str, operation: str = "fake") -> Context:
         return Context(self._backend, "ecs", operation, region, self._backend.clock.now())
 
-    # -- records and faults -------------------------------------------------------------------------------
-    @property
-    def calls(self) -> list[Call]:
-        """Every call the fake answered, in order: ``Call(service, operation, request, status, error,
-        response, at)``; ``call.region`` is the region it went to; ``call.violations`` names the API
-        reference's rules the request broke (``()`` for a clean one).
-        Example: ``[c.operation for c in fake.calls] == ["CreateCluster"]``."""
-        return self._backend.calls
-
-    def calls_to(self, operation: str) -> list[Call]:
-        """The calls of ``operation`` (``"RunTask"``, or ``"batch:TagResource"`` for one service), in order."""
-        from ..diagnostics.calls import select
-
-        return select(self._backend.calls, operation)
-
-    def assert_called(self, operation: str, *, times: int | None = None, **request: Any) -> list[Call]:
-        """Assert that ``operation`` was called with a request containing ``request`` (nested dicts by subset),
-        ``times`` times when given; return the matching calls. The failure lists every call of ``operation``
-        with what differs.
-
-        Example: ``fake.assert_called("RunTask", cluster="jobs", launchType="FARGATE")``.
-        """
-        from ..diagnostics.calls import assert_called
-
-        return assert_called(self._backend.calls, operation, times, request)
-
-    def assert_not_called(self, operation: str) -> None:
-        """Assert that ``operation`` was never called. Example: ``fake.assert_not_called("StopTask")``."""
-        from ..diagnostics.calls import assert_not_called
-
-        assert_not_called(self._backend.calls, operation)
-
-    def report(self) -> str:
-        """The text pytest shows in a failing test's ``ecsfake`` section: calls in order and task timelines."""
-        from ..diagnostics.report import render
-
-        with self._backend.lock:
-            return render(self._backend, self._origin)
-
+    # -- faults (records: ways_in/observing.py) ------------------------------------------------------------
     def fail(self, operation: str, code: str = "ServerException", *, message: str | None = None,
              times: int = 1) -> None:
         """Make the next ``times`` calls of ``operation`` answer the AWS error ``code``.

@@ -82,6 +82,21 @@ def mirror_log_group(region: str, name: str, *, delete: bool = False) -> None:
         client.create_log_group(logGroupName=name)
 
 
+_EVENT_CLIENTS: dict[str, Any] = {}  # region → a boto3 EventBridge client (answered by moto), made once
+
+
+def put_event(event: dict[str, Any]) -> None:
+    """Put a state-change event of the fake on moto's default event bus of its region, through moto's public API,
+    so that the rules and targets set up in moto receive it as they would AWS's, with the fake's time."""
+    client = _EVENT_CLIENTS.get(event["region"])
+    if client is None:
+        import boto3
+
+        client = _EVENT_CLIENTS[event["region"]] = boto3.client("events", region_name=event["region"])
+    client.put_events(Entries=[{"Source": event["source"], "DetailType": event["detail-type"], "Time": event["time"],
+                                "Resources": event["resources"], "Detail": json.dumps(event["detail"])}])
+
+
 def moto_active() -> bool:
     """Whether moto's ``mock_aws`` is started (its botocore handler is enabled): it then answers CloudWatch Logs."""
     stubber = getattr(sys.modules.get("moto.core.models"), "botocore_stubber", None)
@@ -145,6 +160,7 @@ def install(fake: Any) -> None:
 
 def uninstall() -> None:
     _hook.disarm()
+    _EVENT_CLIENTS.clear()
     if _patched:
         _patched["cls"].__call__ = _patched["call"]
         _patched.clear()

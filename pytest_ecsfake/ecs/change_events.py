@@ -1,0 +1,109 @@
+"""ECS's EventBridge events [DG:ecs_cwe_events]: task, container instance, service action and deployment state
+changes, each built when the change happens (``core.state_events`` keeps and forwards them).
+
+- "ECS Task State Change" [DG:ecs_task_events]: when a task is created (RunTask, StartTask, a service's
+  scheduler), at every ``lastStatus`` change and when its ``desiredStatus`` becomes STOPPED. The ``detail`` is the
+  task as DescribeTasks answers it, with the members the event documents (the EventBridge schema's
+  ``ECSTaskStateChange``), timestamps as ISO 8601 strings, ``updatedAt`` the instant of the change and
+  ``version`` the task's version then.
+- "ECS Container Instance State Change" [DG:ecs_container_instance_events]: registration, status changes,
+  deregistration, and the changes of remaining resources a task's placement or end makes.
+- "ECS Service Action" [DG:ecs_service_events]: SERVICE_STEADY_STATE (INFO), SERVICE_TASK_PLACEMENT_FAILURE
+  (WARN), with the cluster and ``createdAt``.
+- "ECS Deployment State Change" [DG:ecs_service_deployment_events]: SERVICE_DEPLOYMENT_IN_PROGRESS, _COMPLETED
+  (INFO) and _FAILED (ERROR), with ``deploymentId``, ``updatedAt`` and ``reason``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..core.state_events import emit, iso
+
+if TYPE_CHECKING:
+    from ..core.backend import Backend
+    from .service_model import Service
+    from .task_model import Task
+
+# The members of the event's detail [EventBridge schema registry aws.ecs@ECSTaskStateChange].
+_TASK_KEYS = frozenset({
+    "attachments", "attributes", "availabilityZone", "clusterArn", "connectivity", "connectivityAt",
+    "containerInstanceArn", "containers", "cpu", "createdAt", "desiredStatus", "executionStoppedAt", "group",
+    "lastStatus", "launchType", "memory", "overrides", "platformVersion", "pullStartedAt", "pullStoppedAt",
+    "startedAt", "startedBy", "stopCode", "stoppedAt", "stoppedReason", "stoppingAt", "taskArn", "taskDefinitionArn",
+    "capacityProviderName", "version",
+})
+_CONTAINER_KEYS = frozenset({
+    "containerArn", "cpu", "exitCode", "gpuIds", "image", "imageDigest", "lastStatus", "memory", "memoryReservation",
+    "name", "networkBindings", "networkInterfaces", "reason", "runtimeId", "taskArn",
+})
+_TASK_TIMES = ("createdAt", "connectivityAt", "pullStartedAt", "pullStoppedAt", "startedAt", "stoppingAt",
+               "executionStoppedAt", "stoppedAt")
+_INSTANCE_KEYS = frozenset({
+    "agentConnected", "attributes", "clusterArn", "containerInstanceArn", "ec2InstanceId", "registeredResources",
+    "remainingResources", "status", "version", "versionInfo", "agentUpdateStatus", "capacityProviderName",
+    "registeredAt", "statusReason", "attachments",
+})
+
+
+def _region(arn: str) -> str:
+    return arn.split(":")[3]
+
+
+def task_changed(backend: Backend, task: Task, at: float) -> None:
+    """An "ECS Task State Change" event with the task as it is at ``at``."""
+    body = task.describe(None)
+    detail = {key: value for key, value in body.items() if key in _TASK_KEYS}
+    for key in _TASK_TIMES:
+        if key in detail:
+            detail[key] = iso(detail[key])
+    detail["containers"] = [{k: v for k, v in c.items() if k in _CONTAINER_KEYS} for c in body["containers"]]
+    detail["updatedAt"] = iso(at)
+    emit(backend, source="aws.ecs", detail_type="ECS Task State Change", region=_region(task.arn),
+         resources=[task.arn], detail=detail, at=at)
+
+
+def watch_task(backend: Backend) -> Any:
+    """A task watcher (``Task.watchers``) that emits the task's event at every ``lastStatus`` change."""
+    def watch(task: Task, status: str, at: float) -> None:
+        task_changed(backend, task, at)
+
+    return watch
+
+
+def instance_changed(backend: Backend, described: dict[str, Any], at: float) -> None:
+    """An "ECS Container Instance State Change" event; ``described`` is the DescribeContainerInstances entry."""
+    detail = {key: value for key, value in described.items() if key in _INSTANCE_KEYS}
+    if isinstance(detail.get("registeredAt"), (int, float)):
+        detail["registeredAt"] = iso(detail["registeredAt"])
+    detail["updatedAt"] = iso(at)
+    arn = described["containerInstanceArn"]
+    emit(backend, source="aws.ecs", detail_type="ECS Container Instance State Change", region=_region(arn),
+         resources=[arn], detail=detail, at=at)
+
+
+def service_action(backend: Backend, service: Service, name: str, at: float, *, event_type: str = "INFO",
+                   **extra: Any) -> None:
+    """An "ECS Service Action" event (``name``: SERVICE_STEADY_STATE, SERVICE_TASK_PLACEMENT_FAILURE, ...)."""
+    detail = {"eventType": event_type, "eventName": name, "clusterArn": service.cluster.arn, "createdAt": iso(at),
+              **extra}
+    emit(backend, source="aws.ecs", detail_type="ECS Service Action", region=_region(service.arn),
+         resources=[service.arn], detail=detail, at=at)
+
+
+_DEPLOYMENT_REASONS = {
+    "SERVICE_DEPLOYMENT_IN_PROGRESS": ("INFO", "ECS deployment {} in progress."),
+    "SERVICE_DEPLOYMENT_COMPLETED": ("INFO", "ECS deployment {} completed."),
+    "SERVICE_DEPLOYMENT_FAILED": ("ERROR", "ECS deployment circuit breaker: tasks failed to start."),
+}
+
+
+def deployment_changed(backend: Backend, service: Service, deployment_id: str, name: str, at: float,
+                       reason: str | None = None) -> None:
+    """An "ECS Deployment State Change" event of ``service``'s deployment ``deployment_id``."""
+    event_type, template = _DEPLOYMENT_REASONS[name]
+    detail = {"eventType": event_type, "eventName": name, "deploymentId": deployment_id, "updatedAt": iso(at),
+              "reason": reason or template.format(deployment_id)}
+    emit(backend, source="aws.ecs", detail_type="ECS Deployment State Change", region=_region(service.arn),
+         resources=[service.arn], detail=detail, at=at)
+

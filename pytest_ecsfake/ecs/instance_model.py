@@ -60,6 +60,7 @@ class ContainerInstance:
     status: str = "ACTIVE"
     status_reason: str | None = None
     agent_connected: bool = True
+    agent_update_status: str | None = None  # of the latest UpdateContainerAgent (ecs/agent_updates.py)
     version: int = 1
     tasks: dict[str, Placed] = field(default_factory=dict)  # by task ARN, in placement order
 
@@ -220,6 +221,8 @@ def describe(ctx: Context, instance: ContainerInstance, include: Iterable[str] =
     }
     if instance.status_reason:
         body["statusReason"] = instance.status_reason
+    if instance.agent_update_status is not None:  # "If an update wasn't ever requested, this value is NULL."
+        body["agentUpdateStatus"] = instance.agent_update_status
     if instance.capacity_provider:
         body["capacityProviderName"] = instance.capacity_provider
     if "CONTAINER_INSTANCE_HEALTH" in include:

@@ -5,11 +5,14 @@ Launch:  (awsvpc) PROVISIONING → PENDING (connectivityAt) → ACTIVATING: imag
 Stop:    desiredStatus STOPPED (stoppingAt) → DEACTIVATING → STOPPING: containers get SIGTERM, then SIGKILL
          at their stop timeout → executionStoppedAt → (awsvpc) DEPROVISIONING → STOPPED (stoppedAt).
 Every step is an event due at an instant; a step records that instant, never the time it was observed.
-Launch steps that come due after a stop was requested do nothing: the stop path has taken over.
+Launch steps that come due after a stop was requested do nothing: the stop path has taken over. Every step is
+the fake's own agent at work: once a real one (code playing the agent) reports on the task, they all do nothing
+and the task follows the reports (``agent_reports.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import change_events, container_output
@@ -27,6 +30,17 @@ def _count(task: Task, status: str, delta: int) -> None:
         task.cluster.pending_tasks += delta
     elif status == "RUNNING":
         task.cluster.running_tasks += delta
+
+
+def _later(backend: Backend, task: Task, due: float, step: Callable[[Backend, Task, float], None]) -> None:
+    """Schedule a step of the fake's own (simulated) agent for ``task``. Once a real agent has reported a state
+    change of the task (``ecs/agent_reports.py``), the simulated agent steps aside: its steps do nothing."""
+
+    def run(at: float) -> None:
+        if not task.agent_reported:
+            step(backend, task, at)
+
+    backend.events.schedule(due, run)
 
 
 def set_status(task: Task, status: str, at: float) -> None:
@@ -48,11 +62,11 @@ def launch(backend: Backend, task: Task, at: float) -> None:
     task.watchers.insert(0, change_events.watch_task(backend))
     timings = backend.timings
     if task.last_status == "PROVISIONING":
-        backend.events.schedule(at + timings["provisioning"], lambda t: _pending(backend, task, t))
+        _later(backend, task, at + timings["provisioning"], _pending)
     else:
         # bridge/host on EC2: no connectivity until the agent takes the task up (the AWS CLI's run-task sample at
         # PENDING has neither connectivity nor connectivityAt); it connects when it starts pulling.
-        backend.events.schedule(at + timings["pull_start"], lambda t: _pull_start(backend, task, t))
+        _later(backend, task, at + timings["pull_start"], _pull_start)
 
 
 def resume(backend: Backend, task: Task, at: float) -> None:
@@ -62,10 +76,10 @@ def resume(backend: Backend, task: Task, at: float) -> None:
         return
     task.version += 1
     if task.eni is not None:
-        backend.events.schedule(at + backend.timings["provisioning"], lambda t: _pending(backend, task, t))
+        _later(backend, task, at + backend.timings["provisioning"], _pending)
     else:
         set_status(task, "PENDING", at)
-        backend.events.schedule(at + backend.timings["pull_start"], lambda t: _pull_start(backend, task, t))
+        _later(backend, task, at + backend.timings["pull_start"], _pull_start)
 
 
 def hold(task: Task, at: float) -> None:
@@ -91,7 +105,7 @@ def _pending(backend: Backend, task: Task, at: float) -> None:
     task.times["connectivityAt"] = at
     if task.eni is not None:
         task.eni["status"] = "ATTACHED"
-    backend.events.schedule(at + backend.timings["pull_start"], lambda t: _pull_start(backend, task, t))
+    _later(backend, task, at + backend.timings["pull_start"], _pull_start)
 
 
 def _pull_start(backend: Backend, task: Task, at: float) -> None:
@@ -105,7 +119,7 @@ def _pull_start(backend: Backend, task: Task, at: float) -> None:
     # task networking ..." [DG:task-lifecycle, ACTIVATING]
     set_status(task, "ACTIVATING", at)
     pull = backend.timings["pull" if task.launch_type == "FARGATE" else "pull_ec2"]
-    backend.events.schedule(at + pull, lambda t: _pull_done(backend, task, t))
+    _later(backend, task, at + pull, _pull_done)
 
 
 def _pull_done(backend: Backend, task: Task, at: float) -> None:
@@ -125,7 +139,7 @@ def _pull_done(backend: Backend, task: Task, at: float) -> None:
         return
     for container in task.containers:
         container.image_digest = "sha256:" + backend.ids.hex32() + backend.ids.hex32()
-    backend.events.schedule(at + backend.timings["activating"], lambda t: _running(backend, task, t))
+    _later(backend, task, at + backend.timings["activating"], _running)
 
 
 def _running(backend: Backend, task: Task, at: float) -> None:
@@ -149,7 +163,8 @@ def _exit_at(backend: Backend, task: Task, container: Container, due: float, cod
         return
     if current is not None:
         current.cancel()
-    container.exit_event = backend.events.schedule(due, lambda t: _container_exited(backend, task, container, code, t))
+    container.exit_event = backend.events.schedule(
+        due, lambda t: None if task.agent_reported else _container_exited(backend, task, container, code, t))
 
 
 def _container_exited(backend: Backend, task: Task, container: Container, code: int, at: float) -> None:
@@ -185,18 +200,18 @@ def request_stop(backend: Backend, task: Task, at: float, stop_code: str, reason
     task.version += 1
     change_events.task_changed(backend, task, at)
     if task.last_status == "RUNNING" or (task.last_status == "ACTIVATING" and _containers_created(task)):
-        backend.events.schedule(at, lambda t: _deactivating(backend, task, t))
+        _later(backend, task, at, _deactivating)
     else:
-        # Never started: nothing to signal. Containers end without an exit code.
-        for container in task.containers:
+        # Never started: nothing to signal. Containers end without an exit code (a real agent reports its own).
+        for container in task.containers if not task.agent_reported else ():
             container.last_status = "STOPPED"
-        backend.events.schedule(at, lambda t: _containers_stopped(backend, task, t))
+        _later(backend, task, at, _containers_stopped)
     return True
 
 
 def _deactivating(backend: Backend, task: Task, at: float) -> None:
     set_status(task, "DEACTIVATING", at)
-    backend.events.schedule(at + backend.timings["deactivating"], lambda t: _stopping(backend, task, t))
+    _later(backend, task, at + backend.timings["deactivating"], _stopping)
 
 
 def _stopping(backend: Backend, task: Task, at: float) -> None:
@@ -219,19 +234,21 @@ def _stopping(backend: Backend, task: Task, at: float) -> None:
 def _containers_stopped(backend: Backend, task: Task, at: float) -> None:
     # Set when the last essential container stopped (_container_exited); a task that never ran stops here.
     task.times.setdefault("executionStoppedAt", at)
-    backend.events.schedule(at + backend.timings["cleanup"], lambda t: _cleaned_up(backend, task, t))
+    _later(backend, task, at + backend.timings["cleanup"], _cleaned_up)
 
 
 def _cleaned_up(backend: Backend, task: Task, at: float) -> None:
     if task.eni is not None:
         set_status(task, "DEPROVISIONING", at)
         task.eni["status"] = "DETACHED"
-        backend.events.schedule(at + backend.timings["deprovisioning"], lambda t: _stopped(backend, task, t))
+        _later(backend, task, at + backend.timings["deprovisioning"], stopped)
     else:
-        _stopped(backend, task, at)
+        stopped(backend, task, at)
 
 
-def _stopped(backend: Backend, task: Task, at: float) -> None:
+def stopped(backend: Backend, task: Task, at: float) -> None:
+    """The task is STOPPED at ``at``: its ENI deleted, its instance's resources released; forgotten after
+    ``stopped_visible`` (also when an agent reported the stop: forgetting is ECS's, not the agent's)."""
     task.times["stoppedAt"] = at
     task.connectivity = "DISCONNECTED"
     if task.eni is not None:

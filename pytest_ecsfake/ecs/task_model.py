@@ -34,6 +34,8 @@ class Container:
     image_digest: str | None = None
     exit_event: Event | None = None  # the pending exit (by itself or after a signal), earliest wins
     stopped_at: float | None = None  # when it exited: the task's executionStoppedAt is the last of these
+    # Managed agents as an agent reported them (SubmitTaskStateChange's managedAgents), by name.
+    reported_agents: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def describe(self, task: Task) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -59,8 +61,11 @@ class Container:
         if self.memory_reservation is not None:
             body["memoryReservation"] = str(self.memory_reservation)
         body["networkInterfaces"] = task.network_interfaces()
-        if task.enable_execute_command:
-            body["managedAgents"] = [self.exec_agent(task)]
+        exec_simulated = task.enable_execute_command and EXEC_AGENT not in self.reported_agents
+        agents = [self.exec_agent(task)] if exec_simulated else []
+        agents.extend(dict(agent) for agent in self.reported_agents.values())
+        if agents:
+            body["managedAgents"] = agents
         return body
 
     def exec_agent(self, task: Task) -> dict[str, Any]:
@@ -107,6 +112,8 @@ class Task:
     # ECS Exec sessions started on the task (ExecuteCommand), oldest first: what a test can check was run.
     exec_sessions: list[dict[str, Any]] = field(default_factory=list)
     protected_until: float | None = None  # scale-in protection's expirationDate (ecs/task_protection.py)
+    # An agent (code playing the ECS agent) reported on the task: the fake's own lifecycle steps aside.
+    agent_reported: bool = False
     # Called as watcher(task, new_last_status, at) after every lastStatus change: how services and Batch
     # follow the tasks they own without the lifecycle knowing about them.
     watchers: list[Callable[[Task, str, float], None]] = field(default_factory=list)

@@ -31,6 +31,11 @@ ECS_TIMINGS: dict[str, float] = {
     "capacity_provider_scale_out": 180.0,  # a task waits for capacity → the scale-out's instances are registered
     # A task waiting in PROVISIONING for capacity is stopped after this long (AWS: "between 10 and 30 minutes").
     "capacity_provider_provisioning_timeout": 1800.0,
+    # UpdateContainerAgent (ecs/agent_updates.py): the documented stages of an agent update [DG:agent-update-ecs-ami].
+    "agent_update_pending": 5.0,  # PENDING → STAGING: the agent takes the update up and starts the download
+    "agent_update_staging": 20.0,  # STAGING → STAGED (or FAILED): the new agent downloaded and verified
+    "agent_update_staged": 1.0,  # STAGED → UPDATING: ecs-init restarts the agent (disconnected meanwhile)
+    "agent_update_updating": 10.0,  # UPDATING → UPDATED: the new agent is connected, versionInfo updated
 }
 
 SERVICE_TIMINGS: dict[str, float] = {

@@ -43,32 +43,33 @@ def snapshot(root: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the tree after two scaffolds: a new module (poll_endpoints), and one appended to clusters.py."""
+    """A copy of the tree after two scaffolds of CloudWatch Logs operations (every ECS operation has a handler once
+    the branches of issue 20 are merged): a new module (anomalies), and a stub appended to log_groups.py."""
     # Operations with no handler yet; when one gets a handler, pick another for these tests.
-    unhandled = {"DiscoverPollEndpoint", "DescribeTaskSets", "CreateTaskSet"}
-    assert not unhandled & set(tables.scan(ROOT)["ecs"])
+    assert not {"ListAnomalies", "GetLogAnomalyDetector", "DeleteTransformer"} & set(tables.scan(ROOT)["logs"])
     root = copy_tree(tmp_path_factory.mktemp("repo"))
-    assert main(["ecs", "DiscoverPollEndpoint", "--root", str(root)]) == 0
-    assert main(["ecs", "DescribeTaskSets", "--module", "clusters", "--root", str(root)]) == 0
+    assert main(["logs", "ListAnomalies", "--root", str(root)]) == 0
+    assert main(["logs", "GetLogAnomalyDetector", "--module", "log_groups", "--root", str(root)]) == 0
     return root
 
 
 def test_the_stub_and_its_test_are_written(scaffolded: Path) -> None:
-    stub = (scaffolded / "pytest_ecsfake/ecs/poll_endpoints.py").read_text()
-    assert '@handler("ecs", "DiscoverPollEndpoint")\ndef discover_poll_endpoint(ctx: Context' in stub
-    assert stub.rstrip().endswith('ctx.unsupported("DiscoverPollEndpoint")')  # it refuses: nothing pretends
+    stub = (scaffolded / "pytest_ecsfake/logs/anomalies.py").read_text()
+    assert '@handler("logs", "ListAnomalies")\ndef list_anomalies(ctx: Context' in stub
+    assert stub.rstrip().endswith('ctx.unsupported("ListAnomalies")')  # it refuses: nothing pretends
     # The docstring lists the request and response members of botocore's model.
-    assert "\n        containerInstance: String\n" in stub and "telemetryEndpoint: String" in stub
-    test = (scaffolded / "tests/test_poll_endpoints.py").read_text()
-    assert "def test_discover_poll_endpoint(ecs_fake: EcsFake) -> None:" in test
-    assert 'boto3.client("ecs", region_name="us-east-1")' in test and "client.discover_poll_endpoint(" in test
-    assert 'pytest.fail(f"write the assertions for DiscoverPollEndpoint' in test
+    assert "\n        anomalyDetectorArn: AnomalyDetectorArn (string)\n" in stub
+    assert "anomalies: Anomalies (list of Anomaly)" in stub
+    test = (scaffolded / "tests/test_logs_anomalies.py").read_text()
+    assert "def test_list_anomalies(ecs_fake: EcsFake) -> None:" in test
+    assert 'boto3.client("logs", region_name="us-east-1")' in test and "client.list_anomalies(" in test
+    assert 'pytest.fail(f"write the assertions for ListAnomalies' in test
     # Appended to an existing module: what it held before is still there, the stub after it.
-    clusters = (scaffolded / "pytest_ecsfake/ecs/clusters.py").read_text()
-    before = (ROOT / "pytest_ecsfake/ecs/clusters.py").read_text()
-    assert clusters.startswith(before.rstrip("\n")) and '@handler("ecs", "DescribeTaskSets")' in clusters
-    assert re.search(r"\n        cluster: String, required\n", clusters)
-    assert (scaffolded / "tests/test_clusters.py").is_file()
+    groups = (scaffolded / "pytest_ecsfake/logs/log_groups.py").read_text()
+    before = (ROOT / "pytest_ecsfake/logs/log_groups.py").read_text()
+    assert groups.startswith(before.rstrip("\n")) and '@handler("logs", "GetLogAnomalyDetector")' in groups
+    assert re.search(r"\n        anomalyDetectorArn: AnomalyDetectorArn \(string\), required\n", groups)
+    assert (scaffolded / "tests/test_logs_log_groups.py").is_file()
 
 
 def test_the_tables_name_the_new_operations(scaffolded: Path) -> None:
@@ -76,20 +77,20 @@ def test_the_tables_name_the_new_operations(scaffolded: Path) -> None:
     exec((scaffolded / tables.INDEX).read_text(), index)  # noqa: S102 - the generated data module
     modules = index["MODULES"]
     assert isinstance(modules, dict)
-    assert modules["ecs"]["DiscoverPollEndpoint"] == "pytest_ecsfake.ecs.poll_endpoints"
-    assert modules["ecs"]["DescribeTaskSets"] == "pytest_ecsfake.ecs.clusters"
+    assert modules["logs"]["ListAnomalies"] == "pytest_ecsfake.logs.anomalies"
+    assert modules["logs"]["GetLogAnomalyDetector"] == "pytest_ecsfake.logs.log_groups"
     readme = (scaffolded / "README.md").read_text()
-    assert "| ecs | DiscoverPollEndpoint |" in readme.split(tables.START)[1].split(tables.END)[0]
+    assert "| logs | ListAnomalies |" in readme.split(tables.START)[1].split(tables.END)[0]
     coverage = (scaffolded / "docs/coverage.md").read_text()
-    assert "| DiscoverPollEndpoint | stub | `pytest_ecsfake.ecs.poll_endpoints` |" in coverage
-    handlers = sum(not found.stub for found in tables.scan(ROOT)["ecs"].values())
-    assert re.search(rf"\n\| ecs \| {handlers} \| 2 \| \d+ \| \d+ \|\n", coverage), "the counts: 2 stubs more"
+    assert "| ListAnomalies | stub | `pytest_ecsfake.logs.anomalies` |" in coverage
+    handlers = sum(not found.stub for found in tables.scan(ROOT)["logs"].values())
+    assert re.search(rf"\n\| logs \| {handlers} \| 2 \| \d+ \| \d+ \|\n", coverage), "the counts: 2 stubs more"
     assert main(["docs", "--check", "--root", str(scaffolded)]) == 0
 
 
 def test_the_generated_files_are_ruff_clean(scaffolded: Path) -> None:
-    names = ["pytest_ecsfake/ecs/poll_endpoints.py", "pytest_ecsfake/ecs/clusters.py",
-             "tests/test_poll_endpoints.py", "tests/test_clusters.py", str(tables.INDEX)]
+    names = ["pytest_ecsfake/logs/anomalies.py", "pytest_ecsfake/logs/log_groups.py",
+             "tests/test_logs_anomalies.py", "tests/test_logs_log_groups.py", str(tables.INDEX)]
     done = run(scaffolded, "-m", "ruff", "check", *names)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -98,34 +99,32 @@ def test_the_stub_refuses_and_its_test_fails_until_written(scaffolded: Path, tmp
     root = tmp_path / "repo"
     shutil.copytree(scaffolded, root)
     assert run(root, "-c", "import pytest_ecsfake; print(pytest_ecsfake.__file__)").stdout.startswith(str(root))
-    pytest_args = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_poll_endpoints.py")
+    pytest_args = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_logs_anomalies.py")
     done = run(root, *pytest_args)
     assert done.returncode == 1, done.stdout
     # The stub answered (Context.unsupported), not "does not implement": the registry found it.
-    assert "(UnsupportedOperation) when calling the DiscoverPollEndpoint operation: pytest-ecsfake does not " \
-           "support DiscoverPollEndpoint in ecs:DiscoverPollEndpoint yet." in done.stdout
+    assert "(UnsupportedOperation) when calling the ListAnomalies operation: pytest-ecsfake does not " \
+           "support ListAnomalies in logs:ListAnomalies yet." in done.stdout
     # Implemented, the operation answers; the test still fails until its assertions are written.
-    stub = root / "pytest_ecsfake/ecs/poll_endpoints.py"
-    stub.write_text(stub.read_text().replace('ctx.unsupported("DiscoverPollEndpoint")',
-                                             'return {"endpoint": "https://ecs-a-1.us-east-1.amazonaws.com/"}'))
+    stub = root / "pytest_ecsfake/logs/anomalies.py"
+    stub.write_text(stub.read_text().replace('ctx.unsupported("ListAnomalies")', 'return {"anomalies": []}'))
     done = run(root, *pytest_args)
-    assert done.returncode == 1 and "Failed: write the assertions for DiscoverPollEndpoint: it answered" in done.stdout
+    assert done.returncode == 1 and "Failed: write the assertions for ListAnomalies: it answered" in done.stdout
     assert main(["docs", "--root", str(root)]) == 0
-    assert "| DiscoverPollEndpoint | implemented |" in (root / "docs/coverage.md").read_text()
+    assert "| ListAnomalies | implemented |" in (root / "docs/coverage.md").read_text()
 
 
 def test_the_scaffold_refuses_what_it_cannot_write(scaffolded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(scaffolded)
-    again = run(scaffolded, "-m", "pytest_ecsfake.scaffold", "ecs", "DiscoverPollEndpoint")
+    again = run(scaffolded, "-m", "pytest_ecsfake.scaffold", "logs", "ListAnomalies")
     assert again.returncode == 2
-    assert "ecs:DiscoverPollEndpoint is already implemented: pytest_ecsfake.ecs.poll_endpoints has a stub" \
-        in again.stderr
+    assert "logs:ListAnomalies is already implemented: pytest_ecsfake.logs.anomalies has a stub" in again.stderr
     assert main(["ecs", "RunTask", "--root", str(scaffolded)]) == 2
     assert "ecs:RunTask is already implemented: pytest_ecsfake.ecs.tasks has a handler" in capsys.readouterr().err
-    assert main(["ecs", "DiscoverPolEndpoint", "--root", str(scaffolded)]) == 2
+    assert main(["logs", "ListAnomalys", "--root", str(scaffolded)]) == 2
     err = capsys.readouterr().err
-    assert "ecs has no operation 'DiscoverPolEndpoint' in botocore" in err
-    assert "Did you mean DiscoverPollEndpoint" in err
+    assert "logs has no operation 'ListAnomalys' in botocore" in err
+    assert "Did you mean ListAnomalies" in err
     assert main(["logs", "RunTask", "--root", str(scaffolded)]) == 2  # an ECS operation, not a Logs one
     assert main(["ecs", "DeleteAttributes", "--module", "Not-A-Module", "--root", str(scaffolded)]) == 2
     with pytest.raises(SystemExit) as unknown_service:
@@ -146,8 +145,8 @@ def test_docs_check_names_the_stale_file(tmp_path: Path, capsys: pytest.CaptureF
     assert readme.read_text() == (ROOT / "README.md").read_text()
     assert (root / tables.COVERAGE).read_text() == (ROOT / tables.COVERAGE).read_text()
     # A handler written without the scaffold: the index is stale until `docs` runs.
-    with (root / "pytest_ecsfake/ecs/clusters.py").open("a") as module:
-        module.write('\n\n@handler("ecs", "CreateTaskSet")\n'
+    with (root / "pytest_ecsfake/logs/log_groups.py").open("a") as module:
+        module.write('\n\n@handler("logs", "DeleteTransformer")\n'
                      "def put(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:\n    return {}\n")
     assert main(["docs", "--check", "--root", str(root)]) == 1
     assert "stale: pytest_ecsfake/core/handler_index.py, README.md, docs/coverage.md" in capsys.readouterr().err
@@ -183,3 +182,16 @@ def test_a_missing_import_joins_its_from_line_or_follows_the_imports() -> None:
     done = with_imports(text, [("typing", "Any"), ("..core.registry", "handler"), ("..core.errors", "X")])
     assert done == ('"""Doc."""\n\nfrom typing import TYPE_CHECKING, Any\n\nfrom ..core.errors import X\n'
                     "from ..core.registry import handler\n\nVALUE = 1\n")
+
+
+def test_coverage_says_when_every_operation_of_a_service_is_implemented() -> None:
+    found = tables.scan(ROOT)
+    version, operations = tables.pinned_operations(ROOT, "batch")
+    complete = {**found, "batch": {name: tables.Found("pytest_ecsfake.batch.jobs", False) for name in operations}}
+    text = tables.coverage_text(ROOT, complete)
+    batch = text.split("\n## batch\n")[1].split("\n## ")[0]
+    assert batch.startswith(f"\nEvery operation of botocore {version}'s batch model is implemented.\n\n| operation |")
+    assert "Every operation" not in text.split("\n## logs\n")[1]  # logs has operations not yet implemented
+    complete["batch"][operations[0]] = tables.Found("pytest_ecsfake.batch.jobs", True)
+    text = tables.coverage_text(ROOT, complete)
+    assert f"Every operation of botocore {version}'s batch model has a handler; 1 of them is a stub." in text

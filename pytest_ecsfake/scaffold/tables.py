@@ -123,6 +123,14 @@ def pinned_operations(root: Path, service: str) -> tuple[str, list[str]]:
     return str(facts["botocoreVersion"]), sorted(facts["operations"])
 
 
+def complete_sentence(service: str, version: str, stubs: int) -> str:
+    """What docs/coverage.md says of a service none of whose operations is "not yet"."""
+    if stubs:
+        return (f"Every operation of botocore {version}'s {service} model has a handler; {stubs} of them "
+                f"{'is a stub' if stubs == 1 else 'are stubs'}.")
+    return f"Every operation of botocore {version}'s {service} model is implemented."
+
+
 def coverage_text(root: Path, found: dict[str, dict[str, Found]]) -> str:
     """``docs/coverage.md``: every operation of the pinned botocore's models, implemented or not yet."""
     pinned = {service: pinned_operations(root, service) for service in SERVICES}
@@ -148,7 +156,10 @@ def coverage_text(root: Path, found: dict[str, dict[str, Found]]) -> str:
         stubs = sum(where.stub for where in found[service].values())
         done = len(found[service]) - stubs
         out.append(f"| {service} | {done} | {stubs} | {len(names) - done - stubs} | {len(names)} |")
-        sections += ["", f"## {service}", "", "| operation | status | handler module |", "| --- | --- | --- |"]
+        sections += ["", f"## {service}", ""]
+        if done + stubs == len(names):  # no operation "not yet"
+            sections += [complete_sentence(service, pinned[service][0], stubs), ""]
+        sections += ["| operation | status | handler module |", "| --- | --- | --- |"]
         for name in names:
             where = found[service].get(name)
             status = "not yet" if where is None else "stub" if where.stub else "implemented"

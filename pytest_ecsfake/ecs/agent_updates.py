@@ -99,15 +99,12 @@ STAGES = (("STAGING", "agent_update_pending"), ("STAGED", "agent_update_staging"
 
 def _schedule_stage(backend: Backend, instance: ContainerInstance, index: int, at: float, fails: bool) -> None:
     """Schedule stage ``index`` of an update that reached the stage before it at ``at``. A deregistered instance's
-    update goes no further; a disconnected agent's is stuck until it reconnects, then resumes
-    [M:UpdateInProgressException]."""
+    update goes no further. (An agent that disconnects mid-update gets stuck until it reconnects
+    [M:UpdateInProgressException]; the fake's agents disconnect only while UPDATING, so none gets stuck.)"""
     status, key = STAGES[index]
 
     def run(now: float) -> None:
         if instance.status == "INACTIVE" or instance.agent_update_status not in IN_PROGRESS:
-            return
-        if not instance.agent_connected and instance.agent_update_status != "UPDATING":
-            _schedule_stage(backend, instance, index, now, fails)  # stuck: look again later
             return
         if status == "STAGED" and fails:
             _set(instance, "FAILED")  # the download cannot be used on this instance [DG:agent-update-ecs-ami]

@@ -296,3 +296,19 @@ def test_an_agent_over_the_server(ecs_fake: EcsFake) -> None:
         assert ecs.update_container_agent(cluster="c", containerInstance=instance)["containerInstance"][
             "agentUpdateStatus"] == "PENDING"
         ecs.close()
+
+
+def test_a_service_replaces_the_task_its_agent_reported_stopped(ecs_fake: EcsFake, ecs: Any) -> None:
+    ecs_fake.add_container_instance("c")
+    ecs.register_task_definition(family="web", containerDefinitions=[{"name": "app", "image": "web:1", "memory": 128}])
+    ecs.create_service(cluster="c", serviceName="web", taskDefinition="web", desiredCount=1, launchType="EC2")
+    ecs_fake.advance(30)
+    first = ecs.list_tasks(cluster="c", serviceName="web")["taskArns"]
+    assert len(first) == 1 and _task(ecs, first[0])["lastStatus"] == "RUNNING"
+    ecs.submit_task_state_change(cluster="c", task=first[0], status="STOPPED", reason="Essential container exited",
+                                 containers=[{"containerName": "app", "status": "STOPPED", "exitCode": 1}])
+    assert _task(ecs, first[0])["stopCode"] == "EssentialContainerExited"
+    ecs_fake.advance(30)
+    replacement = ecs.list_tasks(cluster="c", serviceName="web")["taskArns"]
+    assert len(replacement) == 1 and replacement != first
+    assert _task(ecs, replacement[0])["lastStatus"] == "RUNNING"  # not reported on: the fake's agent runs it

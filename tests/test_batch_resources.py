@@ -22,8 +22,6 @@ from batch_helpers import (
     submit,
 )
 
-from pytest_ecsfake import EcsFake
-
 
 @pytest.fixture
 def batch(ecs_fake: Any) -> Any:
@@ -242,16 +240,6 @@ def test_queue_refusals(batch: Any, ecs_fake: Any) -> None:
         queue(batch, environments=("creating",))
     with pytest.raises(batch.exceptions.ClientException, match="CREATING and can't be updated"):
         batch.update_job_queue(jobQueue="q", priority=2)
-
-
-def test_fair_share_queues_are_not_faked_and_fail_the_test() -> None:
-    fake = EcsFake()
-    with pytest.raises(AssertionError, match="fair-share scheduling policies") as teardown, fake:
-        batch = boto3.client("batch", region_name="us-east-1")
-        with pytest.raises(batch.exceptions.ClientError, match="UnsupportedOperation"):
-            batch.create_job_queue(jobQueueName="q", priority=1, computeEnvironmentOrder=[],
-                                   schedulingPolicyArn="arn:aws:batch:us-east-1:123456789012:scheduling-policy/p")
-    assert "1 problem" in str(teardown.value)
 
 
 def test_detaching_an_environment_lets_it_be_deleted_and_running_jobs_make_it_invalid(

@@ -47,6 +47,7 @@ def spawn(state: BatchState, parent: Job, at: float) -> None:
             propagate_tags=parent.propagate_tags,
             depends_on=[],
             scheduling_priority=parent.scheduling_priority,
+            share_identifier=parent.share_identifier,
             status="PENDING",
             parent=parent,
             index=index,

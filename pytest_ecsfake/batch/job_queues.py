@@ -3,7 +3,8 @@
 A queue goes CREATING → VALID on the clock; jobs can be submitted while it is CREATING and wait for it.
 Its compute environments must be VALID when attached, of one kind (EC2/SPOT or FARGATE/FARGATE_SPOT), at
 most three [M:CreateJobQueueRequest.computeEnvironmentOrder]. A queue must be DISABLED before it is deleted,
-and deleting it terminates the jobs still in it [M:DeleteJobQueue].
+and deleting it terminates the jobs still in it [M:DeleteJobQueue]. A queue created with a scheduling policy
+is a fair-share queue (fair_share.py); its policy can be replaced, not removed, and a FIFO queue never gets one.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..core.registry import handler
 from .compute_environments import find_environment
 from .refs import name_of
 from .scheduler import request_pass
+from .scheduling_policies import find_policy
 from .state import ComputeEnvironment, JobQueue, batch_state
 
 HEALTHY = "JobQueue Healthy"
@@ -50,6 +52,8 @@ def describe(queue: JobQueue) -> dict[str, Any]:
         "jobQueueType": "ECS_FARGATE" if any(env.fargate for _, env in queue.order) else "ECS",
         "jobStateTimeLimitActions": [dict(a) for a in queue.time_limit_actions],
     }
+    if queue.scheduling_policy is not None:
+        body["schedulingPolicyArn"] = queue.scheduling_policy
     if queue.status_reason:
         body["statusReason"] = queue.status_reason
     if queue.tags:
@@ -95,9 +99,28 @@ def _time_limit_actions(given: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [dict(a) for a in given]
 
 
+def _policy(ctx: Context, ref: str) -> str:
+    """The ARN of the scheduling policy ``ref`` names; it must exist (wording not confirmed)."""
+    policy = find_policy(ctx, ref)
+    if policy is None:
+        raise ClientException(f"Scheduling policy {ref} does not exist.")
+    return policy.arn
+
+
+def _new_policy(ctx: Context, queue: JobQueue, ref: str) -> str:
+    """UpdateJobQueue's schedulingPolicyArn: "the fair-share scheduling policy can be replaced but not removed",
+    and "A job queue without a fair-share scheduling policy ... can't have a fair-share scheduling policy
+    added" [M:UpdateJobQueueRequest.schedulingPolicyArn; M:CreateJobQueueRequest.schedulingPolicyArn]. AWS's
+    wording of both refusals is not known."""
+    if queue.scheduling_policy is None:
+        raise ClientException(f"Job queue {queue.name} was created without a scheduling policy (a FIFO queue): a "
+                              "scheduling policy can't be added to it.")
+    if not ref:
+        raise ClientException(f"The scheduling policy of job queue {queue.name} can be replaced but not removed.")
+    return _policy(ctx, ref)
+
+
 def _refuse_unsupported(ctx: Context, req: dict[str, Any]) -> None:
-    if "schedulingPolicyArn" in req:
-        ctx.unsupported("fair-share scheduling policies (schedulingPolicyArn)")
     if "serviceEnvironmentOrder" in req:
         ctx.unsupported("service environments (serviceEnvironmentOrder)")
     if req.get("jobQueueType") in ("EKS", "SAGEMAKER_TRAINING"):
@@ -121,6 +144,7 @@ def create_job_queue(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         tags=dict(req.get("tags", {})),
         request_pass=partial(request_pass, ctx.backend, state),  # how its jobs wake the scheduler (state.py)
         time_limit_actions=_time_limit_actions(req.get("jobStateTimeLimitActions", [])),
+        scheduling_policy=_policy(ctx, req["schedulingPolicyArn"]) if "schedulingPolicyArn" in req else None,
     )
     state.job_queues[name] = queue
     _settle_later(ctx, queue, "batch_job_queue_create")
@@ -156,10 +180,13 @@ def update_job_queue(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     _refuse_unsupported(ctx, req)
     if queue.status in ("CREATING", "DELETING"):
         raise ClientException(f"Job queue {queue.name} is {queue.status} and can't be updated now.")
+    policy = _new_policy(ctx, queue, req["schedulingPolicyArn"]) if "schedulingPolicyArn" in req else None
     if "computeEnvironmentOrder" in req:
         queue.order = _order(ctx, req["computeEnvironmentOrder"])
     if "jobStateTimeLimitActions" in req:
         queue.time_limit_actions = _time_limit_actions(req["jobStateTimeLimitActions"])
+    if "schedulingPolicyArn" in req:
+        queue.scheduling_policy = policy
     queue.priority = req.get("priority", queue.priority)
     queue.state = req.get("state", queue.state)
     queue.status, queue.status_reason = "UPDATING", None

@@ -9,7 +9,7 @@ from ..core.context import Context
 from ..core.errors import ClientException
 from ..core.registry import handler
 from ..core.reuse import described
-from . import transitions
+from . import fair_share, transitions
 from .job_definitions import (
     check_environment,
     check_retry,
@@ -159,8 +159,7 @@ def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
             ctx.unsupported(feature)
     definition = resolve_definition(ctx, req["jobDefinition"])
     queue = _check_queue(ctx, req, definition)
-    if "shareIdentifier" in req:
-        raise ClientException("shareIdentifier can only be given for a job queue with a fair-share scheduling policy.")
+    share = fair_share.check_submission(ctx, queue, req, definition)
     parameters = {**definition.body.get("parameters", {}), **req.get("parameters", {})}
     props = _container(definition, req, parameters)
     vcpus, memory = _resources(props, definition, req.get("containerOverrides", {}))
@@ -194,7 +193,10 @@ def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         scheduling_priority=req.get("schedulingPriorityOverride", definition.body.get("schedulingPriority")),
         size=size,
         waits_for=waits_for,
+        share_identifier=share,
     )
+    if share is not None:
+        fair_share.submitted(queue, job)
     if size is None:
         for dep in waits_for:
             dep.dependents.append(job)  # an array parent's children wait instead (arrays.spawn)

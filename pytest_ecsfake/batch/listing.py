@@ -55,7 +55,10 @@ def _matcher(ctx: Context, name: str, value: str) -> Callable[[Job], bool]:
         if name == "BEFORE_CREATED_AT":
             return lambda job: ms(job.created_at) < limit
         return lambda job: ms(job.created_at) > limit
-    return lambda job: False  # SHARE_IDENTIFIER: the fake has no fair-share queues, so no job has one
+    # SHARE_IDENTIFIER: the jobs of that share (a trailing * matches a prefix, as for JOB_NAME; inferred).
+    if value.endswith("*"):
+        return lambda job: job.share_identifier is not None and job.share_identifier.startswith(value[:-1])
+    return lambda job: job.share_identifier == value
 
 
 def _filter(ctx: Context, req: dict[str, Any]) -> Callable[[Job], bool] | None:

@@ -3,7 +3,8 @@
 A pass runs whenever something could let a job start: a job became eligible (``batch_scheduling`` after it
 became RUNNABLE), an attempt's ECS task stopped and gave its capacity back, a queue or compute environment
 became VALID or was updated. Queues are evaluated in descending priority (ties: creation order); within a
-queue, jobs in submission order (array children at their parent's place, by index). Each job goes to the
+queue, jobs in submission order (array children at their parent's place, by index), or, for a queue with a
+fair-share scheduling policy, in fair-share order (fair_share.py). Each job goes to the
 first compute environment of its queue, in ``order``, that is ENABLED, VALID (or UPDATING) and has room.
 When the head job of a queue fits nowhere, the pass moves on to the next queue: jobs behind it wait,
 as in AWS's FIFO queues ("A job is dispatched from a queue only if resources are available when the queue is
@@ -20,10 +21,11 @@ job_queues.py creates the queue), so that neither imports this module. The handl
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..core.backend import Backend
-from . import attempts, transitions
+from . import attempts, fair_share, transitions
 from .state import MIB_PER_VCPU, BatchState, ComputeEnvironment, Job, JobQueue
 
 # AWS's statusReason for a RUNNABLE job no compute environment of its queue can ever run [M:JobDetail.statusReason].
@@ -51,19 +53,17 @@ def run_pass(backend: Backend, state: BatchState, at: float) -> None:
 
 def _serve(backend: Backend, state: BatchState, queue: JobQueue, at: float) -> None:
     environments = [env for env in queue.environments if env.schedulable]
-    keys = queue.runnable_keys
-    index = 0
-    while index < len(keys):
-        job = queue.runnable[keys[index]]
-        if job.eligible_at > at:
-            index += 1  # not seen by the scheduler yet; a pass is already due when it is
-            continue
+    fair = fair_share.policy_of(state, queue) is not None
+    for job in fair_share.ordered(state, queue, at) if fair else _fifo(queue, at):
         if _tags_over_limit(job):
             transitions.finish(backend, job, "FAILED", "The job's tags and its job definition's tags are more than 50 "
                                "and can't be propagated to its ECS task", at)
             continue
-        if any(attempts.start(backend, state, job, env, at) for env in environments):
+        if (not fair or fair_share.has_room(state, queue, job, at)) and any(
+                attempts.start(backend, state, job, env, at) for env in environments):
             transitions.unqueue(queue, job)
+            if fair:
+                fair_share.started(queue, job, at)
             continue
         job.status_reason = _misconfiguration(backend, job, queue.environments)
         _time_limits(backend, state, queue, job, at)
@@ -71,6 +71,20 @@ def _serve(backend: Backend, state: BatchState, queue: JobQueue, at: float) -> N
             # Instances you register tell the fake nothing: look again at the next scheduler cycle.
             request_pass(backend, state, at + backend.timings["batch_scheduling"])
         return  # the head of the queue waits; so do the jobs behind it
+
+
+def _fifo(queue: JobQueue, at: float) -> Iterator[Job]:
+    """The queue's eligible RUNNABLE jobs in submission order (the scheduler unqueues those it takes)."""
+    keys = queue.runnable_keys
+    index = 0
+    while index < len(keys):
+        job = queue.runnable[keys[index]]
+        if job.eligible_at > at:
+            index += 1  # not seen by the scheduler yet; a pass is already due when it is
+            continue
+        yield job
+        if index < len(keys) and keys[index] == job.key:
+            index += 1  # still queued: the scheduler went on without it
 
 
 def _tags_over_limit(job: Job) -> bool:

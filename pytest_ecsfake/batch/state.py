@@ -96,7 +96,7 @@ class JobQueue:
     # scheduler, which imports them.
     request_pass: Callable[[float], None] = field(repr=False)
     time_limit_actions: list[dict[str, Any]] = field(default_factory=list)
-    scheduling_policy: str | None = None
+    scheduling_policy: str | None = None  # the ARN of its scheduling policy: a fair-share queue (fair_share.py)
     status: str = "CREATING"
     status_reason: str | None = None
     pending: Event | None = None
@@ -170,6 +170,7 @@ class Job:
     propagate_tags: bool
     depends_on: list[dict[str, str]]  # as submitted
     scheduling_priority: int | None = None
+    share_identifier: str | None = None  # fair-share queues only (fair_share.py)
     status: str = "SUBMITTED"
     status_reason: str | None = None
     started_at: float | None = None
@@ -217,6 +218,8 @@ class BatchState:
     job_queues: dict[str, JobQueue] = field(default_factory=dict)  # by name
     job_definitions: dict[str, list[JobDefinition]] = field(default_factory=dict)  # revision r at r-1
     jobs: dict[str, Job] = field(default_factory=dict)  # by id, children included (``<parent>:<index>``)
+    scheduling_policies: dict[str, Any] = field(default_factory=dict)  # by name (scheduling_policies.py)
+    quota_shares: dict[str, Any] = field(default_factory=dict)  # by ARN (quota_shares.py)
     next_seq: int = 0
     passes: set[float] = field(default_factory=set)  # instants a scheduler pass is already due at
 

@@ -1,5 +1,5 @@
 """TagResource, UntagResource, ListTagsForResource on compute environments, job queues, job definitions
-(one revision's ARN) and jobs. Array children can't be tagged [M:TagResource]."""
+(one revision's ARN), jobs and scheduling policies. Array children can't be tagged [M:TagResource]."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ..core.registry import handler
 from .compute_environments import find_environment
 from .job_definitions import find_definitions
 from .job_queues import find_queue
+from .scheduling_policies import find_policy
 from .stopping import find_job
 
 MAX_TAGS = 50
@@ -32,10 +33,12 @@ def _tags_of(ctx: Context, arn: str) -> dict[str, str]:
         record = find_job(ctx, arn)
         if record is not None and record.parent is not None:
             raise ClientException("Tags are not supported on the child jobs of array jobs.")
+    elif resource_type == "scheduling-policy":
+        record = find_policy(ctx, arn)
     elif resource_type not in ("compute-environment", "job-queue", "job-definition", "job"):
         raise ClientException(
             f"{arn} is not a taggable Batch resource of this region and account (expected {prefix}"
-            "<compute-environment|job-queue|job-definition|job>/...)."
+            "<compute-environment|job-queue|job-definition|job|scheduling-policy>/...)."
         )
     if record is None:
         raise ClientException(f"Resource {arn} does not exist.")

@@ -91,6 +91,8 @@ def job_detail(job: Job) -> dict[str, Any]:
         body["arrayProperties"] = array
     if job.scheduling_priority is not None:
         body["schedulingPriority"] = job.scheduling_priority
+    if job.share_identifier is not None:
+        body["shareIdentifier"] = job.share_identifier
     return body
 
 
@@ -104,6 +106,8 @@ def job_summary(job: Job) -> dict[str, Any]:
         "status": job.status,
         "jobDefinition": job.definition.arn,
     }
+    if job.share_identifier is not None:
+        body["shareIdentifier"] = job.share_identifier
     if job.status_reason:
         body["statusReason"] = job.status_reason
     if job.started_at is not None:

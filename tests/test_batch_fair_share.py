@@ -24,14 +24,14 @@ def batch(ecs_fake: Any) -> Any:
     return boto3.client("batch", region_name="us-east-1")
 
 
-def fair_queue(batch: Any, fake: EcsFake, *, vcpus: int = 8, **policy: Any) -> str:
-    """A VALID fair-share queue "q" on a Fargate environment of ``vcpus``, definition "work" (priority 0)."""
+def fair_queue(batch: Any, fake: EcsFake, *, vcpus: int = 8, kind: str = "FARGATE", **policy: Any) -> str:
+    """A VALID fair-share queue "q" on an environment of ``vcpus``, definition "work" (priority 0)."""
     arn: str = batch.create_scheduling_policy(name="fs", fairsharePolicy=policy)["arn"]
-    environment(batch, max_vcpus=vcpus)
+    environment(batch, max_vcpus=vcpus, kind=kind)
     fake.advance(CE_CREATE)
     queue(batch, schedulingPolicyArn=arn)
     fake.advance(QUEUE_CREATE)
-    definition(batch, schedulingPriority=0)
+    definition(batch, schedulingPriority=0, fargate=kind == "FARGATE")
     return arn
 
 
@@ -49,8 +49,9 @@ def submit_many(batch: Any, share: str, count: int, **extra: Any) -> list[str]:
     return [submit(batch, f"{share}-{i}", shareIdentifier=share, **extra) for i in range(count)]
 
 
-def test_weight_factors_1_and_3_share_8_vcpus_6_to_2(batch: Any, ecs_fake: EcsFake) -> None:
-    fair_queue(batch, ecs_fake, shareDistribution=[{"shareIdentifier": "light", "weightFactor": 1.0},
+@pytest.mark.parametrize("kind", ["FARGATE", "EC2"])
+def test_weight_factors_1_and_3_share_8_vcpus_6_to_2(batch: Any, ecs_fake: EcsFake, kind: str) -> None:
+    fair_queue(batch, ecs_fake, kind=kind, shareDistribution=[{"shareIdentifier": "light", "weightFactor": 1.0},
                                                     {"shareIdentifier": "heavy", "weightFactor": 3.0}])
     ecs_fake.behavior("worker:1", runs_for=600)
     heavy = submit_many(batch, "heavy", 20)  # submitted first: FIFO would start 8 of these
@@ -59,7 +60,7 @@ def test_weight_factors_1_and_3_share_8_vcpus_6_to_2(batch: Any, ecs_fake: EcsFa
     assert (started(batch, light), started(batch, heavy)) == (6, 2)
     # The next waves keep the proportion: both shares' history grows alike (6 : 2 vCPU-seconds).
     for _ in range(2):
-        ecs_fake.advance(630)
+        ecs_fake.advance(640)
         assert (started(batch, light), started(batch, heavy)) == (6, 2)
     snapshot = batch.get_job_queue_snapshot(jobQueue="q")["queueUtilization"]["fairshareUtilization"]
     assert snapshot["activeShareCount"] == 2

@@ -184,7 +184,9 @@ def ordered(state: BatchState, queue: JobQueue, at: float, *, eligible_only: boo
 
 
 def capacity(queue: JobQueue) -> float:
-    return float(sum(env.max_vcpus for env in queue.environments))
+    """The maximum vCPUs of the queue's environments (an UNMANAGED one: its ``unmanagedvCpus``, if given)."""
+    return float(sum(env.max_vcpus if env.kind == "MANAGED" else env.unmanaged_vcpus or 0
+                     for env in queue.environments))
 
 
 def reserved_fraction(state: BatchState, queue: JobQueue, at: float) -> float:
@@ -205,9 +207,10 @@ def has_room(state: BatchState, queue: JobQueue, job: Job, at: float) -> bool:
     if queue.scheduling_policy is None:
         return True
     fraction = reserved_fraction(state, queue, at)
-    if not fraction:
+    total = capacity(queue)
+    if not fraction or not total:  # no reservation, or no known maximum to reserve a part of
         return True
-    return queue_vcpus(queue) + job.vcpus <= (1 - fraction) * capacity(queue) + 1e-9
+    return queue_vcpus(queue) + job.vcpus <= (1 - fraction) * total + 1e-9
 
 
 def check_submission(ctx: Context, queue: JobQueue, req: dict[str, Any], definition: JobDefinition) -> str | None:

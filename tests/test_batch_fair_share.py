@@ -183,3 +183,12 @@ def test_fair_share_over_the_server() -> None:
         light = submit_many(batch, "light", 10)
         fake.advance(PLACED)
         assert (started(batch, light), started(batch, heavy)) == (6, 2)
+
+
+def test_a_501st_active_share_identifier_is_refused(batch: Any, ecs_fake: EcsFake) -> None:
+    fair_queue(batch, ecs_fake, vcpus=1)
+    for share in range(500):
+        submit(batch, f"j{share}", shareIdentifier=f"s{share}")
+    submit(batch, "again", shareIdentifier="s7")  # an active share takes more jobs
+    with pytest.raises(batch.exceptions.ClientException, match="already has 500 active share identifiers"):
+        submit(batch, "new", shareIdentifier="s500")

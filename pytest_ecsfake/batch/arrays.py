@@ -51,6 +51,7 @@ def spawn(state: BatchState, parent: Job, at: float) -> None:
             status="PENDING",
             parent=parent,
             index=index,
+            consumables=parent.consumables,  # each child needs the quantities [consumables.py]
         )
         parent.children.append(child)
         state.jobs[child.id] = child

@@ -28,7 +28,7 @@ from ..core.errors import AwsError
 from ..ecs import container_output, lifecycle
 from ..ecs.launch import create_task, place_and_create
 from ..ecs.task_model import Task
-from . import launch, transitions
+from . import consumables, launch, transitions
 from .state import Attempt, BatchState, ComputeEnvironment, Job, event_context
 
 TIMEOUT_REASON = "Job attempt duration exceeded timeout"
@@ -37,6 +37,8 @@ TIMEOUT_KILL_AFTER = 30.0  # "on expiry SIGTERM then SIGKILL after 30 s" [FIDELI
 
 def start(backend: Backend, state: BatchState, job: Job, env: ComputeEnvironment, at: float) -> bool:
     """Start an attempt of ``job`` in ``env`` if it has room now; False (and nothing changed) if not."""
+    if not consumables.can_take(state, job):
+        return False  # a consumable resource is short: the job waits RUNNABLE at the head of its queue
     ctx = event_context(backend, state.region, at)
     number = len(job.attempts) + 1
     spec = launch.spec(ctx, job, env, number)
@@ -58,6 +60,7 @@ def start(backend: Backend, state: BatchState, job: Job, env: ComputeEnvironment
     container.behavior = behavior_for(backend.behaviors, container.image, job.name)
     attempt = Attempt(number=number, environment=env, task=task, vcpus=job.vcpus)
     job.attempts.append(attempt)
+    consumables.take(state, job)
     env.active_attempts += 1
     job.status_reason = None
     transitions.set_status(backend, job, "STARTING", at)

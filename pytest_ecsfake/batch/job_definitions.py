@@ -11,6 +11,7 @@ from ..core.errors import ClientException
 from ..core.paging import page, with_token
 from ..core.registry import handler
 from ..ecs.task_definitions import FARGATE_MEMORY
+from .consumables import check_properties
 from .refs import name_of
 from .state import JobDefinition, batch_state
 
@@ -111,8 +112,7 @@ def _container_body(props: dict[str, Any], fargate: bool) -> dict[str, Any]:
 @handler("batch", "RegisterJobDefinition")
 def register_job_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     for member, feature in (("nodeProperties", "multi-node parallel jobs"), ("eksProperties", "jobs on Amazon EKS"),
-                            ("ecsProperties", "multi-container jobs (ecsProperties)"),
-                            ("consumableResourceProperties", "consumable resources")):
+                            ("ecsProperties", "multi-container jobs (ecsProperties)")):
         if member in req:
             ctx.unsupported(feature)
     if req["type"] == "multinode":
@@ -141,7 +141,8 @@ def register_job_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any]
     }
     if "retryStrategy" in req:
         body["retryStrategy"] = stored_retry(req["retryStrategy"])
-    for key in ("timeout", "schedulingPriority"):
+    check_properties(req.get("consumableResourceProperties"))
+    for key in ("timeout", "schedulingPriority", "consumableResourceProperties"):
         if key in req:
             body[key] = copy.deepcopy(req[key])
     revisions.append(JobDefinition(name, revision, arn, body, dict(req.get("tags", {}))))

@@ -9,7 +9,7 @@ from ..core.context import Context
 from ..core.errors import ClientException
 from ..core.registry import handler
 from ..core.reuse import described
-from . import fair_share, transitions
+from . import consumables, fair_share, transitions
 from .job_definitions import (
     check_environment,
     check_retry,
@@ -28,7 +28,6 @@ _UNSUPPORTED_MEMBERS = {
     "nodeOverrides": "multi-node parallel jobs (nodeOverrides)",
     "eksPropertiesOverride": "jobs on Amazon EKS (eksPropertiesOverride)",
     "ecsPropertiesOverride": "multi-container jobs (ecsPropertiesOverride)",
-    "consumableResourcePropertiesOverride": "consumable resources",
 }
 _RESOURCE_MEMBERS = frozenset({"vcpus", "memory", "resourceRequirements"})  # containerOverrides members
 
@@ -194,6 +193,7 @@ def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         size=size,
         waits_for=waits_for,
         share_identifier=share,
+        consumables=consumables.for_job(ctx, definition, req),
     )
     if share is not None:
         fair_share.submitted(queue, job)

@@ -196,6 +196,9 @@ class Job:
     timed_out: bool = False
     head_since: float | None = None  # when the job became the blocked head of its queue
     history: list[tuple[float, str]] = field(default_factory=list)  # (at, status) after SUBMITTED: the report
+    # Consumable resources (consumables.py): the effective consumableResourceProperties, and what it holds.
+    consumables: dict[str, Any] | None = None
+    holding: list[tuple[Any, int]] = field(default_factory=list)
     # The last JobDetail as JSON: (Backend.epoch, variant, text), reused while the epoch is the same (core.reuse).
     described: tuple[int, object, Any] | None = field(default=None, repr=False, compare=False)
 
@@ -222,6 +225,7 @@ class BatchState:
     quota_shares: dict[str, Any] = field(default_factory=dict)  # by ARN (quota_shares.py)
     next_seq: int = 0
     passes: set[float] = field(default_factory=set)  # instants a scheduler pass is already due at
+    consumable_resources: dict[str, Any] = field(default_factory=dict)  # by name (consumables.py)
 
     def seq(self) -> int:
         self.next_seq += 1

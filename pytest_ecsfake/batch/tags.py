@@ -9,6 +9,7 @@ from ..core.context import Context
 from ..core.errors import ClientException
 from ..core.registry import handler
 from .compute_environments import find_environment
+from .consumables import find_resource
 from .job_definitions import find_definitions
 from .job_queues import find_queue
 from .scheduling_policies import find_policy
@@ -35,10 +36,12 @@ def _tags_of(ctx: Context, arn: str) -> dict[str, str]:
             raise ClientException("Tags are not supported on the child jobs of array jobs.")
     elif resource_type == "scheduling-policy":
         record = find_policy(ctx, arn)
+    elif resource_type == "consumable-resource":
+        record = find_resource(ctx, arn)
     elif resource_type not in ("compute-environment", "job-queue", "job-definition", "job"):
         raise ClientException(
             f"{arn} is not a taggable Batch resource of this region and account (expected {prefix}"
-            "<compute-environment|job-queue|job-definition|job|scheduling-policy>/...)."
+            "<compute-environment|job-queue|job-definition|job|scheduling-policy|consumable-resource>/...)."
         )
     if record is None:
         raise ClientException(f"Resource {arn} does not exist.")

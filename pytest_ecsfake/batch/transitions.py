@@ -18,7 +18,7 @@ import bisect
 from collections.abc import Callable
 
 from ..core.backend import Backend
-from . import arrays, change_events
+from . import arrays, change_events, consumables
 from .state import FINISHED, BatchState, Job, JobQueue
 
 DEPENDENCY_FAILED = "Dependent Job failed"
@@ -42,6 +42,9 @@ def set_status(backend: Backend, job: Job, status: str, at: float) -> None:
         for dependent in job.dependents:
             backend.events.schedule(at, _release(backend, dependent))
         state = state_of(backend, job)
+        if job.holding and consumables.release(state, job):
+            for queue in state.job_queues.values():
+                queue.request_pass(at)  # a job waiting for a consumable resource may start
         backend.events.schedule(at + backend.timings["batch_job_retention"], lambda t: _forget(state, job))
 
 

@@ -93,6 +93,8 @@ def job_detail(job: Job) -> dict[str, Any]:
         body["schedulingPriority"] = job.scheduling_priority
     if job.share_identifier is not None:
         body["shareIdentifier"] = job.share_identifier
+    if job.consumables is not None:
+        body["consumableResourceProperties"] = job.consumables
     return body
 
 

@@ -106,14 +106,12 @@ def test_register_refusals(batch: Any, extra: dict[str, Any], message: str) -> N
     assert message in str(error.value)
 
 
-def test_multi_node_job_definitions_are_not_faked_and_fail_the_test() -> None:
-    fake = EcsFake()
-    with pytest.raises(AssertionError, match="multi-node parallel jobs"), fake:
-        batch = boto3.client("batch", region_name="us-east-1")
-        with pytest.raises(batch.exceptions.ClientError, match="UnsupportedOperation"):
-            batch.register_job_definition(jobDefinitionName="mnp", type="multinode", nodeProperties={
-                "numNodes": 2, "mainNode": 0,
-                "nodeRangeProperties": [{"targetNodes": "0:", "container": {"image": "x"}}]})
+def test_a_multi_node_range_container_is_checked_as_an_ec2_container(ecs_fake: Any) -> None:
+    batch = boto3.client("batch", region_name="us-east-1")
+    with pytest.raises(batch.exceptions.ClientException, match="vCPU is not provided."):
+        batch.register_job_definition(jobDefinitionName="mnp", type="multinode", nodeProperties={
+            "numNodes": 2, "mainNode": 0,
+            "nodeRangeProperties": [{"targetNodes": "0:", "container": {"image": "x"}}]})
 
 
 def test_an_ec2_job_definition_without_vcpus_is_refused_in_batchs_own_words(ecs_fake: Any) -> None:

@@ -39,6 +39,11 @@ def start(backend: Backend, state: BatchState, job: Job, env: ComputeEnvironment
     """Start an attempt of ``job`` in ``env`` if it has room now; False (and nothing changed) if not."""
     if not consumables.can_take(state, job):
         return False  # a consumable resource is short: the job waits RUNNABLE at the head of its queue
+    if job.multinode is not None and not job.multinode.is_node:  # a multi-node parallel job (nodes.py)
+        placed: bool = job.multinode.start(backend, state, job, env, at)
+        if placed:
+            consumables.take(state, job)
+        return placed
     ctx = event_context(backend, state.region, at)
     number = len(job.attempts) + 1
     spec = launch.spec(ctx, job, env, number)

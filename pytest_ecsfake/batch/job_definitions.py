@@ -1,5 +1,6 @@
 """RegisterJobDefinition, DescribeJobDefinitions, DeregisterJobDefinition, and ``resolve_definition`` for
-SubmitJob. Single-node container job definitions only (``containerProperties``)."""
+SubmitJob. Single-node container job definitions (``containerProperties``) and multi-node parallel ones
+(``nodeProperties``, checked by multinode.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ..core.errors import ClientException
 from ..core.paging import page, with_token
 from ..core.registry import handler
 from ..ecs.task_definitions import FARGATE_MEMORY
+from . import multinode
 from .consumables import check_properties
 from .refs import name_of
 from .state import JobDefinition, batch_state
@@ -111,17 +113,20 @@ def _container_body(props: dict[str, Any], fargate: bool) -> dict[str, Any]:
 
 @handler("batch", "RegisterJobDefinition")
 def register_job_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    for member, feature in (("nodeProperties", "multi-node parallel jobs"), ("eksProperties", "jobs on Amazon EKS"),
+    for member, feature in (("eksProperties", "jobs on Amazon EKS"),
                             ("ecsProperties", "multi-container jobs (ecsProperties)")):
         if member in req:
             ctx.unsupported(feature)
-    if req["type"] == "multinode":
-        ctx.unsupported("multi-node parallel jobs")
-    if "containerProperties" not in req:
-        raise ClientException("containerProperties is required for a job definition of type container.")
     capabilities = req.get("platformCapabilities", ["EC2"])
     fargate = "FARGATE" in capabilities
-    _check_container(req["containerProperties"], fargate)
+    # "If you specify node properties for a job, it becomes a multi-node parallel job." (multinode.py)
+    nodes = req["type"] == "multinode" or "nodeProperties" in req
+    if nodes:
+        node_properties = multinode.check_definition(ctx, req, _check_container, _container_body)
+    elif "containerProperties" not in req:
+        raise ClientException("containerProperties is required for a job definition of type container.")
+    else:
+        _check_container(req["containerProperties"], fargate)
     check_retry(req.get("retryStrategy"))
     name = req["jobDefinitionName"]
     revisions = batch_state(ctx).job_definitions.setdefault(name, [])
@@ -132,13 +137,16 @@ def register_job_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any]
         "jobDefinitionArn": arn,
         "revision": revision,
         "status": "ACTIVE",
-        "type": "container",
+        "type": req["type"],
         "parameters": dict(req.get("parameters", {})),
-        "containerProperties": _container_body(req["containerProperties"], fargate),
         "propagateTags": req.get("propagateTags", False),
         "platformCapabilities": list(capabilities),
         "containerOrchestrationType": "ECS",
     }
+    if nodes:
+        body["nodeProperties"] = node_properties
+    else:
+        body["containerProperties"] = _container_body(req["containerProperties"], fargate)
     if "retryStrategy" in req:
         body["retryStrategy"] = stored_retry(req["retryStrategy"])
     check_properties(req.get("consumableResourceProperties"))

@@ -9,7 +9,7 @@ from ..core.context import Context
 from ..core.errors import ClientException
 from ..core.registry import handler
 from ..core.reuse import described
-from . import consumables, fair_share, transitions
+from . import consumables, fair_share, multinode, nodes, transitions
 from .job_definitions import (
     check_environment,
     check_retry,
@@ -25,7 +25,6 @@ from .stopping import find_job
 from .wire import job_detail
 
 _UNSUPPORTED_MEMBERS = {
-    "nodeOverrides": "multi-node parallel jobs (nodeOverrides)",
     "eksPropertiesOverride": "jobs on Amazon EKS (eksPropertiesOverride)",
     "ecsPropertiesOverride": "multi-container jobs (ecsPropertiesOverride)",
 }
@@ -160,8 +159,14 @@ def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     queue = _check_queue(ctx, req, definition)
     share = fair_share.check_submission(ctx, queue, req, definition)
     parameters = {**definition.body.get("parameters", {}), **req.get("parameters", {})}
-    props = _container(definition, req, parameters)
-    vcpus, memory = _resources(props, definition, req.get("containerOverrides", {}))
+    plan = None
+    if multinode.is_multinode(definition):  # each node's container (multinode.py); the job's are their sums
+        plan = multinode.plan(ctx, definition, req, parameters, _container, _resources)
+    elif "nodeOverrides" in req:
+        raise ClientException("nodeOverrides is only for multi-node parallel jobs.")  # wording not confirmed
+    props = {} if plan is not None else _container(definition, req, parameters)
+    changes = req.get("containerOverrides", {})
+    vcpus, memory = plan.totals if plan is not None else _resources(props, definition, changes)
     retry = stored_retry(req.get("retryStrategy", definition.body.get("retryStrategy")))
     check_retry(retry)
     size: int | None = None
@@ -197,6 +202,8 @@ def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     )
     if share is not None:
         fair_share.submitted(queue, job)
+    if plan is not None:
+        nodes.attach(job, plan)
     if size is None:
         for dep in waits_for:
             dep.dependents.append(job)  # an array parent's children wait instead (arrays.spawn)

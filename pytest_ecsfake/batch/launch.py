@@ -98,6 +98,8 @@ def _environment(job: Job, env: ComputeEnvironment, attempt: int) -> list[dict[s
     ]
     if job.index is not None:
         variables.append({"name": "AWS_BATCH_JOB_ARRAY_INDEX", "value": str(job.index)})
+    if job.multinode is not None and job.multinode.is_node:
+        variables += job.multinode.variables()  # nodes.py: AWS_BATCH_JOB_NODE_INDEX, ...
     return variables
 
 

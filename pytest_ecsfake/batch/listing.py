@@ -28,11 +28,14 @@ FILTERS = ("JOB_NAME", "JOB_DEFINITION", "BEFORE_CREATED_AT", "AFTER_CREATED_AT"
 def _candidates(ctx: Context, req: dict[str, Any]) -> list[Job]:
     if "jobQueue" in req:
         queue = find_queue(ctx, req["jobQueue"])
-        return [j for j in batch_state(ctx).jobs.values() if j.queue is queue and j.parent is None]
+        return [j for j in batch_state(ctx).jobs.values()
+                if j.queue is queue and j.parent is None and not (j.multinode is not None and j.multinode.is_node)]
     if "arrayJobId" in req:
         parent = find_job(ctx, req["arrayJobId"])
         return list(parent.children) if parent is not None else []
-    return []  # multiNodeJobId: no multi-node parallel jobs in the fake
+    job = find_job(ctx, req["multiNodeJobId"])  # a multi-node parallel job's nodes (nodes.py)
+    return list(job.multinode.nodes) if job is not None and job.multinode is not None and not job.multinode.is_node \
+        else []
 
 
 def _matcher(ctx: Context, name: str, value: str) -> Callable[[Job], bool]:

@@ -199,6 +199,10 @@ class Job:
     # Consumable resources (consumables.py): the effective consumableResourceProperties, and what it holds.
     consumables: dict[str, Any] | None = None
     holding: list[tuple[Any, int]] = field(default_factory=list)
+    # Multi-node parallel jobs (multinode.py, nodes.py): the parent's or the node's record, and the hook that
+    # transitions.set_status calls after each move, ``on_status(backend, job, old_status, at)``.
+    multinode: Any = None
+    on_status: Any = None
     # The last JobDetail as JSON: (Backend.epoch, variant, text), reused while the epoch is the same (core.reuse).
     described: tuple[int, object, Any] | None = field(default=None, repr=False, compare=False)
 

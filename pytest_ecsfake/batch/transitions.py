@@ -46,6 +46,8 @@ def set_status(backend: Backend, job: Job, status: str, at: float) -> None:
             for queue in state.job_queues.values():
                 queue.request_pass(at)  # a job waiting for a consumable resource may start
         backend.events.schedule(at + backend.timings["batch_job_retention"], lambda t: _forget(state, job))
+    if job.on_status is not None:
+        job.on_status(backend, job, old, at)
 
 
 def _parent_done(backend: Backend, parent: Job, at: float) -> None:

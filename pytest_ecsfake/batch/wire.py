@@ -95,6 +95,8 @@ def job_detail(job: Job) -> dict[str, Any]:
         body["shareIdentifier"] = job.share_identifier
     if job.consumables is not None:
         body["consumableResourceProperties"] = job.consumables
+    if job.multinode is not None:
+        job.multinode.describe(job, body)  # nodes.py: nodeProperties, nodeDetails
     return body
 
 
@@ -128,4 +130,6 @@ def job_summary(job: Job) -> dict[str, Any]:
     array = _array(job)
     if array is not None:
         body["arrayProperties"] = array
+    if job.multinode is not None:
+        job.multinode.summarize(job, body)
     return body

@@ -8,8 +8,6 @@ import boto3
 import pytest
 from batch_helpers import EXECUTION_ROLE, definition
 
-from pytest_ecsfake import EcsFake
-
 
 @pytest.fixture
 def batch(ecs_fake: Any) -> Any:

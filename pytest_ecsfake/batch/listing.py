@@ -1,7 +1,7 @@
 """ListJobs [M:ListJobs; M:ListJobsRequest; P].
 
 Exactly one of ``jobQueue`` (the queue's jobs; array children are listed through their parent),
-``arrayJobId`` (the children) or ``multiNodeJobId`` (the fake has no multi-node jobs: nothing) — the schema
+``arrayJobId`` (the children) or ``multiNodeJobId`` (a multi-node parallel job's nodes) — the schema
 checks that. Without ``filters``: the jobs in ``jobStatus`` (default RUNNING), oldest first, up to 1000 a
 page. With a filter (one at a time: JOB_NAME, JOB_DEFINITION, BEFORE_CREATED_AT, AFTER_CREATED_AT,
 SHARE_IDENTIFIER): every status (``jobStatus`` is ignored), newest first, up to 100 a page. The opaque

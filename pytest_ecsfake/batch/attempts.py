@@ -28,7 +28,7 @@ from ..core.errors import AwsError
 from ..ecs import container_output, lifecycle
 from ..ecs.launch import create_task, place_and_create
 from ..ecs.task_model import Task
-from . import consumables, launch, transitions
+from . import consumables, ecs_properties, launch, transitions
 from .state import Attempt, BatchState, ComputeEnvironment, Job, event_context
 
 TIMEOUT_REASON = "Job attempt duration exceeded timeout"
@@ -61,8 +61,11 @@ def start(backend: Backend, state: BatchState, job: Job, env: ComputeEnvironment
         if not tasks:
             return False
         task = tasks[0]
-    container = task.containers[0]
-    container.behavior = behavior_for(backend.behaviors, container.image, job.name)
+    if job.containers is not None:  # a multi-container job: by image, container name, job name
+        ecs_properties.behaviors(backend, task, job)
+    else:
+        container = task.containers[0]
+        container.behavior = behavior_for(backend.behaviors, container.image, job.name)
     attempt = Attempt(number=number, environment=env, task=task, vcpus=job.vcpus)
     job.attempts.append(attempt)
     consumables.take(state, job)
@@ -106,7 +109,8 @@ def _timed_out(backend: Backend, job: Job, attempt: Attempt, at: float) -> None:
 
 def _end(backend: Backend, job: Job, attempt: Attempt, at: float) -> None:
     task = attempt.task
-    container = task.containers[0]
+    # A multi-container job's attempt is decided by its essential containers (ecs_properties.py).
+    container = task.containers[0] if job.containers is None else ecs_properties.deciding_container(task)
     attempt.ended = True
     attempt.stopped_at = at
     attempt.exit_code = container.exit_code

@@ -12,7 +12,7 @@ from ..core.errors import ClientException
 from ..core.paging import page, with_token
 from ..core.registry import handler
 from ..ecs.task_definitions import FARGATE_MEMORY
-from . import multinode
+from . import ecs_properties, multinode
 from .consumables import check_properties
 from .refs import name_of
 from .state import JobDefinition, batch_state
@@ -113,16 +113,16 @@ def _container_body(props: dict[str, Any], fargate: bool) -> dict[str, Any]:
 
 @handler("batch", "RegisterJobDefinition")
 def register_job_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    for member, feature in (("eksProperties", "jobs on Amazon EKS"),
-                            ("ecsProperties", "multi-container jobs (ecsProperties)")):
-        if member in req:
-            ctx.unsupported(feature)
+    if "eksProperties" in req:
+        ctx.unsupported("jobs on Amazon EKS")
     capabilities = req.get("platformCapabilities", ["EC2"])
     fargate = "FARGATE" in capabilities
     # "If you specify node properties for a job, it becomes a multi-node parallel job." (multinode.py)
     nodes = req["type"] == "multinode" or "nodeProperties" in req
     if nodes:
         node_properties = multinode.check_definition(ctx, req, _check_container, _container_body)
+    elif "ecsProperties" in req:  # a multi-container job (ecs_properties.py)
+        node_properties = ecs_properties.check_definition(ctx, req, fargate, check_environment, fargate_resources)
     elif "containerProperties" not in req:
         raise ClientException("containerProperties is required for a job definition of type container.")
     else:
@@ -145,6 +145,8 @@ def register_job_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any]
     }
     if nodes:
         body["nodeProperties"] = node_properties
+    elif "ecsProperties" in req:
+        body["ecsProperties"] = node_properties
     else:
         body["containerProperties"] = _container_body(req["containerProperties"], fargate)
     if "retryStrategy" in req:

@@ -9,7 +9,7 @@ from ..core.context import Context
 from ..core.errors import ClientException
 from ..core.registry import handler
 from ..core.reuse import described
-from . import consumables, fair_share, multinode, nodes, transitions
+from . import consumables, ecs_properties, fair_share, multinode, nodes, transitions
 from .job_definitions import (
     check_environment,
     check_retry,
@@ -26,7 +26,6 @@ from .wire import job_detail
 
 _UNSUPPORTED_MEMBERS = {
     "eksPropertiesOverride": "jobs on Amazon EKS (eksPropertiesOverride)",
-    "ecsPropertiesOverride": "multi-container jobs (ecsPropertiesOverride)",
 }
 _RESOURCE_MEMBERS = frozenset({"vcpus", "memory", "resourceRequirements"})  # containerOverrides members
 
@@ -159,14 +158,19 @@ def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     queue = _check_queue(ctx, req, definition)
     share = fair_share.check_submission(ctx, queue, req, definition)
     parameters = {**definition.body.get("parameters", {}), **req.get("parameters", {})}
-    plan = None
+    plan = multi = None
     if multinode.is_multinode(definition):  # each node's container (multinode.py); the job's are their sums
         plan = multinode.plan(ctx, definition, req, parameters, _container, _resources)
     elif "nodeOverrides" in req:
         raise ClientException("nodeOverrides is only for multi-node parallel jobs.")  # wording not confirmed
-    props = {} if plan is not None else _container(definition, req, parameters)
+    if ecs_properties.is_multi_container(definition):  # the task's containers (ecs_properties.py)
+        multi = ecs_properties.for_job(definition, req, parameters, check_environment)
+    elif "ecsPropertiesOverride" in req:  # wording not confirmed
+        raise ClientException("ecsPropertiesOverride is only for jobs whose job definition has ecsProperties.")
+    props = {} if plan is not None or multi is not None else _container(definition, req, parameters)
     changes = req.get("containerOverrides", {})
-    vcpus, memory = plan.totals if plan is not None else _resources(props, definition, changes)
+    vcpus, memory = (plan.totals if plan is not None else multi.totals if multi is not None
+                     else _resources(props, definition, changes))
     retry = stored_retry(req.get("retryStrategy", definition.body.get("retryStrategy")))
     check_retry(retry)
     size: int | None = None
@@ -199,6 +203,7 @@ def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         waits_for=waits_for,
         share_identifier=share,
         consumables=consumables.for_job(ctx, definition, req),
+        containers=multi.containers if multi is not None else None,
     )
     if share is not None:
         fair_share.submitted(queue, job)

@@ -19,6 +19,7 @@ from typing import Any
 from ..core.context import Context
 from ..ecs.launch import PLATFORM_VERSIONS, LaunchSpec
 from ..ecs.state import TaskDefinition
+from . import ecs_properties
 from .state import ComputeEnvironment, Job, JobDefinition, json_copy
 
 CONTAINER_NAME = "default"
@@ -105,6 +106,8 @@ def _environment(job: Job, env: ComputeEnvironment, attempt: int) -> list[dict[s
 
 def overrides(job: Job, env: ComputeEnvironment, attempt: int) -> dict[str, Any]:
     """The ECS task overrides of one attempt."""
+    if job.containers is not None:  # a multi-container job: every container (ecs_properties.py)
+        return ecs_properties.overrides(job, env, _environment(job, env, attempt))
     container: dict[str, Any] = {"name": CONTAINER_NAME, "environment": _environment(job, env, attempt)}
     if job.container.get("command"):
         container["command"] = list(job.container["command"])
@@ -121,11 +124,13 @@ def overrides(job: Job, env: ComputeEnvironment, attempt: int) -> dict[str, Any]
 def spec(ctx: Context, job: Job, env: ComputeEnvironment, attempt: int) -> LaunchSpec:
     """The LaunchSpec of one attempt of ``job`` in ``env``'s cluster."""
     assert env.cluster is not None
-    definition = task_definition(ctx, job.definition)
+    multi = job.containers is not None
+    definition = ecs_properties.task_definition(ctx, job.definition) if multi else task_definition(ctx, job.definition)
     tags = {**job.definition.tags, **job.tags} if job.propagate_tags else {}
     version = None
     if env.fargate:
-        asked = job.container.get("fargatePlatformConfiguration", {}).get("platformVersion", "LATEST")
+        asked = (job.definition.body["ecsProperties"]["taskProperties"][0].get("platformVersion", "LATEST") if multi
+                 else job.container.get("fargatePlatformConfiguration", {}).get("platformVersion", "LATEST"))
         version = PLATFORM_VERSIONS.get(asked, asked)
     return LaunchSpec(
         cluster=env.cluster,

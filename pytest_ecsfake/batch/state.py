@@ -203,6 +203,8 @@ class Job:
     # transitions.set_status calls after each move, ``on_status(backend, job, old_status, at)``.
     multinode: Any = None
     on_status: Any = None
+    # Multi-container jobs (ecs_properties.py): the effective TaskContainerProperties of each container.
+    containers: Any = None
     # The last JobDetail as JSON: (Backend.epoch, variant, text), reused while the epoch is the same (core.reuse).
     described: tuple[int, object, Any] | None = field(default=None, repr=False, compare=False)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import ecs_properties
 from .state import Attempt, Job, ms
 
 
@@ -97,6 +98,8 @@ def job_detail(job: Job) -> dict[str, Any]:
         body["consumableResourceProperties"] = job.consumables
     if job.multinode is not None:
         job.multinode.describe(job, body)  # nodes.py: nodeProperties, nodeDetails
+    if job.containers is not None:
+        ecs_properties.describe(job, body)  # ecsProperties, attempts[].taskProperties
     return body
 
 

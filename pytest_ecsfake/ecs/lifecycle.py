@@ -2,6 +2,7 @@
 
 Launch:  (awsvpc) PROVISIONING → PENDING (connectivityAt) → ACTIVATING: images pulled (pullStartedAt,
          pullStoppedAt), containers created → RUNNING (startedAt). bridge/host tasks start in PENDING.
+         A container with ``dependsOn`` starts when its conditions hold (container_dependencies.py).
 Stop:    desiredStatus STOPPED (stoppingAt) → DEACTIVATING → STOPPING: containers get SIGTERM, then SIGKILL
          at their stop timeout → executionStoppedAt → (awsvpc) DEPROVISIONING → STOPPED (stoppedAt).
 Every step is an event due at an instant; a step records that instant, never the time it was observed.
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from . import change_events, container_output
+from . import change_events, container_dependencies, container_output
 from .task_model import PENDING_STATES, Container, Task
 
 if TYPE_CHECKING:
@@ -145,15 +146,45 @@ def _pull_done(backend: Backend, task: Task, at: float) -> None:
 def _running(backend: Backend, task: Task, at: float) -> None:
     if _stopping_requested(task):
         return
-    for index, container in enumerate(task.containers):
-        container.last_status = "RUNNING"
-        container.runtime_id = f"{task.id}-{index}"
-        runs_for = container.behavior.runs_for
-        if runs_for is not None:
-            _exit_at(backend, task, container, at + runs_for, container.behavior.exit_code)
-        container_output.started(backend, task, container, at)
+    waits = container_dependencies.has_dependencies(task)
+    for container in task.containers:
+        if not waits or container_dependencies.state(task, container)[0] is True:
+            _start_container(backend, task, container, at)
     task.times["startedAt"] = at
     set_status(task, "RUNNING", at)
+    if waits:
+        _start_waiting(backend, task, at)
+
+
+def _start_container(backend: Backend, task: Task, container: Container, at: float) -> None:
+    container.last_status = "RUNNING"
+    container.runtime_id = f"{task.id}-{task.containers.index(container)}"
+    runs_for = container.behavior.runs_for
+    if runs_for is not None:
+        _exit_at(backend, task, container, at + runs_for, container.behavior.exit_code)
+    container_output.started(backend, task, container, at)
+
+
+def _start_waiting(backend: Backend, task: Task, at: float) -> None:
+    """Start the containers whose ``dependsOn`` holds now; stop those whose never can (container_dependencies)."""
+    changed = True
+    while changed and not _stopping_requested(task):
+        changed = False
+        for container in task.containers:
+            if container.last_status != "PENDING":
+                continue
+            ready, reason = container_dependencies.state(task, container)
+            if ready:
+                _start_container(backend, task, container, at)
+                task.version += 1
+                changed = True
+            elif ready is False:
+                container.last_status, container.reason, container.stopped_at = "STOPPED", reason, at
+                task.version += 1
+                changed = True
+                if container.essential:
+                    request_stop(backend, task, at, "EssentialContainerExited", ESSENTIAL_EXITED)
+                    return
 
 
 def _exit_at(backend: Backend, task: Task, container: Container, due: float, code: int) -> None:
@@ -182,6 +213,8 @@ def _container_exited(backend: Backend, task: Task, container: Container, code: 
         request_stop(backend, task, at, "EssentialContainerExited", ESSENTIAL_EXITED)
     elif task.last_status == "STOPPING" and not task.running_containers:
         _containers_stopped(backend, task, at)
+    elif task.last_status == "RUNNING" and container_dependencies.has_dependencies(task):
+        _start_waiting(backend, task, at)  # a container waiting for this one's exit may start
 
 
 def request_stop(backend: Backend, task: Task, at: float, stop_code: str, reason: str) -> bool:

@@ -86,3 +86,9 @@ class EcsState:
     account_settings: dict[str, dict[str, str]] = field(default_factory=dict)
     # Cloud Map namespaces ECS was told of, name → ARN (ecs/namespaces.py); an ARN given alone maps to itself.
     namespaces: dict[str, str] = field(default_factory=dict)
+    # Managed daemons (ecs/daemon_model.py owns the records): daemon task definitions by family (revision r at
+    # index r-1), daemons by ARN, their deployments and revisions by ARN, each in creation order.
+    daemon_families: dict[str, list[Any]] = field(default_factory=dict)
+    daemons: dict[str, Any] = field(default_factory=dict)
+    daemon_deployments: dict[str, Any] = field(default_factory=dict)
+    daemon_revisions: dict[str, Any] = field(default_factory=dict)

@@ -220,7 +220,8 @@ def _filter(ctx: Context, req: dict[str, Any]) -> Any:
         suffix = "/" + req["containerInstance"].rsplit("/", 1)[-1]
         tests.append(lambda task: task.container_instance is not None and task.container_instance.arn.endswith(suffix))
     if req.get("daemonName"):
-        tests.append(lambda task: False)  # the fake runs no daemons: no task belongs to one
+        daemon_group = f"daemon:{req['daemonName']}"  # a managed daemon's tasks (ecs/daemon_rollout.py)
+        tests.append(lambda task: task.group == daemon_group)
     if not tests:
         return None
     if len(tests) == 1:

@@ -181,6 +181,7 @@ def step(ctx: Context, daemon: Daemon) -> None:
     batch = max(1, math.ceil(len(targets) * drain_percent / 100))
     busy = 0  # instances being rolled now: an old task stopping there, or its new task not RUNNING yet
     stale: list[Task] = []
+    unfit: set[str] = set()  # instances the target task does not fit on (CPU, memory)
     for instance_id, (instance, provider) in targets.items():
         tasks = [t for t in on.get(instance_id, []) if t.desired_status != "STOPPED"]
         stopping = [t for t in on.get(instance_id, []) if t.desired_status == "STOPPED"]
@@ -197,14 +198,17 @@ def step(ctx: Context, daemon: Daemon) -> None:
         if current:
             busy += current[0].last_status != "RUNNING" and bool(deployment and deployment.sources)
             continue
-        _start(ctx, daemon, target, instance, provider)
+        if not _start(ctx, daemon, target, instance, provider):
+            unfit.add(instance_id)
     if stale and live and deployment is not None:
         _roll(ctx, daemon, deployment, stale, batch, busy)
     _count(ctx, daemon, targets)
     if deployment is None or not live:
         return
+    # A non-critical daemon does not wait for instances its task does not fit on; a critical one does.
     done = not stale and all(
-        any(daemon.revisions[t.arn] is target and t.last_status == "RUNNING" and t.desired_status == "RUNNING"
+        (i in unfit and not target.critical) or any(
+            daemon.revisions[t.arn] is target and t.last_status == "RUNNING" and t.desired_status == "RUNNING"
             for t in on.get(i, [])) for i in targets)
     if done:
         if deployment.status == "ROLLBACK_IN_PROGRESS":

@@ -107,6 +107,7 @@ def test_bake_time_waits_between_batches_and_a_newer_update_stops_the_deployment
     latest = ecs.update_daemon(daemonArn=DAEMON_ARN, daemonTaskDefinitionArn=third,
                                capacityProviderArns=[CP_ARN.format("agents")],
                                deploymentConfiguration={"bakeTimeInMinutes": 0})
+    ecs.get_waiter("daemon_deployment_stopped").wait(daemonDeploymentArns=[updated["deploymentArn"]])
     replaced = deployment(ecs, updated["deploymentArn"])
     assert replaced["status"] == "STOPPED" and replaced["stoppedAt"] == ecs_fake.now and replaced["statusReason"]
     fresh = deployment(ecs, latest["deploymentArn"])

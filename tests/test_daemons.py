@@ -220,3 +220,21 @@ def test_a_critical_daemon_waits_for_every_instance(ecs: Any, ecs_fake: EcsFake)
     assert deployment(ecs, answer["deploymentArn"])["status"] == "IN_PROGRESS"
     [current] = ecs.describe_daemon(daemonArn=answer["daemonArn"])["daemon"]["currentRevisions"]
     assert (current["totalRunningCount"], current["totalWithoutDaemonCount"]) == (1, 0)
+
+
+def test_on_a_draining_instance_the_daemon_task_stops_after_the_other_tasks(ecs: Any, ecs_fake: EcsFake) -> None:
+    [instance] = cluster_with_provider(ecs, ecs_fake, instances=1)
+    create(ecs, register(ecs))
+    ecs.register_task_definition(family="app", containerDefinitions=[{"name": "app", "image": "app:1", "memory": 128}])
+    ecs_fake.advance(30)
+    [app] = ecs.run_task(cluster="prod", taskDefinition="app", launchType="EC2")["tasks"]
+    ecs_fake.advance(30)
+    ecs.update_container_instances_state(cluster="prod", containerInstances=[instance], status="DRAINING")
+    ecs_fake.advance(20)
+    [daemon_task] = daemon_tasks(ecs)
+    assert daemon_task["lastStatus"] == "RUNNING"  # the application task is still there
+    ecs.stop_task(cluster="prod", task=app["taskArn"])
+    ecs_fake.advance(60)
+    assert daemon_tasks(ecs) == []
+    stopped = ecs.describe_tasks(cluster="prod", tasks=[daemon_task["taskArn"]])["tasks"][0]
+    assert stopped["lastStatus"] == "STOPPED" and stopped["stopCode"] == "ServiceSchedulerInitiated"

@@ -3,7 +3,9 @@ tasks to the latest revision, replacement of tasks that stop, and the drain that
 
 Eligible: an ACTIVE, non-EXTERNAL container instance of the daemon's cluster that belongs to one of the
 daemon's capacity providers (an instance a provider's scale-out registered), or that belongs to no provider
-(registered by hand: it counts for the daemon's first provider). A step runs ``service_scheduler_delay`` after
+(registered by hand: it counts for the daemon's first provider). On a DRAINING instance the daemon task is
+the last to stop: it stays until the instance's other tasks have stopped ("Amazon ECS starts a daemon task
+before scheduling other tasks" [M:CreateDaemon]; the fake's reading for the way out). A step runs ``service_scheduler_delay`` after
 anything changed: an instance registered, changed status or left; a daemon task changed status; the daemon was
 created, updated or deleted. Real ECS drains and replaces the *instances* of a Managed Instances provider; the
 fake has no Managed Instances, so it replaces the daemon *task* on each instance, ``drainPercent`` of the
@@ -38,6 +40,8 @@ ROLLED_BACK = "Deployment rolled back to the previous daemon revision: the circu
 ROLLBACK_FAILED = "The circuit breaker threshold was reached and there is no previous daemon revision to roll back to."
 STOP_REASON = "Daemon deployment replaced the task"  # the fake's stoppedReason for a task it rolls
 DELETE_REASON = "Daemon deleted"
+# How often a daemon task kept on a DRAINING instance is looked at again (seconds of fake time).
+RECHECK = 30.0
 
 
 def provider_names(ctx: Context, daemon: Daemon) -> list[str]:
@@ -149,6 +153,14 @@ def _finish(deployment: DaemonDeployment, at: float, status: str, reason: str) -
     deployment.finished_at = at
 
 
+def _others_on(daemon: Daemon, instance: ContainerInstance | None) -> bool:
+    """A DRAINING instance that still has tasks other than this daemon's not yet stopped."""
+    if instance is None or instance.status != "DRAINING":
+        return False
+    group = f"daemon:{daemon.name}"
+    return any(p.group != group and p.last_status != "STOPPED" for p in instance.tasks.values())
+
+
 def _by_instance(daemon: Daemon) -> dict[str, list[Task]]:
     found: dict[str, list[Task]] = {}
     for task in daemon.tasks:
@@ -170,10 +182,17 @@ def step(ctx: Context, daemon: Daemon) -> None:
         return
     targets = eligible(ctx, daemon)
     on = _by_instance(daemon)
+    kept = False
     for task in daemon.tasks:
         where = task.container_instance.id if task.container_instance is not None else None
-        if where not in targets and task.desired_status != "STOPPED":
-            _stop(ctx, task, STOP_REASON)  # its instance drains, left, or is no longer the daemon's
+        if where in targets or task.desired_status == "STOPPED":
+            continue
+        if _others_on(daemon, task.container_instance):
+            kept = True  # a DRAINING instance keeps its daemon task until its other tasks have stopped
+            continue
+        _stop(ctx, task, STOP_REASON)  # its instance drained, left, or is no longer the daemon's
+    if kept:
+        at_time(ctx.backend, ctx.region, daemon, ctx.now + RECHECK)
     _circuit_breaker(ctx, daemon)
     target = daemon.revision
     live = deployment is not None and deployment.status in ("IN_PROGRESS", "ROLLBACK_IN_PROGRESS")

@@ -145,6 +145,9 @@ def create_daemon(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
                                         "numbers, underscores, and hyphens.")
     arn = daemon_arn(ctx, cluster.name, name)
     existing = ctx.ecs.daemons.get(arn)
+    if existing is not None and existing.cluster is not cluster:
+        ctx.ecs.daemons.pop(arn)  # the daemon of a deleted cluster of that name
+        existing = None
     token = req.get("clientToken")
     if existing is not None:
         if token and existing.client_token == token:

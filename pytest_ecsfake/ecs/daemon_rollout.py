@@ -5,11 +5,11 @@ Eligible: an ACTIVE, non-EXTERNAL container instance of the daemon's cluster tha
 daemon's capacity providers (an instance a provider's scale-out registered), or that belongs to no provider
 (registered by hand: it counts for the daemon's first provider). On a DRAINING instance the daemon task is
 the last to stop: it stays until the instance's other tasks have stopped ("Amazon ECS starts a daemon task
-before scheduling other tasks" [M:CreateDaemon]; the fake's reading for the way out). A step runs ``service_scheduler_delay`` after
-anything changed: an instance registered, changed status or left; a daemon task changed status; the daemon was
-created, updated or deleted. Real ECS drains and replaces the *instances* of a Managed Instances provider; the
-fake has no Managed Instances, so it replaces the daemon *task* on each instance, ``drainPercent`` of the
-instances at a time (docs/fidelity-daemons.md).
+before scheduling other tasks" [M:CreateDaemon]; the fake's reading for the way out). A step runs
+``service_scheduler_delay`` after anything changed: an instance registered, changed status or left; a daemon
+task changed status; the daemon was created, updated or deleted. Real ECS drains and replaces the *instances*
+of a Managed Instances provider; the fake has no Managed Instances, so it replaces the daemon *task* on each
+instance, ``drainPercent`` of the instances at a time (docs/fidelity-daemons.md).
 """
 
 from __future__ import annotations

@@ -192,8 +192,10 @@ def find_daemon(ctx: Context, arn: str) -> Daemon:
 
 @handler("ecs", "UpdateDaemon")
 def update_daemon(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    """A new revision and a deployment that rolls every task to it. Settings not given take their defaults again,
-    as in a create (the request carries the whole configuration: the fake's reading of the model)."""
+    """A new revision and a deployment that rolls every task to it. ``propagateTags``, ``enableECSManagedTags``
+    and ``enableExecuteCommand`` not given take their defaults again, as in a create ("If you don't specify a
+    value, the tags aren't propagated" [M:UpdateDaemonRequest.propagateTags]); ``critical`` and the
+    ``deploymentConfiguration`` members not given are kept."""
     daemon = find_daemon(ctx, req["daemonArn"])
     if daemon.status != "ACTIVE":
         raise DaemonNotActiveException(NOT_ACTIVE)

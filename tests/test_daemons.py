@@ -238,3 +238,17 @@ def test_on_a_draining_instance_the_daemon_task_stops_after_the_other_tasks(ecs:
     assert daemon_tasks(ecs) == []
     stopped = ecs.describe_tasks(cluster="prod", tasks=[daemon_task["taskArn"]])["tasks"][0]
     assert stopped["lastStatus"] == "STOPPED" and stopped["stopCode"] == "ServiceSchedulerInitiated"
+
+
+def test_daemons_and_daemon_task_definitions_are_taggable(ecs: Any, ecs_fake: EcsFake) -> None:
+    cluster_with_provider(ecs, ecs_fake, instances=0)
+    definition = register(ecs)
+    daemon = create(ecs, definition)["daemonArn"]
+    for arn in (daemon, definition):
+        ecs.tag_resource(resourceArn=arn, tags=[{"key": "env", "value": "test"}])
+        assert ecs.list_tags_for_resource(resourceArn=arn)["tags"] == [{"key": "env", "value": "test"}]
+        ecs.untag_resource(resourceArn=arn, tagKeys=["env"])
+        assert ecs.list_tags_for_resource(resourceArn=arn)["tags"] == []
+    with pytest.raises(ClientError) as raised:
+        ecs.tag_resource(resourceArn=daemon.replace("monitor", "nobody"), tags=[{"key": "env", "value": "x"}])
+    assert code(raised) == "ResourceNotFoundException"

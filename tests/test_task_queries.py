@@ -152,7 +152,7 @@ def test_filters_combine(ecs: Any, ecs_fake: EcsFake) -> None:
     assert listed(containerInstance=second, launchType="FARGATE") == []
     assert listed(launchType="FARGATE") == [job, other]
     assert listed(launchType="FARGATE", desiredStatus="STOPPED") == [stopped]
-    assert listed(daemonName="agent") == []  # the fake runs no daemons: no task belongs to one
+    assert listed(daemonName="agent") == []  # no managed daemon "agent" here (tests/test_daemons.py has some)
     assert listed(daemonName="agent", family="job") == []
 
 

@@ -17,6 +17,7 @@ from ..core.registry import handler
 from . import daemon
 from .clusters import get_cluster
 from .deployments import start_deployment
+from .gateway_routes import check_connectors, connect, disconnect
 from .launch import (
     EXEC_NEEDS_ROLE_SERVICE,
     check_launch_type,
@@ -46,7 +47,7 @@ FORCE_FOR_STRATEGY = (
 )
 # Changing one of these starts a new deployment [M:UpdateService].
 _REDEPLOYING = ("loadBalancers", "serviceRegistries", "serviceConnectConfiguration", "volumeConfigurations",
-                "vpcLatticeConfigurations")
+                "vpcLatticeConfigurations", "gatewayConnectors")
 
 
 def service_arn(ctx: Context, cluster: str, name: str) -> str:
@@ -176,6 +177,7 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     check_network(req, network_mode(definition))
     asked, resolved = _platform(effective, req.get("platformVersion"))
     _check_placement(req)
+    check_connectors(req.get("gatewayConnectors", []), definition)
     role = req.get("role")
     service = Service(
         name=name,
@@ -211,6 +213,8 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     ctx.ecs.services[arn] = service
     cluster.active_services += 1
     start_deployment(ctx.backend, service, definition, ctx.now, resolved)
+    if req.get("gatewayConnectors"):
+        connect(ctx, service, req["gatewayConnectors"])  # its routes on the cluster's gateways (gateway_routes.py)
     if scheduling == "DAEMON":
         service.desired_count = service.primary.desired_count = len(daemon.eligible(ctx, service))
     follow_instances(ctx.backend, service)  # a DAEMON follows instances; a REPLICA replaces tasks on DRAINING ones
@@ -259,6 +263,8 @@ def update_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     asked, resolved = _platform(effective, req.get("platformVersion", service.platform_version))
     redeploy = redeploy or asked != service.platform_version
     _check_placement(req)
+    if "gatewayConnectors" in req:
+        check_connectors(req["gatewayConnectors"], definition)
     desired = _desired_count(req) if "desiredCount" in req else service.desired_count
     # Every check passed: apply.
     service.desired_count = desired
@@ -280,7 +286,9 @@ def update_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         service.namespace_arn = service_namespace(ctx, service.service_connect, service.cluster)
     if redeploy:
         start_deployment(ctx.backend, service, definition, ctx.now, resolved)
-    else:
+    if "gatewayConnectors" in req:
+        connect(ctx, service, req["gatewayConnectors"])
+    if not redeploy:
         service.steady = service.steady and desired == service.primary.desired_count
     soon(ctx.backend, service, ctx.now)
     return {"service": _describe(ctx, service, False)}
@@ -298,6 +306,7 @@ def delete_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     service.cluster.active_services -= 1
     ctx.ecs.tags.pop(service.arn, None)  # "When a service is deleted, the tags are deleted as well."
     forget(ctx.backend, service)  # and its service deployments [DG:service-deployment]
+    disconnect(ctx, service)  # and its gateway routes
     soon(ctx.backend, service, ctx.now)
     return {"service": _describe(ctx, service, False)}
 

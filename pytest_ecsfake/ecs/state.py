@@ -92,3 +92,6 @@ class EcsState:
     daemons: dict[str, Any] = field(default_factory=dict)
     daemon_deployments: dict[str, Any] = field(default_factory=dict)
     daemon_revisions: dict[str, Any] = field(default_factory=dict)
+    gateways: Any = None  # a GatewayState once a gateway operation ran (ecs/gateway_model.py owns the records)
+    # Express services by service ARN (ecs/express_services.py owns the records).
+    express_services: dict[str, Any] = field(default_factory=dict)

@@ -36,6 +36,12 @@ ECS_TIMINGS: dict[str, float] = {
     "agent_update_staging": 20.0,  # STAGING → STAGED (or FAILED): the new agent downloaded and verified
     "agent_update_staged": 1.0,  # STAGED → UPDATING: ecs-init restarts the agent (disconnected meanwhile)
     "agent_update_updating": 10.0,  # UPDATING → UPDATED: the new agent is connected, versionInfo updated
+    # Gateways (docs/fidelity-gateways.md). UpdateGateway: UPDATE_IN_PROGRESS → UPDATE_COMPLETE.
+    "gateway_update": 30.0,
+    "gateway_route_create": 60.0,  # a route CREATE_IN_PROGRESS → ACTIVE (its ALB rule, target group, certificate)
+    "gateway_route_delete": 30.0,  # a route DELETE_IN_PROGRESS → gone (then a DISASSOCIATING association may go)
+    # Express services: the managed resources (load balancer, certificate, ...) PROVISIONING → ACTIVE.
+    "express_provisioning": 60.0,
 }
 
 SERVICE_TIMINGS: dict[str, float] = {

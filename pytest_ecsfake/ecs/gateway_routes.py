@@ -35,7 +35,6 @@ from .gateway_model import (
 from .service_model import Service
 from .state import TaskDefinition
 
-MAX_CONNECTORS = 1  # "You can specify at most one gateway connector." [M:CreateServiceRequest.gatewayConnectors]
 MAX_RESOURCES_PAGE = 20  # "The maximum value is 20 and the default is 10." [M:DescribeGatewayResourcesRequest]
 # Not confirmed: no source quotes AWS's words for these refusals.
 ROUTE_NOT_FOUND = "The specified gateway route wasn't found."
@@ -51,9 +50,8 @@ def _port_names(definition: TaskDefinition) -> set[str]:
 
 
 def check_connectors(connectors: list[dict[str, Any]], definition: TaskDefinition) -> None:
-    """What the fake refuses of a service's gateway connectors (before the service changes)."""
-    if len(connectors) > MAX_CONNECTORS:
-        raise InvalidParameterException(f"A service can have at most {MAX_CONNECTORS} gateway connector.")
+    """What the fake refuses of a service's gateway connectors (before the service changes); at most one
+    connector is the schema's rule (the model's ``max: 1``)."""
     for connector in connectors:
         if definition.body.get("networkMode") != "awsvpc":
             raise InvalidParameterException(NOT_AWSVPC)

@@ -136,6 +136,7 @@ class Service:
     service_connect: dict[str, Any] | None = None  # serviceConnectConfiguration as asked
     namespace_arn: str | None = None  # its Cloud Map namespace, resolved (ecs/namespaces.py), when enabled
     status: str = "ACTIVE"  # ACTIVE | DRAINING | INACTIVE
+    resource_management_type: str = "CUSTOMER"  # ECS for an Express service (ecs/express_services.py)
     deployments: list[Deployment] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)  # newest first
     steady: bool = False
@@ -183,6 +184,7 @@ class Service:
             # The default controller, stated: "If no deployment controller is specified, the default value of ECS
             # is used" [M:CreateService.deploymentController]; services carry it [FIDELITY "Observed since"].
             "deploymentController": {"type": "ECS"},
+            "resourceManagementType": self.resource_management_type,
         }
         # "A service will return either a capacityProviderStrategy or launchType parameter, but not both"
         # [M:CreateService]; taskSets are not returned for the ECS controller.

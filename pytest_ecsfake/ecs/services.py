@@ -340,7 +340,7 @@ def list_services(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         and s.status == "ACTIVE"  # DRAINING and INACTIVE services are not listed [M:DeleteService]
         and (launch_type is None or s.launch_type == launch_type)
         and req.get("schedulingStrategy", s.scheduling_strategy) == s.scheduling_strategy
-        and req.get("resourceManagementType", "CUSTOMER") == "CUSTOMER"
+        and req.get("resourceManagementType", s.resource_management_type) == s.resource_management_type
     ]
     # Without maxResults ListServices answers up to 10 services a page [M:ListServices].
     chunk, token = page(arns, req, "ListServices", InvalidParameterException, default_max=10)

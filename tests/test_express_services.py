@@ -89,6 +89,9 @@ def test_managed_resources_are_provisioned_on_the_clock(ecs: Any, ecs_fake: EcsF
     assert path["certificate"]["domainName"] == path["endpoint"][len("https://"):]
     [group] = path["targetGroups"]
     assert (group["port"], group["healthCheckPort"], group["healthCheckPath"]) == (80, 80, "/ping")
+    # The ECS service's tasks register with that target group.
+    assert ecs_service(ecs)["loadBalancers"] == [{"targetGroupArn": group["arn"], "containerName": "Main",
+                                                  "containerPort": 80}]
     assert resources["autoScaling"]["scalableTarget"]["minCapacity"] == 1
     assert resources["autoScaling"]["applicationAutoScalingPolicies"][0]["metric"] == "ECSServiceAverageCPUUtilization"
     assert resources["logGroups"][0]["logGroupName"] == "/aws/ecs/default/shop"
@@ -160,6 +163,7 @@ def test_update_deploys_a_new_revision(ecs: Any, ecs_fake: EcsFake) -> None:
     assert target["taskDefinitionArn"] == ARN.format("task-definition/default-shop:2")
     assert target["primaryContainer"]["image"] == "nginx:2" and target["healthCheckPath"] == "/health"
     assert target["cpu"] == "1024"  # kept from the service's configuration
+    assert ecs_service(ecs)["loadBalancers"][0]["containerPort"] == 8080
     # While the rolling deployment runs, both revisions are active.
     found = described(ecs, arn)
     assert [c["primaryContainer"]["image"] for c in found["activeConfigurations"]] == [

@@ -57,6 +57,17 @@ def test_a_connector_makes_a_route_that_becomes_active(ecs: Any, ecs_fake: EcsFa
     assert managed["loadBalancerArn"] == alb["loadBalancerArn"] and managed["listenerArn"] == alb["listenerArn"]
     assert managed["gatewayRouteArns"] == [route["gatewayRouteArn"]]
     assert managed["securityGroup"].startswith("sg-")
+    # The service's revision names its connector and the connection the gateway made for it.
+    deployment = ecs.list_service_deployments(cluster="c", service="web")["serviceDeployments"][0]
+    revision_arn = deployment["targetServiceRevisionArn"]
+    [revision] = ecs.describe_service_revisions(serviceRevisionArns=[revision_arn])["serviceRevisions"]
+    assert revision["gatewayConnectors"] == CONNECTOR
+    [connection] = revision["ecsManagedResources"]["gatewayConnections"]
+    assert connection["gatewayRouteArn"] == route["gatewayRouteArn"] and connection["status"] == "ACTIVE"
+    assert connection["serviceUrl"] == found["serviceUrl"] and connection["accessType"] == "PUBLIC"
+    [resources] = connection["resources"]["hostSharedAlb"]
+    assert resources["targetGroupArn"].startswith("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/")
+    assert resources["loadBalancerArn"] == alb["loadBalancerArn"]
     # The service itself is a real service of the fake.
     ecs_fake.advance(30)
     assert ecs.describe_services(cluster="c", services=["web"])["services"][0]["runningCount"] == 1

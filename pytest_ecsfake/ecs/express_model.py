@@ -77,6 +77,7 @@ def shared_resources(ctx: Context, cluster: str, name: str) -> dict[str, Any]:
         "lb": elb_arn(ctx, f"loadbalancer/app/{lb_name}/{lb_id}"),
         "listener": elb_arn(ctx, f"listener/app/{lb_name}/{lb_id}/{listener_id}"),
         "rule": elb_arn(ctx, f"listener-rule/app/{lb_name}/{lb_id}/{listener_id}/{hex_id(ctx, 16)}"),
+        "target_group": elb_arn(ctx, f"targetgroup/ecs-express-{hex_id(ctx, 8)}/{hex_id(ctx, 16)}"),
         "certificate": ctx.arn("acm", f"certificate/{ctx.backend.ids.uuid()}"),
         "lb_sg_arn": ctx.arn("ec2", f"security-group/{lb_sg}"),
         "service_sg_arn": ctx.arn("ec2", f"security-group/{service_sg}"),
@@ -161,8 +162,8 @@ def configuration(express: ExpressService, revision_arn: str, definition: dict[s
 def managed_resources(ctx: Context, express: ExpressService, config: dict[str, Any], log_group: str | None,
                       status: str) -> dict[str, Any]:
     """A revision's ecsManagedResources; every record with a status is kept in ``express.leaves``. The shared
-    resources start in ``status`` (PROVISIONING for a new service, ACTIVE for a later revision); the revision's
-    own target group always starts PROVISIONING."""
+    resources start in ``status`` (PROVISIONING for a new service, ACTIVE for a later revision); the target
+    group, whose health check the revision sets, starts PROVISIONING (re-configured) every time."""
     shared, at = express.shared, ctx.now
     port = config["primaryContainer"]["containerPort"]
     scaling = config["scalingTarget"]
@@ -172,7 +173,6 @@ def managed_resources(ctx: Context, express: ExpressService, config: dict[str, A
         express.leaves.append(record)
         return record
 
-    target_group = elb_arn(ctx, f"targetgroup/ecs-express-{hex_id(ctx, 8)}/{hex_id(ctx, 16)}")
     body: dict[str, Any] = {
         "ingressPaths": [{
             "accessType": "PUBLIC", "endpoint": express.endpoint,
@@ -182,7 +182,7 @@ def managed_resources(ctx: Context, express: ExpressService, config: dict[str, A
             "loadBalancerSecurityGroups": [leaf(arn=shared["lb_sg_arn"])],
             "certificate": leaf(arn=shared["certificate"], domainName=shared["host"]),
             "listener": leaf(arn=shared["listener"]), "rule": leaf(arn=shared["rule"]),
-            "targetGroups": [leaf(True, arn=target_group, healthCheckPath=config["healthCheckPath"],
+            "targetGroups": [leaf(True, arn=shared["target_group"], healthCheckPath=config["healthCheckPath"],
                                   healthCheckPort=port, port=port)],
         }],
         "autoScaling": {

@@ -22,6 +22,8 @@ from ..core.errors import AwsError, InvalidParameterException, ResourceNotFoundE
 from ..core.registry import handler
 from .clusters import create_cluster, get_cluster
 from .express_model import (
+    DEFAULT_PORT,
+    MAIN,
     ExpressService,
     configuration,
     default_network,
@@ -104,6 +106,12 @@ def _network(ctx: Context, asked: dict[str, Any] | None, shared: dict[str, Any])
                                     "securityGroups": list(asked.get("securityGroups") or [shared["service_sg"]])}}
 
 
+def _load_balancers(shared: dict[str, Any], definition: dict[str, Any]) -> list[dict[str, Any]]:
+    """The service's tasks register with the managed target group, on the Main container's port."""
+    return [{"targetGroupArn": shared["target_group"], "containerName": MAIN,
+             "containerPort": main_port(definition) or DEFAULT_PORT}]
+
+
 def _track(ctx: Context, express: ExpressService, asked: dict[str, Any], status: str) -> dict[str, Any]:
     """The configuration and managed resources of the service's newest revision; its resources become ACTIVE
     ``express_provisioning`` seconds later."""
@@ -138,8 +146,7 @@ def create_express_gateway_service(ctx: Context, req: dict[str, Any]) -> dict[st
         "cluster": cluster, "serviceName": name, "taskDefinition": definition["taskDefinitionArn"],
         "desiredCount": scaling["minTaskCount"], "launchType": "FARGATE",
         "networkConfiguration": _network(ctx, req.get("networkConfiguration"), shared),
-        "healthCheckGracePeriodSeconds": 30, "propagateTags": "SERVICE", "enableECSManagedTags": True,
-        "tags": copy.deepcopy(req.get("tags", [])),
+        "loadBalancers": _load_balancers(shared, definition), "tags": copy.deepcopy(req.get("tags", [])),
     })
     service: Service = ctx.ecs.services[service_arn(ctx, cluster, name)]
     service.resource_management_type = "ECS"
@@ -202,7 +209,8 @@ def update_express_gateway_service(ctx: Context, req: dict[str, Any]) -> dict[st
         definition = _definition(ctx, asked, f"{service.cluster.name}-{service.name}"[:255],
                                  _log_group(service.cluster.name, service.name))
         update.update(taskDefinition=definition["taskDefinitionArn"], forceNewDeployment=True,
-                      networkConfiguration=_network(ctx, asked.get("networkConfiguration"), express.shared))
+                      networkConfiguration=_network(ctx, asked.get("networkConfiguration"), express.shared),
+                      loadBalancers=_load_balancers(express.shared, definition))
     if "scalingTarget" in req:
         update["desiredCount"] = _desired(service.desired_count, asked["scalingTarget"])
     update_service(ctx, update)

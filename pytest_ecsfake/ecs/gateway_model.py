@@ -69,7 +69,6 @@ class Gateway:
     created_at: float
     updated_at: float
     client_token: str | None = None
-    fingerprint: str = ""  # the CreateGateway request, for its clientToken
     status: str = "ACTIVE"  # ACTIVE | UPDATE_IN_PROGRESS | UPDATE_COMPLETE | UPDATE_FAILED | DELETED
     status_reason: str | None = None
     failures: list[dict[str, Any]] = field(default_factory=list)

@@ -88,8 +88,10 @@ def connect(ctx: Context, service: Service, connectors: list[dict[str, Any]]) ->
         if name not in have:
             _create(ctx, state, gateway, service, connector["portName"])
     revision = service.primary.revision
-    if revision is not None:
+    if revision is not None:  # the revision's connectors, and the connections the gateways made for them
         revision.body["gatewayConnectors"] = copy.deepcopy(connectors)
+        mine = routes_of(state, service.arn)
+        revision.live = lambda: {"ecsManagedResources": {"gatewayConnections": [r.connection() for r in mine]}}
 
 
 def disconnect(ctx: Context, service: Service) -> None:

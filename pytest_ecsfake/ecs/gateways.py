@@ -11,7 +11,6 @@ Choices where AWS is silent: ``docs/fidelity-gateways.md``.
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 from ..core.context import Context
@@ -75,7 +74,7 @@ def create_gateway(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         deletion_protection=req.get("deletionProtection", True),  # "The default is true."
         configuration=_alb_configuration(ctx, req["configuration"]["hostSharedAlb"]),
         propagate_tags=req.get("propagateTags", "GATEWAY"), created_at=ctx.now, updated_at=ctx.now,
-        client_token=token, fingerprint=json.dumps(req, sort_keys=True))
+        client_token=token)
     set_tags(ctx, gateway.arn, req.get("tags", []), replace=True)
     state.gateways[name] = gateway
     return _brief(gateway)  # "the gateway is returned with a status of ACTIVE" [M:CreateGateway]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -42,10 +43,14 @@ class ServiceRevision:
     service: Service
     created_at: float
     body: dict[str, Any]  # taskDefinition, launchType or capacityProviderStrategy, networkConfiguration, ...
+    # What other resources' current state adds to it when described (the gateway connections, gateway_routes.py).
+    live: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
 
     def describe(self) -> dict[str, Any]:
+        extra = self.live() if self.live is not None else {}
         return {"serviceRevisionArn": self.arn, "serviceArn": self.service.arn,
-                "clusterArn": self.service.cluster.arn, **copy.deepcopy(self.body), "createdAt": self.created_at}
+                "clusterArn": self.service.cluster.arn, **copy.deepcopy(self.body), **extra,
+                "createdAt": self.created_at}
 
 
 @dataclass(eq=False)

@@ -140,16 +140,23 @@ def test_connector_filters_choose_gateways_by_access_type(ecs: Any) -> None:
 
 
 def test_the_load_balancers_of_a_gateway_fill_up(ecs: Any, ecs_fake: EcsFake) -> None:
-    setup(ecs, max_albs=1)
-    for n in range(26):
+    setup(ecs, max_albs=2)
+    for n in range(51):
         web_service(ecs, name=f"s{n}", desired=0, gatewayConnectors=CONNECTOR)
     statuses = [r["status"] for r in routes(ecs)]
-    assert statuses == ["CREATE_IN_PROGRESS"] * 25 + ["CREATE_FAILED"]
-    answer = ecs.describe_gateway_resources(gateway="edge", maxResults=20)
-    [alb] = answer["gatewayResources"]["resources"]["hostSharedAlb"]
-    assert len(alb["gatewayRouteArns"]) == 25 and "nextToken" not in answer
+    assert statuses == ["CREATE_IN_PROGRESS"] * 50 + ["CREATE_FAILED"]
+    first = ecs.describe_gateway_resources(gateway="edge", maxResults=1)
+    [alb] = first["gatewayResources"]["resources"]["hostSharedAlb"]
+    assert len(alb["gatewayRouteArns"]) == 25 and alb["loadBalancerArn"].split("/")[-2] == "ecs-gw-edge-1"
+    second = ecs.describe_gateway_resources(gateway="edge", maxResults=1, nextToken=first["nextToken"])
+    [other] = second["gatewayResources"]["resources"]["hostSharedAlb"]
+    assert other["loadBalancerArn"].split("/")[-2] == "ecs-gw-edge-2" and "nextToken" not in second
+    assert ecs.describe_gateway(gateway="edge")["gateway"]["configuration"]["hostSharedAlb"]["currentAlbCount"] == 2
     with pytest.raises(ecs.exceptions.InvalidParameterException, match="at most 20"):
         ecs.describe_gateway_resources(gateway="edge", maxResults=21)
+    with pytest.raises(ecs.exceptions.InvalidParameterException, match="less than the current 2"):
+        ecs.update_gateway(gateway="edge", configuration={"hostSharedAlb": {"maxAlbCount": 1}})
+    assert ecs.update_gateway(gateway="edge", deletionProtection=False)["status"] == "UPDATE_IN_PROGRESS"
 
 
 def test_connector_refusals(ecs: Any) -> None:

@@ -92,7 +92,7 @@ def update_gateway(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     if config and [k for k, v in config.items() if v is not None] != ["hostSharedAlb"]:
         raise InvalidParameterException(ONE_VARIANT)
     changes = copy.deepcopy(config.get("hostSharedAlb") or {})
-    if changes.get("maxAlbCount", 1) < max(1, len(gateway.albs)):
+    if "maxAlbCount" in changes and changes["maxAlbCount"] < max(1, len(gateway.albs)):
         # Not confirmed: the fake refuses to go below the load balancers the gateway already has.
         raise InvalidParameterException(f"maxAlbCount can't be less than the current {len(gateway.albs)} "
                                         "load balancers of the gateway.")

@@ -50,6 +50,8 @@ def test_create_runs_a_real_service_in_the_default_cluster(ecs: Any, ecs_fake: E
     assert path["accessType"] == "PUBLIC" and path["endpoint"].startswith("https://shop-")
     assert path["endpoint"].endswith(".ecs.us-east-1.on.aws")
     assert created["currentDeployment"].startswith(ARN.format("service-deployment/default/shop/"))
+    [call] = [c for c in ecs_fake.calls if c.operation == "CreateExpressGatewayService"]
+    assert call.violations == ()  # nothing a strict-mode test would fail on
     # The default cluster was made, with Fargate; the ECS service is a real one.
     cluster = ecs.describe_clusters(clusters=["default"])["clusters"][0]
     assert cluster["status"] == "ACTIVE" and cluster["capacityProviders"] == ["FARGATE"]

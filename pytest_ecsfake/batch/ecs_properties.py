@@ -27,6 +27,7 @@ from ..core.context import Context
 from ..core.errors import ClientException
 from ..ecs.state import TaskDefinition
 from ..ecs.task_model import Container, Task
+from . import ecs_definitions
 from .state import Attempt, ComputeEnvironment, Job, JobDefinition, json_copy, ms
 
 MAX_CONTAINERS = 10  # "the task element can run up to 10 containers" [M:EcsProperties.taskProperties]
@@ -150,8 +151,6 @@ def task_definition(ctx: Context, definition: JobDefinition) -> TaskDefinition:
     if definition.task_definition is not None:
         return definition.task_definition
     task = definition.body["ecsProperties"]["taskProperties"][0]
-    family = f"batch-{definition.name}"
-    arn = ctx.arn("ecs", f"task-definition/{family}:{definition.revision}")
     containers = []
     for container in task["containers"]:
         body: dict[str, Any] = {
@@ -165,17 +164,8 @@ def task_definition(ctx: Context, definition: JobDefinition) -> TaskDefinition:
         if container.get("stopTimeout") is not None:
             body["stopTimeout"] = container["stopTimeout"]
         containers.append(body)
-    body = {"taskDefinitionArn": arn, "family": family, "revision": definition.revision, "status": "ACTIVE",
-            "containerDefinitions": containers, "networkMode": "awsvpc" if definition.fargate else "bridge",
-            "compatibilities": ["EC2", "FARGATE"] if definition.fargate else ["EC2"], "requiresAttributes": [],
-            "placementConstraints": [], "volumes": [], "registeredAt": ctx.now, "registeredBy": "batch.amazonaws.com"}
-    for source, target in (("executionRoleArn", "executionRoleArn"), ("taskRoleArn", "taskRoleArn")):
-        if task.get(source):
-            body[target] = task[source]
-    if definition.fargate:
-        body["requiresCompatibilities"] = ["FARGATE"]
-    definition.task_definition = TaskDefinition(arn, family, definition.revision, body)
-    return definition.task_definition
+    return ecs_definitions.make(ctx, definition, containers, {"executionRoleArn": task.get("executionRoleArn"),
+                                                              "taskRoleArn": task.get("taskRoleArn")})
 
 
 def _log_configuration(definition: JobDefinition, container: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 from ..core.context import Context
 from ..ecs.launch import PLATFORM_VERSIONS, LaunchSpec
 from ..ecs.state import TaskDefinition
-from . import ecs_properties
+from . import ecs_definitions, ecs_properties
 from .state import ComputeEnvironment, Job, JobDefinition, json_copy
 
 CONTAINER_NAME = "default"
@@ -52,8 +52,6 @@ def task_definition(ctx: Context, definition: JobDefinition) -> TaskDefinition:
     if definition.task_definition is not None:
         return definition.task_definition
     props = definition.body["containerProperties"]
-    family = f"batch-{definition.name}"
-    arn = ctx.arn("ecs", f"task-definition/{family}:{definition.revision}")
     container: dict[str, Any] = {
         "name": CONTAINER_NAME,
         "image": props["image"],
@@ -66,27 +64,8 @@ def task_definition(ctx: Context, definition: JobDefinition) -> TaskDefinition:
         "volumesFrom": [],
         "logConfiguration": log_configuration(definition),
     }
-    body: dict[str, Any] = {
-        "taskDefinitionArn": arn,
-        "family": family,
-        "revision": definition.revision,
-        "status": "ACTIVE",
-        "containerDefinitions": [container],
-        "networkMode": "awsvpc" if definition.fargate else "bridge",
-        "compatibilities": ["EC2", "FARGATE"] if definition.fargate else ["EC2"],
-        "requiresAttributes": [],
-        "placementConstraints": [],
-        "volumes": [],
-        "registeredAt": ctx.now,
-        "registeredBy": "batch.amazonaws.com",
-    }
-    for source, target in (("executionRoleArn", "executionRoleArn"), ("jobRoleArn", "taskRoleArn")):
-        if props.get(source):
-            body[target] = props[source]
-    if definition.fargate:
-        body["requiresCompatibilities"] = ["FARGATE"]
-    definition.task_definition = TaskDefinition(arn, family, definition.revision, body)
-    return definition.task_definition
+    return ecs_definitions.make(ctx, definition, [container], {"executionRoleArn": props.get("executionRoleArn"),
+                                                               "taskRoleArn": props.get("jobRoleArn")})
 
 
 def _environment(job: Job, env: ComputeEnvironment, attempt: int) -> list[dict[str, str]]:

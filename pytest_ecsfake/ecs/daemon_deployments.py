@@ -15,6 +15,7 @@ from ..core.errors import ClientException, InvalidParameterException
 from ..core.paging import page, with_token
 from ..core.registry import handler
 from .daemon_model import DaemonDeployment, DaemonRevision, parse_daemon_arn
+from .lookup import describe_each
 
 MAX_ARNS = 20  # "You can specify up to 20 ARNs" [M:DescribeDaemonDeploymentsRequest, M:DescribeDaemonRevisionsRequest]
 
@@ -28,22 +29,13 @@ def _at_most(arns: list[str], member: str) -> None:
         raise InvalidParameterException(f"{member} can have at most {MAX_ARNS} items.")
 
 
-def _missing(arn: str) -> dict[str, str]:
-    return {"arn": arn, "reason": "MISSING"}  # [M:Failure]; the waiters read failures[].reason MISSING
-
-
 @handler("ecs", "DescribeDaemonDeployments")
 def describe_daemon_deployments(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     arns = req["daemonDeploymentArns"]
     _at_most(arns, "daemonDeploymentArns")
-    found: list[dict[str, Any]] = []
-    failures: list[dict[str, str]] = []
-    for arn in arns:
-        deployment: DaemonDeployment | None = ctx.ecs.daemon_deployments.get(arn)
-        if deployment is None:
-            failures.append(_missing(arn))
-        else:
-            found.append(deployment.describe())
+    records: dict[str, DaemonDeployment] = ctx.ecs.daemon_deployments
+    # Unknown ARNs are MISSING failures [M:Failure]: the waiters read failures[].reason MISSING.
+    found, failures = describe_each(arns, records.get, DaemonDeployment.describe, str)
     return {"daemonDeployments": found, "failures": failures}
 
 
@@ -51,14 +43,8 @@ def describe_daemon_deployments(ctx: Context, req: dict[str, Any]) -> dict[str, 
 def describe_daemon_revisions(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     arns = req["daemonRevisionArns"]
     _at_most(arns, "daemonRevisionArns")
-    found: list[dict[str, Any]] = []
-    failures: list[dict[str, str]] = []
-    for arn in arns:
-        revision: DaemonRevision | None = ctx.ecs.daemon_revisions.get(arn)
-        if revision is None:
-            failures.append(_missing(arn))
-        else:
-            found.append(revision.describe())
+    records: dict[str, DaemonRevision] = ctx.ecs.daemon_revisions
+    found, failures = describe_each(arns, records.get, DaemonRevision.describe, str)
     return {"daemonRevisions": found, "failures": failures}
 
 

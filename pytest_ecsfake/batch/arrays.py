@@ -48,6 +48,7 @@ def spawn(state: BatchState, parent: Job, at: float) -> None:
             depends_on=[],
             scheduling_priority=parent.scheduling_priority,
             share_identifier=parent.share_identifier,
+            eks=parent.eks,
             status="PENDING",
             parent=parent,
             index=index,

@@ -130,11 +130,13 @@ def _end(backend: Backend, job: Job, attempt: Attempt, at: float) -> None:
         transitions.finish(backend, job, "FAILED", task.stopped_reason, at)
 
 
-def should_retry(job: Job, attempt: Attempt) -> bool:
+def should_retry(job: Job, attempt: Any, tried: int | None = None) -> bool:
     """Attempts left, and the first ``evaluateOnExit`` rule whose conditions all match says RETRY (no rule
-    matching: retry) [M:RetryStrategy.evaluateOnExit]."""
+    matching: retry) [M:RetryStrategy.evaluateOnExit]. ``attempt``: an ECS ``Attempt`` or an EKS pod attempt
+    (pods.py), both with ``exit_code``, ``reason``, ``status_reason``; ``tried``: attempts made, if not
+    ``job.attempts``."""
     strategy: dict[str, Any] = job.retry or {}
-    if len(job.attempts) >= strategy.get("attempts", 1):
+    if (len(job.attempts) if tried is None else tried) >= strategy.get("attempts", 1):
         return False
     exit_code = "" if attempt.exit_code is None else str(attempt.exit_code)
     for rule in strategy.get("evaluateOnExit", []):

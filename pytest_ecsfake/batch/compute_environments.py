@@ -23,6 +23,7 @@ from ..core.errors import ClientException
 from ..core.paging import page, with_token
 from ..core.registry import handler
 from ..ecs.state import Cluster
+from .eks import check_configuration, update_configuration
 from .job_definitions import server_side
 from .refs import name_of
 from .scheduler import request_pass
@@ -61,9 +62,11 @@ def describe(env: ComputeEnvironment) -> dict[str, Any]:
         "state": env.state,
         "status": env.status,
         "serviceRole": env.service_role,
-        "containerOrchestrationType": "ECS",
+        "containerOrchestrationType": "EKS" if env.eks is not None else "ECS",
         "uuid": env.uuid,
     }
+    if env.eks is not None:
+        body["eksConfiguration"] = _copy(env.eks)
     if env.status_reason:
         body["statusReason"] = env.status_reason
     if env.cluster is not None:
@@ -118,13 +121,14 @@ def _check_resources(resources: dict[str, Any], fargate: bool, creating: bool) -
         )
 
 
-def _defaults(resources: dict[str, Any]) -> dict[str, Any]:
+def _defaults(resources: dict[str, Any], eks: bool = False) -> dict[str, Any]:
     filled: dict[str, Any] = _copy(resources)
     if filled["type"] not in FARGATE_TYPES:
         filled.setdefault("allocationStrategy", "BEST_FIT")
         filled.setdefault("minvCpus", 0)
         filled.setdefault("desiredvCpus", filled["minvCpus"])
-        filled.setdefault("ec2Configuration", [{"imageType": "ECS_AL2023"}])
+        # "the default is ECS_AL2023 for EC2 (ECS) compute environments and EKS_AL2023 for EKS" [M:ComputeResource]
+        filled.setdefault("ec2Configuration", [{"imageType": "EKS_AL2023" if eks else "ECS_AL2023"}])
     return filled
 
 
@@ -135,17 +139,16 @@ def create_compute_environment(ctx: Context, req: dict[str, Any]) -> dict[str, A
     if name in state.compute_environments:
         raise ClientException("Object already exists")
     resources = req.get("computeResources")
+    eks = check_configuration(ctx, req) if "eksConfiguration" in req else None
     if kind == "MANAGED":
         if resources is None:
             raise ClientException("computeResources is required for a MANAGED compute environment.")
         if "unmanagedvCpus" in req:
             raise ClientException("unmanagedvCpus is only supported for UNMANAGED compute environments.")
         _check_resources(resources, resources["type"] in FARGATE_TYPES, creating=True)
-        resources = _defaults(resources)
+        resources = _defaults(resources, eks is not None)
     elif resources is not None:
         raise ClientException("computeResources can't be specified for an UNMANAGED compute environment.")
-    if "eksConfiguration" in req:
-        ctx.unsupported("compute environments on Amazon EKS (eksConfiguration)")
     env = ComputeEnvironment(
         name=name,
         arn=environment_arn(ctx, name),
@@ -157,6 +160,7 @@ def create_compute_environment(ctx: Context, req: dict[str, Any]) -> dict[str, A
         or f"arn:aws:iam::{ctx.account_id}:role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch",
         tags=dict(req.get("tags", {})),
         unmanaged_vcpus=req.get("unmanagedvCpus"),
+        eks=eks,
     )
     state.compute_environments[name] = env
     backend, region = ctx.backend, ctx.region
@@ -166,6 +170,9 @@ def create_compute_environment(ctx: Context, req: dict[str, Any]) -> dict[str, A
 
 
 def _created(backend: Backend, region: str, env: ComputeEnvironment, at: float) -> None:
+    if env.eks is not None:  # pods run in the EKS cluster's namespace (pods.py): no ECS cluster
+        _valid(backend, env, at)
+        return
     ctx = event_context(backend, region, at)
     cluster_name = f"{env.name}_Batch_{env.uuid}"
     fargate = env.fargate
@@ -228,6 +235,11 @@ def update_compute_environment(ctx: Context, req: dict[str, Any]) -> dict[str, A
         if env.kind != "UNMANAGED":
             raise ClientException("unmanagedvCpus is only supported for UNMANAGED compute environments.")
         env.unmanaged_vcpus = req["unmanagedvCpus"]
+    if "eksConfiguration" in req:
+        if env.eks is None:  # own wording, not confirmed
+            raise ClientException(f"Compute environment {env.name} doesn't run on Amazon EKS: eksConfiguration can't "
+                                  "be updated.")
+        update_configuration(env.eks, req["eksConfiguration"])
     env.state = req.get("state", env.state)
     env.service_role = req.get("serviceRole", env.service_role)
     env.update_policy = req.get("updatePolicy", env.update_policy)

@@ -113,13 +113,15 @@ def _container_body(props: dict[str, Any], fargate: bool) -> dict[str, Any]:
 
 @handler("batch", "RegisterJobDefinition")
 def register_job_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    if "eksProperties" in req:
-        ctx.unsupported("jobs on Amazon EKS")
+    eks = "eksProperties" in req  # a job on Amazon EKS (eks.py): no container properties, no capabilities
     capabilities = req.get("platformCapabilities", ["EC2"])
     fargate = "FARGATE" in capabilities
     # "If you specify node properties for a job, it becomes a multi-node parallel job." (multinode.py)
-    nodes = req["type"] == "multinode" or "nodeProperties" in req
-    if nodes:
+    nodes = not eks and (req["type"] == "multinode" or "nodeProperties" in req)
+    node_properties: Any = None
+    if eks:
+        pass
+    elif nodes:
         node_properties = multinode.check_definition(ctx, req, _check_container, _container_body)
     elif "ecsProperties" in req:  # a multi-container job (ecs_properties.py)
         node_properties = ecs_properties.check_definition(ctx, req, fargate, check_environment, fargate_resources)
@@ -143,7 +145,9 @@ def register_job_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any]
         "platformCapabilities": list(capabilities),
         "containerOrchestrationType": "ECS",
     }
-    if nodes:
+    if eks:
+        body["containerProperties"] = {}
+    elif nodes:
         body["nodeProperties"] = node_properties
     elif "ecsProperties" in req:
         body["ecsProperties"] = node_properties
@@ -155,6 +159,10 @@ def register_job_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any]
     for key in ("timeout", "schedulingPriority", "consumableResourceProperties"):
         if key in req:
             body[key] = copy.deepcopy(req[key])
+    if eks:
+        from .eks import definition_body
+
+        body = definition_body(ctx, req, body)
     revisions.append(JobDefinition(name, revision, arn, body, dict(req.get("tags", {}))))
     return {"jobDefinitionName": name, "jobDefinitionArn": arn, "revision": revision}
 

@@ -49,7 +49,7 @@ def describe(queue: JobQueue) -> dict[str, Any]:
         "priority": queue.priority,
         "computeEnvironmentOrder": [{"order": order, "computeEnvironment": env.arn}
                                     for order, env in sorted(queue.order, key=lambda pair: pair[0])],
-        "jobQueueType": "ECS_FARGATE" if any(env.fargate for _, env in queue.order) else "ECS",
+        "jobQueueType": _queue_type(queue),
         "jobStateTimeLimitActions": [dict(a) for a in queue.time_limit_actions],
     }
     if queue.scheduling_policy is not None:
@@ -59,6 +59,12 @@ def describe(queue: JobQueue) -> dict[str, Any]:
     if queue.tags:
         body["tags"] = dict(queue.tags)
     return body
+
+
+def _queue_type(queue: JobQueue) -> str:
+    if any(env.eks is not None for _, env in queue.order):
+        return "EKS"
+    return "ECS_FARGATE" if any(env.fargate for _, env in queue.order) else "ECS"
 
 
 def _order(ctx: Context, given: list[dict[str, Any]]) -> list[tuple[int, ComputeEnvironment]]:
@@ -83,6 +89,9 @@ def _order(ctx: Context, given: list[dict[str, Any]]) -> list[tuple[int, Compute
         if any(item["order"] == order for order, _ in chosen):
             raise ClientException(f"computeEnvironmentOrder: order {item['order']} is given twice.")
         chosen.append((item["order"], env))
+    if len({env.eks is not None for _, env in chosen}) > 1:  # own wording, not confirmed
+        raise ClientException("All of the compute environments of a job queue must run on Amazon ECS or all on Amazon "
+                              "EKS; ECS and EKS compute environments can't be mixed.")
     if len({env.fargate for _, env in chosen}) > 1:
         raise ClientException(
             "All of the compute environments of a job queue must be either EC2 (EC2 or SPOT) or Fargate "
@@ -123,7 +132,7 @@ def _new_policy(ctx: Context, queue: JobQueue, ref: str) -> str:
 def _refuse_unsupported(ctx: Context, req: dict[str, Any]) -> None:
     if "serviceEnvironmentOrder" in req:
         ctx.unsupported("service environments (serviceEnvironmentOrder)")
-    if req.get("jobQueueType") in ("EKS", "SAGEMAKER_TRAINING"):
+    if req.get("jobQueueType") == "SAGEMAKER_TRAINING":
         ctx.unsupported(f"jobQueueType {req['jobQueueType']}")
 
 

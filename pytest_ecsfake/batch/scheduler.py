@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..core.backend import Backend
-from . import attempts, fair_share, transitions
+from . import attempts, fair_share, pods, transitions
 from .state import MIB_PER_VCPU, BatchState, ComputeEnvironment, Job, JobQueue
 
 # AWS's statusReason for a RUNNABLE job no compute environment of its queue can ever run [M:JobDetail.statusReason].
@@ -60,7 +60,8 @@ def _serve(backend: Backend, state: BatchState, queue: JobQueue, at: float) -> N
                                "and can't be propagated to its ECS task", at)
             continue
         if (not fair or fair_share.has_room(state, queue, job, at)) and any(
-                attempts.start(backend, state, job, env, at) for env in environments):
+                (pods.start if env.eks is not None else attempts.start)(backend, state, job, env, at)
+                for env in environments):
             transitions.unqueue(queue, job)
             if fair:
                 fair_share.started(queue, job, at)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..core.clock import Event
     from ..ecs.state import Cluster, TaskDefinition
     from ..ecs.task_model import Task
+    from .pods import PodAttempt
 
 # Job statuses in the order a job walks them [M:JobDetail.status; FIDELITY.md "AWS Batch"].
 JOB_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
@@ -63,6 +64,7 @@ class ComputeEnvironment:
     instance: Any = None  # MANAGED EC2/SPOT: the ECS container instance that stands for the capacity
     active_attempts: int = 0
     pending: Event | None = None  # the status change under way (CREATING/UPDATING/DELETING → ...)
+    eks: dict[str, Any] | None = None  # eksConfiguration: the environment runs pods on EKS (eks.py), no ECS cluster
 
     @property
     def resource_type(self) -> str:
@@ -79,7 +81,8 @@ class ComputeEnvironment:
 
     @property
     def schedulable(self) -> bool:
-        return self.state == "ENABLED" and self.status in ("VALID", "UPDATING") and self.cluster is not None
+        return (self.state == "ENABLED" and self.status in ("VALID", "UPDATING")
+                and (self.cluster is not None or self.eks is not None))
 
 
 @dataclass(eq=False)
@@ -129,6 +132,11 @@ class JobDefinition:
     def status(self) -> str:
         return str(self.body["status"])
 
+    @property
+    def eks(self) -> bool:
+        """An Amazon EKS job definition (``eksProperties``): its jobs run as pods (pods.py)."""
+        return "eksProperties" in self.body
+
 
 @dataclass(eq=False)
 class Attempt:
@@ -171,6 +179,8 @@ class Job:
     depends_on: list[dict[str, str]]  # as submitted
     scheduling_priority: int | None = None
     share_identifier: str | None = None  # fair-share queues only (fair_share.py)
+    eks: dict[str, Any] | None = None  # EKS jobs: the effective EksProperties (eks.py); ``container`` is then {}
+    pods: list[PodAttempt] = field(default_factory=list)  # EKS jobs' attempts (pods.py); ``attempts`` stays empty
     status: str = "SUBMITTED"
     status_reason: str | None = None
     started_at: float | None = None

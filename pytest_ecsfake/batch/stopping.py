@@ -16,7 +16,7 @@ from ..core.backend import Backend
 from ..core.context import Context
 from ..core.registry import handler
 from ..ecs import lifecycle
-from . import transitions
+from . import pods, transitions
 from .refs import name_of
 from .state import NOT_STARTED, Job, batch_state
 
@@ -43,6 +43,14 @@ def terminate(backend: Backend, job: Job, reason: str, at: float) -> None:
         return
     if job.status in NOT_STARTED:
         transitions.cancel_now(backend, job, reason, at)
+        return
+    if job.eks is not None:  # an EKS job: its pod (pods.py)
+        pod = pods.current(job)
+        assert pod is not None
+        job.is_terminated = True
+        if job.terminate_reason is None and not job.timed_out:
+            job.terminate_reason = reason
+        pods.stop(backend, job, pod, at)
         return
     attempt = job.current
     assert attempt is not None  # STARTING and RUNNING jobs always have an attempt under way

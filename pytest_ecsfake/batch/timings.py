@@ -20,4 +20,6 @@ BATCH_TIMINGS: dict[str, float] = {
     "batch_submitted": 2.0,  # SUBMITTED → PENDING or RUNNABLE: the scheduler picks the job up
     "batch_scheduling": 5.0,  # RUNNABLE → STARTING at the earliest, once capacity is free
     "batch_job_retention": 604800.0,  # a finished job stays visible to DescribeJobs/ListJobs this long (7 days)
+    # EKS jobs (pods.py): STARTING → the pod's (init) containers run: pod bound to its node, images pulled.
+    "batch_eks_pod_start": 8.0,
 }

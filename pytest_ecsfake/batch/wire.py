@@ -70,7 +70,7 @@ def job_detail(job: Job) -> dict[str, Any]:
         "parameters": job.parameters,
         "container": container,
         "propagateTags": job.propagate_tags,
-        "platformCapabilities": job.definition.body["platformCapabilities"],
+        "platformCapabilities": job.definition.body.get("platformCapabilities", []),
         "isCancelled": job.is_cancelled,
         "isTerminated": job.is_terminated,
     }
@@ -100,6 +100,11 @@ def job_detail(job: Job) -> dict[str, Any]:
         job.multinode.describe(job, body)  # nodes.py: nodeProperties, nodeDetails
     if job.containers is not None:
         ecs_properties.describe(job, body)  # ecsProperties, attempts[].taskProperties
+    if job.eks is not None:
+        from .eks import eks_detail
+
+        body.pop("platformCapabilities")
+        return eks_detail(job, body)
     return body
 
 

@@ -54,6 +54,9 @@ def describe(queue: JobQueue) -> dict[str, Any]:
     }
     if queue.scheduling_policy is not None:
         body["schedulingPolicyArn"] = queue.scheduling_policy
+    if queue.service_order:
+        body["serviceEnvironmentOrder"] = [{"order": order, "serviceEnvironment": env.arn}
+                                           for order, env in queue.service_order]
     if queue.status_reason:
         body["statusReason"] = queue.status_reason
     if queue.tags:
@@ -62,6 +65,8 @@ def describe(queue: JobQueue) -> dict[str, Any]:
 
 
 def _queue_type(queue: JobQueue) -> str:
+    if queue.service_order:
+        return "SAGEMAKER_TRAINING"
     if any(env.eks is not None for _, env in queue.order):
         return "EKS"
     return "ECS_FARGATE" if any(env.fargate for _, env in queue.order) else "ECS"
@@ -129,18 +134,25 @@ def _new_policy(ctx: Context, queue: JobQueue, ref: str) -> str:
     return _policy(ctx, ref)
 
 
-def _refuse_unsupported(ctx: Context, req: dict[str, Any]) -> None:
-    if "serviceEnvironmentOrder" in req:
-        ctx.unsupported("service environments (serviceEnvironmentOrder)")
-    if req.get("jobQueueType") == "SAGEMAKER_TRAINING":
-        ctx.unsupported(f"jobQueueType {req['jobQueueType']}")
+def _check_orders(ctx: Context, req: dict[str, Any]) -> None:
+    if "serviceEnvironmentOrder" in req and req.get("computeEnvironmentOrder"):
+        # [M:CreateJobQueueRequest.serviceEnvironmentOrder]: "A job queue can't have both" (own wording)
+        raise ClientException("A job queue can't have both a serviceEnvironmentOrder and a computeEnvironmentOrder.")
+    if req.get("jobQueueType") == "SAGEMAKER_TRAINING" and not req.get("serviceEnvironmentOrder"):
+        raise ClientException("A job queue of type SAGEMAKER_TRAINING needs a serviceEnvironmentOrder.")  # own wording
+
+
+def _service_order(ctx: Context, req: dict[str, Any]) -> list[tuple[int, Any]]:
+    from .service_environments import service_order
+
+    return service_order(ctx, req["serviceEnvironmentOrder"])
 
 
 @handler("batch", "CreateJobQueue")
 def create_job_queue(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     state = batch_state(ctx)
     name = req["jobQueueName"]
-    _refuse_unsupported(ctx, req)
+    _check_orders(ctx, req)
     if name in state.job_queues:
         raise ClientException("Object already exists")
     queue = JobQueue(
@@ -149,7 +161,8 @@ def create_job_queue(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         seq=state.seq(),
         priority=req["priority"],
         state=req.get("state", "ENABLED"),
-        order=_order(ctx, req.get("computeEnvironmentOrder", [])),
+        order=[] if "serviceEnvironmentOrder" in req else _order(ctx, req.get("computeEnvironmentOrder", [])),
+        service_order=_service_order(ctx, req) if "serviceEnvironmentOrder" in req else [],
         tags=dict(req.get("tags", {})),
         request_pass=partial(request_pass, ctx.backend, state),  # how its jobs wake the scheduler (state.py)
         time_limit_actions=_time_limit_actions(req.get("jobStateTimeLimitActions", [])),
@@ -169,7 +182,12 @@ def _settle_later(ctx: Context, queue: JobQueue, timing: str) -> None:
 
 def _valid(backend: Backend, queue: JobQueue, at: float) -> None:
     queue.status, queue.status_reason, queue.pending = "VALID", HEALTHY, None
-    request_pass(backend, backend.region_state(queue.arn.split(":")[3]).batch, at)
+    state = backend.region_state(queue.arn.split(":")[3]).batch
+    request_pass(backend, state, at)
+    if queue.service_order:
+        from .service_runs import request_service_pass
+
+        request_service_pass(backend, state, at)
 
 
 @handler("batch", "DescribeJobQueues")
@@ -186,11 +204,18 @@ def describe_job_queues(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 @handler("batch", "UpdateJobQueue")
 def update_job_queue(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     queue = get_queue(ctx, req["jobQueue"])
-    _refuse_unsupported(ctx, req)
+    _check_orders(ctx, req)
     if queue.status in ("CREATING", "DELETING"):
         raise ClientException(f"Job queue {queue.name} is {queue.status} and can't be updated now.")
     policy = _new_policy(ctx, queue, req["schedulingPolicyArn"]) if "schedulingPolicyArn" in req else None
+    both = ClientException("A job queue can't have both a serviceEnvironmentOrder and a computeEnvironmentOrder.")
+    if "serviceEnvironmentOrder" in req:
+        if queue.order:  # own wording
+            raise both
+        queue.service_order = _service_order(ctx, req)
     if "computeEnvironmentOrder" in req:
+        if queue.service_order:  # own wording
+            raise both
         queue.order = _order(ctx, req["computeEnvironmentOrder"])
     if "jobStateTimeLimitActions" in req:
         queue.time_limit_actions = _time_limit_actions(req["jobStateTimeLimitActions"])
@@ -221,6 +246,10 @@ def delete_job_queue(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     state = batch_state(ctx)
     for job in [j for j in state.jobs.values() if j.queue is queue and j.parent is None and not j.finished]:
         terminate(ctx.backend, job, "Job queue deleted", ctx.now)
+    if queue.service_order:
+        from .service_jobs import terminate_queue_jobs
+
+        terminate_queue_jobs(ctx, queue, "Job queue deleted")
     backend = ctx.backend
     queue.pending = backend.events.schedule(ctx.now + backend.timings["batch_job_queue_delete"],
                                             lambda t: _deleted(state, queue))

@@ -136,6 +136,9 @@ def _check_queue(ctx: Context, req: dict[str, Any], definition: JobDefinition) -
     if queue.state != "ENABLED" or queue.status == "DELETING":
         why = "being deleted" if queue.status == "DELETING" else "DISABLED"
         raise ClientException(f"Job queue {queue.name} is {why}: new jobs can't be added to it.")
+    if queue.service_order:  # own wording, not confirmed
+        raise ClientException(f"Job queue {queue.name} is of type SAGEMAKER_TRAINING: submit service jobs to it "
+                              "with SubmitServiceJob.")
     fargate = definition.fargate
     for _, env in queue.order:
         if (env.eks is not None) != definition.eks:  # own wording, not confirmed (the sentence below is AWS's)

@@ -106,6 +106,8 @@ class JobQueue:
     # RUNNABLE jobs by scheduling key (submission order; array children after their parent's position).
     runnable: dict[tuple[int, int], Job] = field(default_factory=dict)
     runnable_keys: list[tuple[int, int]] = field(default_factory=list)  # the same keys, sorted
+    # A SAGEMAKER_TRAINING queue: (order, ServiceEnvironment) ascending (service_environments.py); ``order`` is empty.
+    service_order: list[tuple[int, Any]] = field(default_factory=list)
 
     @property
     def environments(self) -> list[ComputeEnvironment]:
@@ -239,6 +241,10 @@ class BatchState:
     jobs: dict[str, Job] = field(default_factory=dict)  # by id, children included (``<parent>:<index>``)
     scheduling_policies: dict[str, Any] = field(default_factory=dict)  # by name (scheduling_policies.py)
     quota_shares: dict[str, Any] = field(default_factory=dict)  # by ARN (quota_shares.py)
+    # Service environments by name and service jobs by id (service_environments.py, service_jobs.py).
+    service_environments: dict[str, Any] = field(default_factory=dict)
+    service_jobs: dict[str, Any] = field(default_factory=dict)
+    service_passes: set[float] = field(default_factory=set)  # instants a service-job pass is due at
     next_seq: int = 0
     passes: set[float] = field(default_factory=set)  # instants a scheduler pass is already due at
     consumable_resources: dict[str, Any] = field(default_factory=dict)  # by name (consumables.py)

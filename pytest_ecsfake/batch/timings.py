@@ -22,4 +22,9 @@ BATCH_TIMINGS: dict[str, float] = {
     "batch_job_retention": 604800.0,  # a finished job stays visible to DescribeJobs/ListJobs this long (7 days)
     # EKS jobs (pods.py): STARTING → the pod's (init) containers run: pod bound to its node, images pulled.
     "batch_eks_pod_start": 8.0,
+    # Service jobs (service_runs.py): SageMaker training jobs dispatched by Batch.
+    "batch_service_job_scheduled": 10.0,  # SCHEDULED → STARTING: the training job was created
+    "batch_service_job_starting": 60.0,  # STARTING → RUNNING: instances launched, training image downloaded
+    "batch_service_job_run": 300.0,  # RUNNING → SUCCEEDED for a training image without fake.behavior(...)
+    "batch_service_job_stop": 30.0,  # a stopped (terminated or timed-out) training job ends this long after
 }

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from .service_environments import ServiceEnvironment
 
 TIMEOUT_REASON = "Job attempt duration exceeded timeout"  # the container jobs' reason (attempts.py), reused
+FROM_SAGEMAKER = "Received status from SageMaker: "
+COMPLETED = FROM_SAGEMAKER + "Training job completed"  # [DG:service-job-events], an attempt's statusReason
 
 
 @dataclass(eq=False)
@@ -79,17 +81,28 @@ class ServiceJob:
 
     @property
     def request(self) -> dict[str, Any]:
-        parsed = json.loads(self.payload)
+        """The payload as SageMaker's CreateTrainingJob request; {} when it is not one ("The serviceRequestPayload
+        is passed through without validation" [DG:service-job-submit]: the fake reads what it can)."""
+        try:
+            parsed = json.loads(self.payload)
+        except ValueError:
+            return {}
         return parsed if isinstance(parsed, dict) else {}
+
+    def _resource(self, key: str) -> Any:
+        config = self.request.get("ResourceConfig")
+        return config.get(key) if isinstance(config, dict) else None
 
     @property
     def instance_type(self) -> str:
-        return str(self.request.get("ResourceConfig", {}).get("InstanceType", "ml.m5.large"))
+        kind = self._resource("InstanceType")
+        return kind if isinstance(kind, str) else "ml.m5.large"  # own default where the payload names none
 
     @property
     def instances(self) -> float:
-        count = self.request.get("ResourceConfig", {}).get("InstanceCount", 1)
-        return float(count) if isinstance(count, (int, float)) else 1.0
+        count = self._resource("InstanceCount")
+        ok = isinstance(count, (int, float)) and not isinstance(count, bool) and count > 0
+        return float(count) if ok else 1.0
 
 
 def request_service_pass(backend: Backend, state: BatchState, at: float) -> None:
@@ -141,13 +154,14 @@ def _pass(backend: Backend, state: BatchState, at: float) -> None:
 def _dispatch(backend: Backend, state: BatchState, job: ServiceJob, env: ServiceEnvironment, unit: str,
               at: float) -> None:
     number = len(job.attempts) + 1
-    name = str(job.request.get("TrainingJobName") or job.name)
-    if number > 1:
-        name = f"{name}-{number}"  # own choice: each attempt is a new SageMaker training job, named apart
-    region = job.arn.split(":")[3]
-    account = job.arn.split(":")[4]
+    # Each attempt is a new training job named "AWSBatch" + the payload's TrainingJobName + 32 hex digits, as the
+    # Batch user guide's service job event shows ("training-job/AWSBatchmy-training-job88b610a6…")
+    # [DG:service-job-events]; the job name stands in for a payload without TrainingJobName (own choice).
+    given = job.request.get("TrainingJobName")
+    name = f"AWSBatch{given if isinstance(given, str) else job.name}{backend.ids.hex32()}"
+    region, account = job.arn.split(":")[3:5]
     attempt = ServiceAttempt(number=number, environment=env, unit=unit, instances=job.instances,
-                             resource_arn=f"arn:aws:sagemaker:{region}:{account}:training-job/{name.lower()}")
+                             resource_arn=f"arn:aws:sagemaker:{region}:{account}:training-job/{name}")
     env.used[unit] = env.used.get(unit, 0.0) + job.instances
     job.attempts.append(attempt)
     job.status_reason = None
@@ -171,7 +185,8 @@ def _starting(backend: Backend, state: BatchState, job: ServiceJob, attempt: Ser
     behavior = _behavior(backend, job)
     if behavior is not None and behavior.pull_error is not None:
         # SageMaker's failure class for a training image it can't use; the sentence after it is the behaviour's
-        end_attempt(backend, state, job, attempt, f"ClientError: {behavior.pull_error}", at, failed=True)
+        end_attempt(backend, state, job, attempt, f"{FROM_SAGEMAKER}ClientError: {behavior.pull_error}", at,
+                    failed=True)
         return
     _later(backend, attempt, at + backend.timings["batch_service_job_starting"],
            lambda t: _running(backend, state, job, attempt, behavior, t))
@@ -191,7 +206,10 @@ def _running(backend: Backend, state: BatchState, job: ServiceJob, attempt: Serv
         runs_for, code = behavior.runs_for, behavior.exit_code
     if runs_for is None:
         return  # runs until stopped
-    reason = None if code == 0 else f"AlgorithmError: the training container exited with code {code}"  # own words
+    # The success reason is the user guide's example [DG:service-job-events]; the failure's is inferred from it,
+    # with SageMaker's FailureReason form "AlgorithmError: …" (own wording after the colon).
+    reason = COMPLETED if code == 0 else (f"{FROM_SAGEMAKER}AlgorithmError: the training container exited with "
+                                          f"code {code}")
     _later(backend, attempt, at + runs_for,
            lambda t: end_attempt(backend, state, job, attempt, reason, t, failed=code != 0))
 

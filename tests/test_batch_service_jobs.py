@@ -59,6 +59,8 @@ def test_service_environment_lifecycle(ecs_fake: Any) -> None:
         serviceEnvironmentName="se", serviceEnvironmentType="SAGEMAKER_TRAINING", tags={"team": "ml"},
         capacityLimits=[{"maxCapacity": 5, "capacityUnit": "NUM_INSTANCES"}])["serviceEnvironmentArn"]
     assert arn == "arn:aws:batch:us-east-1:123456789012:service-environment/se"
+    batch.untag_resource(resourceArn=arn, tagKeys=["team"])
+    batch.tag_resource(resourceArn=arn, tags={"team": "ml"})
     (env,) = batch.describe_service_environments()["serviceEnvironments"]
     assert (env["status"], env["state"], env["tags"]) == ("CREATING", "ENABLED", {"team": "ml"})
     ecs_fake.advance(CE_CREATE)
@@ -118,6 +120,8 @@ def test_a_service_job_walks_its_statuses_and_succeeds(batch: Any, ecs_fake: Any
     ecs_fake.advance(RUN)
     done = described(batch, job_id)
     assert done["status"] == "SUCCEEDED" and done["tags"] == {"a": "b"}
+    batch.tag_resource(resourceArn=done["jobArn"], tags={"c": "d"})
+    assert batch.list_tags_for_resource(resourceArn=done["jobArn"])["tags"] == {"a": "b", "c": "d"}
     assert done["statusReason"] == "Received status from SageMaker: Training job completed"
     (attempt,) = done["attempts"]
     assert attempt["stoppedAt"] - attempt["startedAt"] == RUN * 1000

@@ -247,9 +247,9 @@ def delete_job_queue(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     for job in [j for j in state.jobs.values() if j.queue is queue and j.parent is None and not j.finished]:
         terminate(ctx.backend, job, "Job queue deleted", ctx.now)
     if queue.service_order:
-        from .service_jobs import terminate_queue_jobs
+        from .service_runs import terminate_queue_jobs
 
-        terminate_queue_jobs(ctx, queue, "Job queue deleted")
+        terminate_queue_jobs(ctx.backend, state, queue, "Job queue deleted", ctx.now)
     backend = ctx.backend
     queue.pending = backend.events.schedule(ctx.now + backend.timings["batch_job_queue_delete"],
                                             lambda t: _deleted(state, queue))

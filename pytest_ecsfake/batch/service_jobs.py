@@ -218,10 +218,3 @@ def terminate_service_jobs(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         terminate(ctx.backend, batch_state(ctx), job, req["reason"], ctx.now)
         successful.append(ident)
     return {"successful": successful, "errors": errors}
-
-
-def terminate_queue_jobs(ctx: Context, queue: Any, reason: str) -> None:
-    """DeleteJobQueue of a SAGEMAKER_TRAINING queue: its unfinished service jobs are terminated."""
-    state = batch_state(ctx)
-    for job in [j for j in state.service_jobs.values() if j.queue is queue]:
-        terminate(ctx.backend, state, job, reason, ctx.now)

@@ -290,3 +290,9 @@ def terminate(backend: Backend, state: BatchState, job: ServiceJob, reason: str,
         request_service_pass(backend, state, at)
         return
     stop_attempt(backend, state, job, attempt, at)
+
+
+def terminate_queue_jobs(backend: Backend, state: BatchState, queue: JobQueue, reason: str, at: float) -> None:
+    """DeleteJobQueue of a SAGEMAKER_TRAINING queue: its unfinished service jobs are terminated."""
+    for job in [j for j in state.service_jobs.values() if j.queue is queue]:
+        terminate(backend, state, job, reason, at)

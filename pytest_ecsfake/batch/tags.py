@@ -38,10 +38,18 @@ def _tags_of(ctx: Context, arn: str) -> dict[str, str]:
         record = find_policy(ctx, arn)
     elif resource_type == "consumable-resource":
         record = find_resource(ctx, arn)
+    elif resource_type in ("service-environment", "service-job"):
+        # Both carry tags (CreateServiceEnvironment, SubmitServiceJob); the reference's list of taggable resources
+        # predates them, so tagging them is answered (a false refusal is worse than a missed one).
+        from .service_environments import find_service_environment
+        from .service_jobs import find_service_job
+
+        record = (find_service_environment if resource_type == "service-environment" else find_service_job)(ctx, arn)
     elif resource_type not in ("compute-environment", "job-queue", "job-definition", "job"):
         raise ClientException(
             f"{arn} is not a taggable Batch resource of this region and account (expected {prefix}"
-            "<compute-environment|job-queue|job-definition|job|scheduling-policy|consumable-resource>/...)."
+            "<compute-environment|job-queue|job-definition|job|scheduling-policy|consumable-resource|"
+            "service-environment|service-job>/...)."
         )
     if record is None:
         raise ClientException(f"Resource {arn} does not exist.")

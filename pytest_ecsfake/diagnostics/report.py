@@ -113,9 +113,10 @@ def _job_timelines(backend: Backend, origin: float, emitted: dict[str, list[dict
                                for at, status in [(job.created_at, "SUBMITTED"), *job.history])
             yield f"  {job.name} ({job.id[:8]}, {job.queue.name}): {steps}"
             facts = []
-            codes = [a.exit_code for a in job.attempts if a.exit_code is not None]
-            if job.attempts:
-                facts.append(f"{len(job.attempts)} attempt(s)" + (f", exit codes {codes}" if codes else ""))
+            tried: list[Any] = [*job.attempts, *job.pods]  # ECS tasks, or an EKS job's pods
+            codes = [a.exit_code for a in tried if a.exit_code is not None]
+            if tried:
+                facts.append(f"{len(tried)} attempt(s)" + (f", exit codes {codes}" if codes else ""))
             if job.children:
                 facts.append(f"array of {len(job.children)}: {job.summary}")
             if job.status_reason:

@@ -9,6 +9,8 @@ import pytest
 from batch_helpers import CE_CREATE, INSTANCE_ROLE, QUEUE_CREATE, SCHEDULING, SUBMITTED, SUBNETS, job, status, submit
 from botocore.exceptions import ClientError
 
+from pytest_ecsfake import EcsFake
+
 CLUSTER = "arn:aws:eks:us-east-1:123456789012:cluster/ClusterForBatch"
 POD_START = 8  # batch_eks_pod_start
 RUNNING_AFTER = SUBMITTED + SCHEDULING + POD_START
@@ -242,3 +244,31 @@ def test_an_eks_job_over_the_http_server(ecs_fake: Any) -> None:
         job_id = submit(batch, jobDefinition="eks-work")
         ecs_fake.advance(RUNNING_AFTER + 1)
         assert job(batch, job_id)["eksAttempts"][0]["containers"][0]["exitCode"] == 0
+
+
+
+def test_access_entry_is_the_one_eks_setting_an_update_changes(ecs_fake: Any) -> None:
+    batch = boto3.client("batch", region_name="us-east-1")
+    arn = batch.create_compute_environment(
+        computeEnvironmentName="entry", type="MANAGED",
+        eksConfiguration={"eksClusterArn": CLUSTER, "kubernetesNamespace": "ns",
+                          "accessEntry": {"desiredState": "ENABLED"}},
+        computeResources={"type": "SPOT", "maxvCpus": 2, "subnets": SUBNETS, "instanceRole": INSTANCE_ROLE,
+                          "allocationStrategy": "SPOT_CAPACITY_OPTIMIZED"})["computeEnvironmentArn"]
+    ecs_fake.advance(CE_CREATE)
+    created = batch.describe_compute_environments(computeEnvironments=[arn])["computeEnvironments"][0]
+    assert created["eksConfiguration"]["accessEntry"] == {"desiredState": "ENABLED", "status": "ACTIVE"}
+    batch.update_compute_environment(computeEnvironment=arn,
+                                     eksConfiguration={"accessEntry": {"desiredState": "DISABLED"}})
+    env = batch.describe_compute_environments(computeEnvironments=[arn])["computeEnvironments"][0]
+    assert env["eksConfiguration"]["accessEntry"] == {"desiredState": "DISABLED", "status": "INACTIVE"}
+    assert env["eksConfiguration"]["kubernetesNamespace"] == "ns"
+
+
+def test_unmanaged_eks_environments_are_not_faked_and_fail_the_test() -> None:
+    fake = EcsFake()
+    with pytest.raises(AssertionError, match="UNMANAGED compute environments on Amazon EKS"), fake:
+        batch = boto3.client("batch", region_name="us-east-1")
+        with pytest.raises(ClientError, match="UnsupportedOperation"):
+            batch.create_compute_environment(computeEnvironmentName="mine", type="UNMANAGED", eksConfiguration={
+                "eksClusterArn": CLUSTER, "kubernetesNamespace": "ns"})

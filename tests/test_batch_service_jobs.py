@@ -210,3 +210,15 @@ def test_a_service_job_over_the_http_server(ecs_fake: Any) -> None:
         job_id = submit(batch)
         ecs_fake.advance(DISPATCH + SCHEDULED + STARTING + RUN)
         assert described(batch, job_id)["status"] == "SUCCEEDED"
+
+
+def test_deleting_the_queue_terminates_its_service_jobs(batch: Any, ecs_fake: Any) -> None:
+    ecs_fake.behavior("trainer:1", runs_for=None)
+    running, waiting = submit(batch, "running"), submit(batch, "waiting", serviceRequestPayload=payload(instances=2))
+    ecs_fake.advance(DISPATCH + SCHEDULED + STARTING)
+    batch.update_job_queue(jobQueue="sq", state="DISABLED")
+    ecs_fake.advance(QUEUE_CREATE)
+    batch.delete_job_queue(jobQueue="sq")
+    assert described(batch, waiting)["statusReason"] == "Job queue deleted"
+    ecs_fake.advance(STOP)
+    assert [described(batch, j)["status"] for j in (running, waiting)] == ["FAILED", "FAILED"]

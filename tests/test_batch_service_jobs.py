@@ -222,3 +222,11 @@ def test_deleting_the_queue_terminates_its_service_jobs(batch: Any, ecs_fake: An
     assert described(batch, waiting)["statusReason"] == "Job queue deleted"
     ecs_fake.advance(STOP)
     assert [described(batch, j)["status"] for j in (running, waiting)] == ["FAILED", "FAILED"]
+
+
+def test_the_same_request_with_the_same_client_token_is_rejected(batch: Any) -> None:
+    submit(batch, "once", clientToken="token-1")
+    with pytest.raises(ClientError) as again:
+        submit(batch, "once", clientToken="token-1")
+    assert again.value.response["Error"]["Code"] == "ClientException"
+    submit(batch, "other", clientToken="token-1")  # another request under the same token is not "the same request"

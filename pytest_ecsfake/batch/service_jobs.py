@@ -48,6 +48,14 @@ def submit_service_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         raise ClientException("quotaShareName can only be given for a job queue with a quota share scheduling policy.")
     retry = json_copy(req.get("retryStrategy"))  # kept as given: ServiceJobRetryAction is upper-case in the model
     state = batch_state(ctx)
+    token = req.get("clientToken")
+    if token is not None:
+        # "two submit requests with identical payloads and clientTokens … are considered the same request and the
+        # second request is rejected" [M:SubmitServiceJobRequest.clientToken]; the wording is the fake's own.
+        request = {k: v for k, v in req.items() if k != "clientToken"}
+        if state.service_tokens.get(token) == request:
+            raise ClientException(f"A service job was already submitted with clientToken {token} and this request.")
+        state.service_tokens[token] = json_copy(request)
     job_id = ctx.backend.ids.uuid()
     job = ServiceJob(
         id=job_id,

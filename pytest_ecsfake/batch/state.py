@@ -245,6 +245,7 @@ class BatchState:
     service_environments: dict[str, Any] = field(default_factory=dict)
     service_jobs: dict[str, Any] = field(default_factory=dict)
     service_passes: set[float] = field(default_factory=set)  # instants a service-job pass is due at
+    service_tokens: dict[str, Any] = field(default_factory=dict)  # SubmitServiceJob clientToken → its request
     next_seq: int = 0
     passes: set[float] = field(default_factory=set)  # instants a scheduler pass is already due at
     consumable_resources: dict[str, Any] = field(default_factory=dict)  # by name (consumables.py)

@@ -184,6 +184,10 @@ def test_list_service_jobs_filters_and_pages(batch: Any, ecs_fake: Any) -> None:
     assert [s["jobId"] for s in named] == ids[::-1]  # a filter lists every status, newest first
     batch.update_service_job(jobId=ids[0], schedulingPriority=5)
     assert described(batch, ids[0])["schedulingPriority"] == 5
+    ecs_fake.advance(8 * 86400)  # finished jobs are kept 7 days
+    assert batch.list_service_jobs(filters=[{"name": "JOB_NAME", "values": ["job-*"]}])["jobSummaryList"] == []
+    with pytest.raises(ClientError):
+        described(batch, ids[0])
 
 
 def test_refusals(batch: Any) -> None:

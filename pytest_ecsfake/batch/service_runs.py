@@ -242,13 +242,13 @@ def end_attempt(backend: Backend, state: BatchState, job: ServiceJob, attempt: S
     env.used[attempt.unit] = env.used.get(attempt.unit, 0.0) - attempt.instances
     request_service_pass(backend, state, at)
     if job.terminate_reason is not None or job.timed_out:
-        finish(job, "FAILED", reason, at)
+        finish(backend, state, job, "FAILED", reason, at)
     elif not failed:
-        finish(job, "SUCCEEDED", reason, at)
+        finish(backend, state, job, "SUCCEEDED", reason, at)
     elif _should_retry(job, reason or ""):
         make_runnable(backend, state, job, at)
     else:
-        finish(job, "FAILED", reason, at)
+        finish(backend, state, job, "FAILED", reason, at)
 
 
 def _should_retry(job: ServiceJob, reason: str) -> bool:
@@ -270,11 +270,19 @@ def make_runnable(backend: Backend, state: BatchState, job: ServiceJob, at: floa
     request_service_pass(backend, state, job.eligible_at)
 
 
-def finish(job: ServiceJob, status: str, reason: str | None, at: float) -> None:
+def finish(backend: Backend, state: BatchState, job: ServiceJob, status: str, reason: str | None,
+           at: float) -> None:
+    """End the job; like a container job it is forgotten ``batch_job_retention`` after it finished."""
     if job.status in FINISHED:
         return
     job.status_reason = reason
     set_status(job, status, at)
+    backend.events.schedule(at + backend.timings["batch_job_retention"], lambda t: _forget(state, job))
+
+
+def _forget(state: BatchState, job: ServiceJob) -> None:
+    if state.service_jobs.get(job.id) is job:
+        del state.service_jobs[job.id]
 
 
 def terminate(backend: Backend, state: BatchState, job: ServiceJob, reason: str, at: float) -> None:
@@ -286,7 +294,7 @@ def terminate(backend: Backend, state: BatchState, job: ServiceJob, reason: str,
         job.terminate_reason = reason
     attempt = job.current
     if attempt is None:
-        finish(job, "FAILED", reason, at)
+        finish(backend, state, job, "FAILED", reason, at)
         request_service_pass(backend, state, at)
         return
     stop_attempt(backend, state, job, attempt, at)

@@ -13,8 +13,8 @@ from typing import Any
 
 from ..core.context import Context
 from ..core.errors import ClientException
-from .pods import PodAttempt, current
-from .state import Job, JobDefinition, json_copy, ms
+from .pods import current
+from .state import JobDefinition, json_copy
 
 NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 # Own choice where the pod asks for none (docs/fidelity-batch.md): what the scheduler counts for it.
@@ -172,54 +172,4 @@ def job_properties(ctx: Context, definition: JobDefinition, req: dict[str, Any])
     return props, vcpus, mib
 
 
-def _attempt(attempt: PodAttempt) -> dict[str, Any]:
-    def containers(group: list[Any]) -> list[dict[str, Any]]:
-        out = []
-        for c in group:
-            item: dict[str, Any] = {"name": c.name, "containerID": c.container_id}
-            if c.exit_code is not None:
-                item["exitCode"] = c.exit_code
-            if c.reason:
-                item["reason"] = c.reason
-            out.append(item)
-        return out
-
-    body: dict[str, Any] = {
-        "containers": containers(attempt.containers),
-        "eksClusterArn": attempt.cluster_arn,
-        "podName": attempt.pod_name,
-        "podNamespace": attempt.namespace,
-        "nodeName": attempt.node_name,
-    }
-    if attempt.init_containers:
-        body["initContainers"] = containers(attempt.init_containers)
-    if attempt.started_at is not None:
-        body["startedAt"] = ms(attempt.started_at)
-    if attempt.stopped_at is not None:
-        body["stoppedAt"] = ms(attempt.stopped_at)
-    if attempt.status_reason:
-        body["statusReason"] = attempt.status_reason
-    return body
-
-
-def eks_detail(job: Job, body: dict[str, Any]) -> dict[str, Any]:
-    """An EKS job's JobDetail: ``container`` gives way to ``eksProperties`` (with the latest attempt's
-    ``podName``/``nodeName`` and its containers' exit codes) and ``eksAttempts`` lists the ended attempts."""
-    assert job.eks is not None
-    body.pop("container", None)
-    props = json_copy(job.eks)
-    pod = props["podProperties"]
-    latest = job.pods[-1] if job.pods else None
-    if latest is not None:
-        pod["podName"], pod["nodeName"] = latest.pod_name, latest.node_name
-        for spec, run in zip(pod["containers"], latest.containers, strict=False):
-            if run.exit_code is not None:
-                spec["exitCode"] = run.exit_code
-            if run.reason:
-                spec["reason"] = run.reason
-    body["eksProperties"] = props
-    body["eksAttempts"] = [_attempt(a) for a in job.pods if a.ended]
-    return body
-
-
-__all__ = ["check_configuration", "current", "definition_body", "eks_detail", "job_properties"]
+__all__ = ["check_configuration", "current", "definition_body", "job_properties"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import ecs_properties
+from .eks_wire import eks_detail
 from .state import Attempt, Job, ms
 
 
@@ -101,8 +102,6 @@ def job_detail(job: Job) -> dict[str, Any]:
     if job.containers is not None:
         ecs_properties.describe(job, body)  # ecsProperties, attempts[].taskProperties
     if job.eks is not None:
-        from .eks import eks_detail
-
         body.pop("platformCapabilities")
         return eks_detail(job, body)
     return body

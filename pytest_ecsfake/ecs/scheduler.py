@@ -90,6 +90,9 @@ def step(backend: Backend, service: Service, at: float) -> None:
     service.next_step = None
     if service.status == "INACTIVE":
         return
+    if service.stepper is not None:  # a service of task sets (ecs/task_set_scheduler.py)
+        service.stepper(backend, service, at)
+        return
     ctx = Context(backend, "ecs", "ServiceScheduler", service.region, at)
     forget_replaced(service, at)
     if service.status == "ACTIVE":

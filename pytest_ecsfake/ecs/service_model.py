@@ -10,6 +10,7 @@ so they can never drift from what DescribeTasks says. The scheduler (``scheduler
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,6 +144,9 @@ class Service:
     last_completed: Deployment | None = None  # what a circuit-breaker rollback returns to
     next_step: Event | None = None  # the scheduler's next step for this service, if one is due
     problem: tuple[str, float] | None = None  # the last placement problem reported, and when
+    deployment_controller: str = "ECS"  # ECS | EXTERNAL | CODE_DEPLOY (task sets: ecs/task_set_model.py)
+    # The scheduler's step for a service that is not the ECS controller's (ecs/task_set_scheduler.py), or None.
+    stepper: Callable[[Any, Service, float], None] | None = None
 
     @property
     def primary(self) -> Deployment:
@@ -168,7 +172,6 @@ class Service:
             "desiredCount": self.desired_count,
             "runningCount": sum(d.running_count for d in self.deployments),
             "pendingCount": sum(d.pending_count for d in self.deployments),
-            "taskDefinition": self.primary.definition.arn,
             "deploymentConfiguration": copy.deepcopy(self.deployment_configuration),
             "deployments": [d.describe() for d in self.deployments],
             "events": [dict(e) for e in self.events],
@@ -189,6 +192,8 @@ class Service:
         # "A service will return either a capacityProviderStrategy or launchType parameter, but not both"
         # [M:CreateService]; taskSets are not returned for the ECS controller.
         _launch_fields(self, body)
+        if self.deployments:  # a service of task sets may have none (ecs/task_set_model.py)
+            body["taskDefinition"] = self.primary.definition.arn
         optional = {
             "networkConfiguration": copy.deepcopy(self.network_configuration),
             "healthCheckGracePeriodSeconds": self.health_check_grace_period,

@@ -37,6 +37,8 @@ from .service_model import Service, deployment_configuration
 from .state import Cluster, TaskDefinition
 from .tags import resolver, set_tags, tag_list, tags_of
 from .task_definitions import resolve_task_definition
+from .task_set_controllers import adopt, controller_of, external_create, update_controlled
+from .task_set_model import CONTROLLED, service_body
 
 BOTH_LAUNCH_CHOICES = (
     "Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again."
@@ -77,16 +79,18 @@ def _active_service(ctx: Context, req: dict[str, Any]) -> Service:
 
 
 def _describe(ctx: Context, service: Service, with_tags: bool) -> dict[str, Any]:
-    return service.describe(tag_list(tags_of(ctx, service.arn)) if with_tags else None)
+    body = service.describe(tag_list(tags_of(ctx, service.arn)) if with_tags else None)
+    return body if service.deployment_controller == "ECS" else service_body(service, body)
 
 
 def _check_supported(ctx: Context, req: dict[str, Any]) -> None:
-    """The fake schedules REPLICA and DAEMON services with rolling updates; say so instead of pretending otherwise."""
-    controller = (req.get("deploymentController") or {}).get("type", "ECS")
+    """The fake schedules REPLICA and DAEMON services with rolling updates, and REPLICA services of task sets (the
+    EXTERNAL and CODE_DEPLOY controllers); say so instead of pretending otherwise."""
+    controller = controller_of(req)
     strategy = (req.get("deploymentConfiguration") or {}).get("strategy", "ROLLING")
-    if controller != "ECS":
-        ctx.unsupported(f"the {controller} deployment controller (only ECS)")
-    if strategy != "ROLLING":
+    if controller in CONTROLLED and req.get("schedulingStrategy") == "DAEMON":
+        ctx.unsupported(f"DAEMON services of the {controller} deployment controller")
+    if strategy != "ROLLING" and controller == "ECS":
         ctx.unsupported(f"the {strategy} deployment strategy (only ROLLING)")
 
 
@@ -166,16 +170,26 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         # not known, so the service is created with no tasks (desiredCount 0), the rule recorded.
         ctx.documented("CreateService: desiredCount is required for a service with the REPLICA scheduling strategy "
                        "(the fake used 0)")
-    if "taskDefinition" not in req:
-        raise InvalidParameterException("taskDefinition is required for a service with the ECS deployment controller.")
+    controller = controller_of(req)
+    if "taskDefinition" not in req and controller != "EXTERNAL":
+        # "A task definition must be specified if the service uses either the ECS or CODE_DEPLOY deployment
+        # controllers" [M:CreateServiceRequest.taskDefinition]; AWS's wording is not confirmed.
+        raise InvalidParameterException(
+            f"taskDefinition is required for a service with the {controller} deployment controller.")
     desired = 0 if scheduling == "DAEMON" or "desiredCount" not in req else _desired_count(req)
-    launch_type, strategy = _launch_choice(req, cluster)
-    effective = launch_type or strategy_launch_type(strategy or [])
-    definition = _definition(ctx, req["taskDefinition"], effective)
-    if req.get("enableExecuteCommand"):
-        require_exec_role(definition, None, EXEC_NEEDS_ROLE_SERVICE.format(verb="created"))
-    check_network(req, network_mode(definition))
-    asked, resolved = _platform(effective, req.get("platformVersion"))
+    external = controller == "EXTERNAL"
+    definition: TaskDefinition | None = None
+    launch_type, strategy, asked, resolved = None, None, None, None
+    if external:
+        external_create(ctx, req)
+    else:
+        launch_type, strategy = _launch_choice(req, cluster)
+        effective = launch_type or strategy_launch_type(strategy or [])
+        definition = _definition(ctx, req["taskDefinition"], effective)
+        if req.get("enableExecuteCommand"):
+            require_exec_role(definition, None, EXEC_NEEDS_ROLE_SERVICE.format(verb="created"))
+        check_network(req, network_mode(definition))
+        asked, resolved = _platform(effective, req.get("platformVersion"))
     _check_placement(req)
     check_connectors(req.get("gatewayConnectors", []), definition)
     role = req.get("role")
@@ -190,14 +204,14 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         launch_type=launch_type,
         capacity_provider_strategy=strategy,
         platform_version=asked,
-        network_configuration=copy.deepcopy(req.get("networkConfiguration")),
+        network_configuration=None if external else copy.deepcopy(req.get("networkConfiguration")),
         deployment_configuration=deployment_configuration(req.get("deploymentConfiguration"),
                                                           daemon=scheduling == "DAEMON"),
         scheduling_strategy=scheduling,
         placement_constraints=copy.deepcopy(req.get("placementConstraints", [])),
         placement_strategy=copy.deepcopy(req.get("placementStrategy", [])),
-        load_balancers=copy.deepcopy(req.get("loadBalancers", [])),
-        service_registries=copy.deepcopy(req.get("serviceRegistries", [])),
+        load_balancers=[] if external else copy.deepcopy(req.get("loadBalancers", [])),
+        service_registries=[] if external else copy.deepcopy(req.get("serviceRegistries", [])),
         propagate_tags=req.get("propagateTags", "NONE"),
         enable_ecs_managed_tags=req.get("enableECSManagedTags", False),
         enable_execute_command=req.get("enableExecuteCommand", False),
@@ -212,6 +226,10 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     ctx.ecs.services.pop(arn, None)  # an INACTIVE service of that name is replaced, at the end of the listing
     ctx.ecs.services[arn] = service
     cluster.active_services += 1
+    if controller in CONTROLLED:  # its task sets are its deployments (ecs/task_set_controllers.py)
+        adopt(ctx, service, controller, definition, resolved)
+        return {"service": _describe(ctx, service, bool(req.get("tags")))}
+    assert definition is not None
     start_deployment(ctx.backend, service, definition, ctx.now, resolved)
     if req.get("gatewayConnectors"):
         connect(ctx, service, req["gatewayConnectors"])  # its routes on the cluster's gateways (gateway_routes.py)
@@ -232,6 +250,11 @@ def _current(service: Service, key: str) -> Any:
 @handler("ecs", "UpdateService")
 def update_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     service = _active_service(ctx, req)
+    if "deploymentController" in req and controller_of(req) != service.deployment_controller:
+        ctx.unsupported("changing the deployment controller of a service")
+    if service.deployment_controller != "ECS":
+        update_controlled(ctx, service, req)
+        return {"service": _describe(ctx, service, False)}
     _check_supported(ctx, {k: v for k, v in req.items() if k in ("deploymentController", "deploymentConfiguration")})
     if service.scheduling_strategy == "DAEMON":
         _check_daemon(req, None)

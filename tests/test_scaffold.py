@@ -136,14 +136,15 @@ def test_the_scaffold_refuses_what_it_cannot_write(scaffolded: Path, capsys: pyt
 def test_docs_check_names_the_stale_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = copy_tree(tmp_path)
     readme = root / "README.md"
+    fresh = {name: (root / name).read_text() for name in ("README.md", str(tables.COVERAGE))}
     readme.write_text(readme.read_text().replace("| ecs | RunTask |\n", ""))
     (root / tables.COVERAGE).unlink()
     assert main(["docs", "--check", "--root", str(root)]) == 1
     err = capsys.readouterr().err
     assert "stale: README.md, docs/coverage.md (run `python -m pytest_ecsfake.scaffold docs`)" in err
     assert main(["docs", "--root", str(root)]) == 0
-    assert readme.read_text() == (ROOT / "README.md").read_text()
-    assert (root / tables.COVERAGE).read_text() == (ROOT / tables.COVERAGE).read_text()
+    assert readme.read_text() == fresh["README.md"]
+    assert (root / tables.COVERAGE).read_text() == fresh[str(tables.COVERAGE)]
     # A handler written without the scaffold: the index is stale until `docs` runs.
     with (root / "pytest_ecsfake/logs/log_groups.py").open("a") as module:
         module.write('\n\n@handler("logs", "DeleteTransformer")\n'

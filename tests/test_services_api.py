@@ -214,7 +214,8 @@ def test_a_replica_service_without_desired_count_is_created_with_none_and_the_ru
 
 
 @pytest.mark.parametrize(("change", "feature"), [
-    ({"deploymentController": {"type": "CODE_DEPLOY"}}, "the CODE_DEPLOY deployment controller (only ECS)"),
+    ({"deploymentController": {"type": "EXTERNAL"}, "schedulingStrategy": "DAEMON"},
+     "DAEMON services of the EXTERNAL deployment controller"),
     ({"deploymentConfiguration": {"strategy": "BLUE_GREEN"}}, "the BLUE_GREEN deployment strategy (only ROLLING)"),
 ])
 def test_a_feature_the_fake_lacks_is_unsupported_not_an_aws_error(change: dict[str, Any], feature: str) -> None:

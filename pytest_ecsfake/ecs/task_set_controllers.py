@@ -122,7 +122,8 @@ def update_controlled(ctx: Context, service: Service, req: dict[str, Any]) -> No
         raise InvalidParameterException(CODE_DEPLOY_NETWORK)
     if "desiredCount" in req and req["desiredCount"] < 0:
         raise InvalidParameterException(f"desiredCount must be 0 or more, not {req['desiredCount']}.")
-    ignored = sorted(set(req) - _ADDRESSING - _UPDATABLE[controller])
+    asked = {key for key, value in req.items() if not (key == "forceNewDeployment" and not value)}
+    ignored = sorted(asked - _ADDRESSING - _UPDATABLE[controller])
     if ignored:
         where = "create a new task set" if controller == "EXTERNAL" else "create a new CodeDeploy deployment"
         ctx.documented(f"{', '.join(ignored)}: UpdateService cannot change them on a service of the {controller} "

@@ -61,8 +61,7 @@ def test_code_deploy_service_starts_with_its_primary_task_set(client: Any, ecs_f
     created = code_deploy_service(client)
     assert created["deploymentController"] == {"type": "CODE_DEPLOY"}
     [first] = created["taskSets"]
-    assert (first["status"], first["scale"], first["computedDesiredCount"]) == (
-        "PRIMARY", {"value": 100.0, "unit": "PERCENT"}, 2)
+    assert (first["status"], first["scale"]) == ("PRIMARY", {"value": 100.0, "unit": "PERCENT"})
     assert first["taskDefinition"].endswith("web:1") and first["loadBalancers"] == LB
     assert created["taskDefinition"].endswith("web:1") and created["launchType"] == "FARGATE"
     assert [(d["id"], d["status"]) for d in created["deployments"]] == [(first["id"], "PRIMARY")]
@@ -101,7 +100,8 @@ def test_update_service_of_code_deploy(client: Any, ecs_fake: EcsFake) -> None:
     assert ecs_fake.calls[-1].violations == ()
     assert (updated["desiredCount"], updated["healthCheckGracePeriodSeconds"]) == (3, 30)
     assert updated["deploymentConfiguration"]["maximumPercent"] == 150
-    assert updated["taskSets"][0]["computedDesiredCount"] == 3
+    ecs_fake.advance(1)
+    assert service(client)["taskSets"][0]["computedDesiredCount"] == 3
     ecs_fake.advance(STARTED_AFTER)
     assert service(client)["runningCount"] == 3
     # What only a new CodeDeploy deployment changes: answered, recorded, not applied.

@@ -65,7 +65,10 @@ def test_create_task_set_answers_the_task_set(client: Any, ecs_fake: EcsFake) ->
     assert (created["computedDesiredCount"], created["pendingCount"], created["runningCount"]) == (0, 0, 0)
     assert (created["launchType"], created["platformVersion"], created["platformFamily"]) == ("FARGATE", "LATEST",
                                                                                              "Linux")
-    assert created["networkConfiguration"] == SUBNETS and created["loadBalancers"] == LB
+    # assignPublicIp DISABLED is filled in, as in the AWS CLI reference's examples.
+    assert created["networkConfiguration"] == {"awsvpcConfiguration": {**SUBNETS["awsvpcConfiguration"],
+                                                                       "assignPublicIp": "DISABLED"}}
+    assert created["loadBalancers"] == LB
     assert created["externalId"] == "blue" and "startedBy" not in created  # "the startedBy field isn't used"
     assert created["stabilityStatus"] == "STABILIZING"
     assert created["tags"] == [{"key": "team", "value": "web"}]
@@ -76,10 +79,12 @@ def test_create_task_set_answers_the_task_set(client: Any, ecs_fake: EcsFake) ->
 
 def test_scale_launches_the_computed_count_rounded_up_and_stabilizes(client: Any, ecs_fake: EcsFake) -> None:
     client.update_service(cluster="c", service="web", desiredCount=3)
-    ident = task_set(client, scale={"value": 50.0, "unit": "PERCENT"})["id"]
-    assert described(client, ident)["computedDesiredCount"] == 2  # 1.5 rounds up [M:TaskSet.computedDesiredCount]
+    created = task_set(client, scale={"value": 50.0, "unit": "PERCENT"})
+    ident = created["id"]
+    assert created["computedDesiredCount"] == 0  # computed at the scheduler's first step
     ecs_fake.advance(1)
     now = described(client, ident)
+    assert now["computedDesiredCount"] == 2  # 1.5 rounds up [M:TaskSet.computedDesiredCount]
     assert (now["pendingCount"], now["runningCount"], now["stabilityStatus"]) == (2, 0, "STABILIZING")
     tasks = tasks_of(client, ident)
     assert len(tasks) == 2 and {t["group"] for t in tasks} == {"service:web"}
@@ -100,9 +105,14 @@ def test_scale_launches_the_computed_count_rounded_up_and_stabilizes(client: Any
 
 def test_update_task_set_scales_in_and_out(client: Any, ecs_fake: EcsFake) -> None:
     ident = task_set(client)["id"]
+    ecs_fake.advance(5)
     updated = client.update_task_set(cluster="c", service="web", taskSet=ident,
                                      scale={"value": 100.0, "unit": "PERCENT"})["taskSet"]
-    assert (updated["scale"]["value"], updated["computedDesiredCount"]) == (100.0, 4)
+    # The answer has the new scale, the former computed count, and turns STABILIZING (as AWS's example answer).
+    assert (updated["scale"]["value"], updated["computedDesiredCount"]) == (100.0, 0)
+    assert updated["stabilityStatus"] == "STABILIZING" and updated["stabilityStatusAt"] == updated["updatedAt"]
+    ecs_fake.advance(1)
+    assert described(client, ident)["computedDesiredCount"] == 4
     ecs_fake.advance(STARTED_AFTER)
     assert described(client, ident)["runningCount"] == 4
     client.update_task_set(cluster="c", service="web", taskSet=ident, scale={"value": 25.0, "unit": "PERCENT"})
@@ -114,6 +124,7 @@ def test_update_task_set_scales_in_and_out(client: Any, ecs_fake: EcsFake) -> No
     assert len(tasks_of(client, ident)) == 1
     # The service's desiredCount drives every task set: 25 % of 8 is 2.
     client.update_service(cluster="c", service="web", desiredCount=8)
+    ecs_fake.advance(1)
     assert described(client, ident)["computedDesiredCount"] == 2
     ecs_fake.advance(STARTED_AFTER)
     assert described(client, ident)["runningCount"] == 2
@@ -158,7 +169,7 @@ def test_delete_task_set_drains_it_then_it_is_missing(client: Any, ecs_fake: Ecs
     assert answer["taskSets"] == []
     assert answer["failures"] == [{"arn": f"arn:aws:ecs:us-east-1:123456789012:task-set/c/web/{ident}",
                                    "reason": "MISSING"}]
-    assert client.describe_task_sets(cluster="c", service="web")["taskSets"] == []
+    assert service(client)["taskSets"] == []
     with pytest.raises(ClientError) as gone:
         client.delete_task_set(cluster="c", service="web", taskSet=ident)
     assert error(gone)[0] == "TaskSetNotFoundException"
@@ -179,8 +190,16 @@ def test_describe_by_arn_tags_and_missing(client: Any) -> None:
     assert answer["failures"] == [{"arn": "arn:aws:ecs:us-east-1:123456789012:task-set/c/web/ecs-svc/42",
                                    "reason": "MISSING"}]
     with pytest.raises(ClientError) as no_service:
-        client.describe_task_sets(cluster="c", service="nope")
-    assert error(no_service)[0] == "ServiceNotFoundException"
+        client.describe_task_sets(cluster="c", service="nope", taskSets=[arn])
+    assert error(no_service) == ("ServiceNotFoundException", "Service not found.")
+    # AWS's answers (aws/aws-cli#5380; boto/boto3#3895): no task set named, or a task ARN for a task set.
+    with pytest.raises(ClientError) as empty:
+        client.describe_task_sets(cluster="c", service="web")
+    assert error(empty) == ("InvalidParameterException", "TaskSets cannot be empty.")
+    with pytest.raises(ClientError) as not_a_task_set:
+        client.describe_task_sets(cluster="c", service="web",
+                                  taskSets=["arn:aws:ecs:us-east-1:123456789012:task/c/0123456789abcdef0123456789abcdef"])
+    assert error(not_a_task_set) == ("InvalidParameterException", "Task Set Identifier is invalid")
 
 
 def test_create_task_set_refusals(client: Any) -> None:
@@ -209,4 +228,4 @@ def test_client_token_answers_the_same_task_set(client: Any) -> None:
     first = task_set(client, clientToken="deploy-1")
     again = task_set(client, clientToken="deploy-1")
     assert again["id"] == first["id"]
-    assert len(client.describe_task_sets(cluster="c", service="web")["taskSets"]) == 1
+    assert [t["id"] for t in service(client)["taskSets"]] == [first["id"]]

@@ -18,7 +18,7 @@ from .scheduler import follow_instances, soon
 from .service_model import Service, deployment_configuration
 from .state import TaskDefinition
 from .tags import set_tags
-from .task_set_model import TaskSet, computed_count, task_sets
+from .task_set_model import TaskSet
 from .task_set_scheduler import step
 
 # What UpdateService may change of a service of each controller [M:UpdateService] (and the request's own members).
@@ -88,10 +88,10 @@ def new_task_set(ctx: Context, service: Service, definition: TaskDefinition, *, 
         launch_type=launch_type,
         capacity_provider_strategy=copy.deepcopy(strategy),
         platform_version=resolved,
-        network_configuration=copy.deepcopy(network),
+        network_configuration=_with_defaults(network),
         created_at=ctx.now,
         updated_at=ctx.now,
-        desired_count=computed_count(service.desired_count, scale),
+        desired_count=0,  # computed at the scheduler's first step, as UpdateTaskSet's new scale (task_sets.py)
         status=status,
         arn=arn,
         service_arn=service.arn,
@@ -110,6 +110,16 @@ def new_task_set(ctx: Context, service: Service, definition: TaskDefinition, *, 
     service.steady = False
     soon(ctx.backend, service, ctx.now)
     return task_set
+
+
+def _with_defaults(network: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A task set's network configuration as ECS answers it: assignPublicIp DISABLED unless given (every task
+    set in the AWS CLI reference's examples shows it, aws/aws-cli awscli/examples/ecs/*-task-set*.rst)."""
+    network = copy.deepcopy(network)
+    awsvpc = (network or {}).get("awsvpcConfiguration")
+    if awsvpc is not None:
+        awsvpc.setdefault("assignPublicIp", "DISABLED")
+    return network
 
 
 def update_controlled(ctx: Context, service: Service, req: dict[str, Any]) -> None:
@@ -132,12 +142,9 @@ def update_controlled(ctx: Context, service: Service, req: dict[str, Any]) -> No
         from .placement import validate
 
         validate(req.get("placementStrategy", []), req.get("placementConstraints", []))
-    if "desiredCount" in req:
+    if "desiredCount" in req:  # the task sets' computed desired counts follow at the scheduler's next step
         service.desired_count = req["desiredCount"]
         service.steady = False
-        for task_set in task_sets(service):
-            if task_set.status != "DRAINING":
-                task_set.desired_count = computed_count(service.desired_count, task_set.scale)
     if "deploymentConfiguration" in req and "deploymentConfiguration" in _UPDATABLE[controller]:
         service.deployment_configuration = deployment_configuration(req["deploymentConfiguration"],
                                                                     service.deployment_configuration)

@@ -8,6 +8,7 @@ Choices where AWS is silent: ``docs/fidelity-task-sets.md``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..core.context import Context
@@ -26,6 +27,8 @@ from .task_set_model import MAX_TASK_SETS, TaskSet, computed_count, primary_task
 # hashicorp/terraform-provider-aws#30347, 2023); the fake answers it to every task set change of such a service.
 ONLY_EXTERNAL = ("Amazon ECS only supports task set management on services configured to use external deployment "
                  "controllers.")
+
+_IDENTIFIER = re.compile(r"(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-set/[^/]+/[^/]+/)?ecs-svc/\d+")
 
 
 def _too_many(count: int) -> str:
@@ -46,7 +49,15 @@ def _find(ctx: Context, service: Service, ref: str) -> TaskSet | None:
     return next((t for t in task_sets(service) if ref in (t.id, t.arn)), None)
 
 
+def _check_identifier(ref: str) -> None:
+    """A task set id (``ecs-svc/<digits>``) or task set ARN; anything else (a task ARN, say) is refused as AWS
+    refuses it (boto/boto3#3895, 2023)."""
+    if not _IDENTIFIER.fullmatch(ref):
+        raise InvalidParameterException("Task Set Identifier is invalid")
+
+
 def _get(ctx: Context, service: Service, ref: str) -> TaskSet:
+    _check_identifier(ref)
     found = _find(ctx, service, ref)
     if found is None:
         # The wording is not confirmed; the code is the model's [M:TaskSetNotFoundException].
@@ -105,8 +116,12 @@ def describe_task_sets(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     service = _active_service(ctx, req)
     with_tags = "TAGS" in req.get("include", [])
     refs = req.get("taskSets")
-    if not refs:  # without taskSets: every task set of the service
-        return {"taskSets": [_describe(ctx, t, with_tags) for t in task_sets(service)], "failures": []}
+    if not refs:
+        # The reference lists taskSets as optional, but AWS answers this (aws/aws-cli#5380, 2020, still open):
+        # the task set ids are in DescribeServices' taskSets.
+        raise InvalidParameterException("TaskSets cannot be empty.")
+    for ref in refs:
+        _check_identifier(ref)
     prefix = f"task-set/{service.cluster.name}/{service.name}/"
     found, failures = describe_each(
         refs,
@@ -123,8 +138,10 @@ def update_task_set(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     task_set = _get(ctx, service, req["taskSet"])
     _changeable(ctx, task_set, "scaling")
     task_set.scale = _scale(ctx, req, task_set.scale)
-    task_set.desired_count = computed_count(service.desired_count, task_set.scale)
-    task_set.updated_at = ctx.now
+    # The answer keeps the former computedDesiredCount and turns STABILIZING; the scheduler's next step computes
+    # the new count (the AWS CLI reference's update-task-set example: scale 50 %, computedDesiredCount 0).
+    task_set.updated_at = task_set.stability_at = ctx.now
+    task_set.stability_status = "STABILIZING"
     service.steady = False
     soon(ctx.backend, service, ctx.now)
     return {"taskSet": _describe(ctx, task_set, False)}
@@ -135,13 +152,15 @@ def delete_task_set(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     service = _managed(ctx, req)
     task_set = _get(ctx, service, req["taskSet"])
     if task_set.status != "DRAINING":
-        # "If true, you can delete a task set even if it hasn't been scaled down to zero" [M:DeleteTaskSet.force];
-        # AWS's wording is not confirmed.
-        if task_set.desired_count > 0 and not req.get("force"):
+        # "If true, you can delete a task set even if it hasn't been scaled down to zero" [M:DeleteTaskSet.force]:
+        # refused only while its scale is above 0 and it has, or is to have, a task; the wording is not confirmed.
+        scaled = task_set.scale > 0 and (computed_count(service.desired_count, task_set.scale) > 0 or task_set.live)
+        if scaled and not req.get("force"):
             raise InvalidParameterException("The task set cannot be deleted while it is scaled above 0.")
         task_set.status = "DRAINING"
         task_set.desired_count = 0
-        task_set.updated_at = ctx.now
+        task_set.updated_at = task_set.stability_at = ctx.now
+        task_set.stability_status = "STABILIZING"
         soon(ctx.backend, service, ctx.now)
     return {"taskSet": _describe(ctx, task_set, False)}
 

@@ -100,7 +100,11 @@ def test_scale_launches_the_computed_count_rounded_up_and_stabilizes(client: Any
     found = service(client)
     assert (found["desiredCount"], found["pendingCount"], found["runningCount"]) == (3, 0, 2)
     assert [t["id"] for t in found["taskSets"]] == [ident]
-    assert "(service web) has reached a steady state." in [e["message"] for e in found["events"]]
+    events = [e["message"] for e in reversed(found["events"])]  # oldest first
+    assert events[0] == f"(service web) updated computedDesiredCount for taskSet {ident} to 2."
+    assert re.fullmatch(rf"\(service web, taskSet {ident}\) has started 2 tasks: \(task \w{{32}}\) \(task \w{{32}}\)\.",
+                        events[1])
+    assert events[2:] == ["(service web) has reached a steady state."]
 
 
 def test_update_task_set_scales_in_and_out(client: Any, ecs_fake: EcsFake) -> None:

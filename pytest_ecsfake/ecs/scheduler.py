@@ -367,7 +367,7 @@ def _launched(ctx: Context, service: Service, deployment: Deployment, tasks: lis
         deployment.updated_at = ctx.now
         listed = " ".join(f"(task {t.id})" for t in tasks)
         service.add_event(ctx.backend.ids.uuid(), ctx.now,
-                          f"(service {service.name}) has started {len(tasks)} tasks: {listed}.")
+                          f"{deployment.subject(service.name)} has started {len(tasks)} tasks: {listed}.")
     if len(tasks) == count:
         service.problem = None
         return False

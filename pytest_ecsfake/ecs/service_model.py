@@ -71,6 +71,10 @@ class Deployment:
     service_connect: dict[str, Any] | None = None  # the service's serviceConnectConfiguration when it started
     revision: Any = None  # the ServiceRevision it deploys (ecs/service_history.py)
 
+    def subject(self, service: str) -> str:
+        """How the service's events name what started its tasks: "(service <name>)"."""
+        return f"(service {service})"
+
     @property
     def live(self) -> list[Task]:
         """Its tasks the scheduler keeps: desiredStatus RUNNING."""

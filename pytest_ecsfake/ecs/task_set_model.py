@@ -44,6 +44,11 @@ class TaskSet(Deployment):
     client_token: str | None = None
     fingerprint: str = ""  # the CreateTaskSet request, for clientToken's idempotence
 
+    def subject(self, service: str) -> str:
+        """A task set's tasks are announced as "(service <name>, taskSet <id>) has started 1 tasks: ..." (real
+        events of EXTERNAL and CODE_DEPLOY services, e.g. mtyurt/ecstui's recorded service, altis-cli logs)."""
+        return f"(service {service}, taskSet {self.id})"
+
     def describe_set(self, tags: list[dict[str, str]] | None) -> dict[str, Any]:
         """The ``TaskSet`` shape."""
         body: dict[str, Any] = {

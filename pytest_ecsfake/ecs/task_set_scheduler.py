@@ -74,6 +74,10 @@ def _reconcile(ctx: Context, service: Service, task_set: TaskSet) -> bool:
     if desired != task_set.desired_count:
         task_set.desired_count = desired
         task_set.updated_at = at
+        # ECS's words, seen on a real EXTERNAL service's events (mtyurt/ecstui's recorded service).
+        service.add_event(ctx.backend.ids.uuid(), at,
+                          f"(service {service.name}) updated computedDesiredCount for taskSet {task_set.id} to "
+                          f"{desired}.")
     everyone = [t for s in task_sets(service) for t in s.live]
     staying = [t for t in task_set.live if not _draining(t)]
     stops: list[Task] = []
@@ -98,7 +102,7 @@ def _stop(ctx: Context, service: Service, task_set: TaskSet, tasks: list[Task]) 
         task_set.updated_at = ctx.now
         listed = " ".join(f"(task {t.id})" for t in stopped)
         service.add_event(ctx.backend.ids.uuid(), ctx.now,
-                          f"(service {service.name}) has stopped {len(stopped)} running tasks: {listed}.")
+                          f"{task_set.subject(service.name)} has stopped {len(stopped)} running tasks: {listed}.")
 
 
 def _drain(ctx: Context, service: Service, task_set: TaskSet) -> None:

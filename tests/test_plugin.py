@@ -7,6 +7,7 @@ import sys
 import textwrap
 
 import pytest
+from ecs_helpers import unimplemented_operation
 
 pytest_plugins = ["pytester"]
 
@@ -84,10 +85,11 @@ def test_it(ecs_fake, n):
 
 
 def test_a_swallowed_unsupported_operation_fails_the_test_at_teardown(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
+    operation, method = unimplemented_operation()
+    result = run(pytester, f"""
 def test_it(ecs_fake):
     try:
-        ecs().create_task_set(cluster="c", service="s", taskDefinition="t")
+        ecs().{method}()
     except Exception:
         pass
 """)
@@ -95,15 +97,15 @@ def test_it(ecs_fake):
     result.stdout.fnmatch_lines([
         "*ERROR at teardown of test_it*",
         "*pytest-ecsfake saw 1 problem(s) during this test:*",
-        "*does not implement ecs:CreateTaskSet yet*",
+        f"*does not implement ecs:{operation} yet*",
     ])
 
 
 def test_a_failing_test_is_not_masked_by_teardown(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
+    result = run(pytester, f"""
 def test_it(ecs_fake):
     try:
-        ecs().create_task_set(cluster="c", service="s", taskDefinition="t")
+        ecs().{unimplemented_operation()[1]}()
     except Exception:
         pass
     assert False, "the real failure"

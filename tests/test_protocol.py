@@ -9,6 +9,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from ecs_helpers import unimplemented_operation
 
 from pytest_ecsfake import EcsFake
 
@@ -125,10 +126,11 @@ def test_batch_schema_violations_are_client_exceptions() -> None:
 
 def test_unsupported_operation_names_itself_and_fails_the_test_at_teardown() -> None:
     fake = EcsFake()
-    with pytest.raises(AssertionError, match="does not implement ecs:CreateTaskSet") as teardown, fake:
+    operation, method = unimplemented_operation()
+    with pytest.raises(AssertionError, match=f"does not implement ecs:{operation}") as teardown, fake:
         ecs = boto3.client("ecs", region_name="us-east-1")
         try:
-            ecs.create_task_set(cluster="c", service="web", taskDefinition="web")
+            getattr(ecs, method)()
         except ClientError as error:  # code under test that swallows errors cannot hide it
             assert error.response["Error"]["Code"] == "UnsupportedOperation"
             message = error.response["Error"]["Message"]

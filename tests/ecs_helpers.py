@@ -40,18 +40,18 @@ TIMESTAMPS = ("connectivityAt", "pullStartedAt", "pullStoppedAt", "startedAt", "
 
 
 def unimplemented_operation() -> tuple[str, str]:
-    """An ECS operation of botocore's model that the fake has no handler for and whose request needs no member:
-    (its name, its boto3 client method). The tests of what an unimplemented operation answers use it, so they
-    hold whichever operations get handlers next."""
+    """A CloudWatch Logs operation of botocore's model that the fake has no handler for and whose request needs
+    no member: (its name, its boto3 client method). Every ECS and Batch operation has a handler; the tests of what
+    an unimplemented operation answers use this, so they hold whichever operations get handlers next."""
     import botocore
     import botocore.session
 
     from pytest_ecsfake.core import registry
 
-    model = botocore.session.get_session().get_service_model("ecs")
-    handled = set(registry.supported("ecs"))
+    model = botocore.session.get_session().get_service_model("logs")
+    handled = set(registry.supported("logs"))
     for name in sorted(model.operation_names):
         shape = model.operation_model(name).input_shape
         if name not in handled and not (shape is not None and shape.required_members):
             return name, botocore.xform_name(name)
-    raise AssertionError("every ECS operation that needs no member has a handler: test this another way")
+    raise AssertionError("every Logs operation that needs no member has a handler: test this another way")

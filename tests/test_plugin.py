@@ -89,7 +89,7 @@ def test_a_swallowed_unsupported_operation_fails_the_test_at_teardown(pytester: 
     result = run(pytester, f"""
 def test_it(ecs_fake):
     try:
-        ecs().{method}()
+        __import__("boto3").client("logs", region_name="us-east-1").{method}()
     except Exception:
         pass
 """)
@@ -97,7 +97,7 @@ def test_it(ecs_fake):
     result.stdout.fnmatch_lines([
         "*ERROR at teardown of test_it*",
         "*pytest-ecsfake saw 1 problem(s) during this test:*",
-        f"*does not implement ecs:{operation} yet*",
+        f"*does not implement logs:{operation} yet*",
     ])
 
 
@@ -105,7 +105,7 @@ def test_a_failing_test_is_not_masked_by_teardown(pytester: pytest.Pytester) -> 
     result = run(pytester, f"""
 def test_it(ecs_fake):
     try:
-        ecs().{unimplemented_operation()[1]}()
+        __import__("boto3").client("logs", region_name="us-east-1").{unimplemented_operation()[1]}()
     except Exception:
         pass
     assert False, "the real failure"

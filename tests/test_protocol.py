@@ -127,13 +127,13 @@ def test_batch_schema_violations_are_client_exceptions() -> None:
 def test_unsupported_operation_names_itself_and_fails_the_test_at_teardown() -> None:
     fake = EcsFake()
     operation, method = unimplemented_operation()
-    with pytest.raises(AssertionError, match=f"does not implement ecs:{operation}") as teardown, fake:
-        ecs = boto3.client("ecs", region_name="us-east-1")
+    with pytest.raises(AssertionError, match=f"does not implement logs:{operation}") as teardown, fake:
+        logs = boto3.client("logs", region_name="us-east-1")
         try:
-            getattr(ecs, method)()
+            getattr(logs, method)()
         except ClientError as error:  # code under test that swallows errors cannot hide it
             assert error.response["Error"]["Code"] == "UnsupportedOperation"
             message = error.response["Error"]["Message"]
-            assert "Supported ecs operations: " in message and "CreateCluster, " in message
+            assert "Supported logs operations: " in message and "CreateLogGroup, " in message
             assert "#supported-operations" in error.response["Error"]["Message"]
     assert "pytest-ecsfake saw 1 problem" in str(teardown.value)

@@ -23,7 +23,7 @@ def test_every_operation_is_registered_by_the_module_the_table_names() -> None:
         for operation, module in _registry.MODULES[service].items():
             found = _registry.get(service, operation)
             assert found is not None and found.__module__ == module, (service, operation)
-    assert _registry.get("ecs", unimplemented_operation()[0]) is None  # a real operation the fake does not implement
+    assert _registry.get("logs", unimplemented_operation()[0]) is None  # a real operation the fake does not implement
     assert _registry.get("nope", "RunTask") is None
 
 

@@ -10,3 +10,6 @@ from .schemas import validate_request
 from .ways_in.fake import EcsFake, mock_ecs
 
 __all__ = ["EcsFake", "RequestShapeError", "mock_ecs", "validate_request"]
+
+# The one place the version is written: pyproject.toml reads it from here (tool.setuptools.dynamic).
+__version__ = "0.1.0"

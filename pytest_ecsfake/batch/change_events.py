@@ -16,4 +16,4 @@ if TYPE_CHECKING:
 
 def job_changed(backend: Backend, job: Job, at: float) -> None:
     emit(backend, source="aws.batch", detail_type="Batch Job State Change", region=job.arn.split(":")[3],
-         resources=[job.arn], detail=job_detail(job), at=at)
+         resource=job.arn, snapshot=job_detail(job), at=at)

@@ -1,14 +1,19 @@
 """The state-change events the fake emits, as ECS and Batch send them to Amazon EventBridge.
 
-Each service builds an event's ``detail`` when the change happens (a snapshot of the resource then) and hands it
-here; the record keeps it in order (``fake.events``), and, while moto is active, puts it on moto's default event
-bus too (``core.hooks``), so that rules and targets set up in moto receive it. The envelope is EventBridge's
-[EB: eb-events-structure]: ``version`` "0", an ``id``, ``detail-type``, ``source``, ``account``, ``time`` (the
-fake clock, seconds, ``Z``), ``region``, ``resources``, ``detail``.
+Each service hands over, when a change happens, a snapshot of the resource then (its Describe* shape, which is
+built fresh) and how to make the event's ``detail`` of it; the record keeps them in order. The event itself
+(the envelope, the ISO timestamps) is made when a test reads ``fake.events`` (or the failure report does): the
+hot path pays for the snapshot only. While moto is active each event is made at once and also put on moto's
+default event bus (``core.hooks``), so that rules and targets set up in moto receive it. The envelope is
+EventBridge's [EB: eb-events-structure]: ``version`` "0", an ``id``, ``detail-type``, ``source``, ``account``,
+``time`` (the fake clock, seconds, ``Z``), ``region``, ``resources``, ``detail``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -18,15 +23,27 @@ from . import hooks
 if TYPE_CHECKING:
     from .backend import Backend
 
+Finish = Callable[[Any, float], dict[str, Any]]  # (snapshot, at) → the event's detail
+
 
 @dataclass
 class StateEvents:
-    """The events emitted so far, oldest first."""
+    """The events emitted so far, oldest first: ``made`` events, then ``pending`` snapshots not made yet."""
 
-    emitted: list[dict[str, Any]] = field(default_factory=list)
+    made: list[dict[str, Any]] = field(default_factory=list)
+    pending: list[tuple[str, str, str, str, Any, float, Finish | None]] = field(default_factory=list)
 
     def clear(self) -> None:
-        self.emitted.clear()
+        self.made.clear()
+        self.pending.clear()
+
+    def all(self, backend: Backend) -> list[dict[str, Any]]:
+        """Every event, made now if it was not yet (in order; the ids do not depend on when)."""
+        for source, detail_type, region, resource, snapshot, at, finish in self.pending:
+            detail: dict[str, Any] = snapshot if finish is None else finish(snapshot, at)
+            self.made.append(_envelope(backend, len(self.made), source, detail_type, region, resource, detail, at))
+        self.pending.clear()
+        return self.made
 
 
 def iso(at: float) -> str:
@@ -40,24 +57,33 @@ def seconds(time: str) -> float:
     return datetime.strptime(time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
 
 
-def emit(backend: Backend, *, source: str, detail_type: str, region: str, resources: list[str],
-         detail: dict[str, Any], at: float) -> dict[str, Any]:
-    """Record one event (and forward it to moto's EventBridge while moto is active); return it."""
-    event = {
+def _envelope(backend: Backend, number: int, source: str, detail_type: str, region: str, resource: str,
+              detail: dict[str, Any], at: float) -> dict[str, Any]:
+    # The id: a UUID of the fake's seed and the event's number, so that it is the same every run and making
+    # events never moves the ids of resources (Backend.ids).
+    digest = hashlib.blake2b(f"{backend.seed}/{number}".encode(), digest_size=16).digest()
+    return {
         "version": "0",
-        "id": backend.ids.uuid(),
+        "id": str(uuid.UUID(bytes=digest, version=4)),
         "detail-type": detail_type,
         "source": source,
         "account": backend.account_id,
         "time": datetime.fromtimestamp(int(at), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "region": region,
-        "resources": resources,
+        "resources": [resource],
         "detail": detail,
     }
-    backend.state_events.emitted.append(event)
+
+
+def emit(backend: Backend, *, source: str, detail_type: str, region: str, resource: str,
+         snapshot: Any, at: float, finish: Finish | None = None) -> None:
+    """Record one event about ``resource``: ``snapshot`` (the detail itself, a fresh dict the record keeps, or
+    what ``finish`` makes it of when it is read); while moto is active the event is made now and put on moto's
+    bus too."""
+    record = backend.state_events
+    record.pending.append((source, detail_type, region, resource, snapshot, at, finish))
     if hooks.moto_active():
-        hooks.put_event(event)
-    return event
+        hooks.put_event(record.all(backend)[-1])
 
 
 def involving(events: list[dict[str, Any]], arn: str) -> list[dict[str, Any]]:

@@ -82,7 +82,7 @@ def _elsewhere(backend: Backend, call: Any) -> Any:
 
 def _events_by_resource(backend: Backend) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {}
-    for event in backend.state_events.emitted:
+    for event in backend.state_events.all(backend):
         for arn in event["resources"]:
             found.setdefault(arn, []).append(event)
     return found

@@ -51,16 +51,57 @@ def _region(arn: str) -> str:
 
 
 def task_changed(backend: Backend, task: Task, at: float) -> None:
-    """An "ECS Task State Change" event with the task as it is at ``at``."""
+    """An "ECS Task State Change" event with the task as it is at ``at``. What changes in a task is kept as a
+    tuple of plain values (cheap, and left alone by the garbage collector); the detail is made when read."""
+    eni = task.eni
+    state = (task.last_status, task.desired_status, task.version, tuple(task.times.items()), task.stop_code,
+             task.stopped_reason, task.connectivity,
+             task.container_instance.arn if task.container_instance is not None else None, task.capacity_provider,
+             None if eni is None else eni["status"],
+             tuple((c.last_status, c.exit_code, c.reason, c.runtime_id, c.image_digest,
+                    tuple(tuple(b.items()) for b in c.network_bindings)) for c in task.containers))
+    emit(backend, source="aws.ecs", detail_type="ECS Task State Change", region=_region(task.arn),
+         resource=task.arn, snapshot=(task, state), at=at, finish=_task_detail)
+
+
+def _set(body: dict[str, Any], key: str, value: Any) -> None:
+    if value is None:
+        body.pop(key, None)
+    else:
+        body[key] = value
+
+
+def _task_detail(snapshot: tuple[Task, tuple[Any, ...]], at: float) -> dict[str, Any]:
+    """The detail of a task's event: the task described now, with what has changed since put back as it was."""
+    task, (last, desired, version, times, stop_code, reason, connectivity, instance, provider, eni_status,
+           containers) = snapshot
     body = task.describe(None)
+    body.update(lastStatus=last, desiredStatus=desired, version=version)
+    for key in _TASK_TIMES[1:]:
+        body.pop(key, None)
+    body.update(times)
+    for key, value in (("stopCode", stop_code), ("stoppedReason", reason), ("connectivity", connectivity),
+                       ("containerInstanceArn", instance), ("capacityProviderName", provider)):
+        _set(body, key, value)
+    eni = task.eni
+    if eni is not None:  # as Task._attachments, with the ENI's status then
+        details = eni["details"][:1] if eni_status == "PRECREATED" else eni["details"]
+        body["attachments"] = [dict(eni, status=eni_status,
+                                    details=[{"name": name, "value": value} for name, value in details])]
+    for described, (status, code, why, runtime, digest, bindings) in zip(body["containers"], containers,
+                                                                          strict=True):
+        described.update(lastStatus=status, networkBindings=[dict(b) for b in bindings])
+        for key, value in (("exitCode", code), ("reason", why), ("runtimeId", runtime), ("imageDigest", digest)):
+            _set(described, key, value)
+        if eni_status in (None, "PRECREATED"):
+            described["networkInterfaces"] = []
     detail = {key: value for key, value in body.items() if key in _TASK_KEYS}
     for key in _TASK_TIMES:
         if key in detail:
             detail[key] = iso(detail[key])
     detail["containers"] = [{k: v for k, v in c.items() if k in _CONTAINER_KEYS} for c in body["containers"]]
     detail["updatedAt"] = iso(at)
-    emit(backend, source="aws.ecs", detail_type="ECS Task State Change", region=_region(task.arn),
-         resources=[task.arn], detail=detail, at=at)
+    return detail
 
 
 def watch_task(backend: Backend) -> Any:
@@ -73,13 +114,17 @@ def watch_task(backend: Backend) -> Any:
 
 def instance_changed(backend: Backend, described: dict[str, Any], at: float) -> None:
     """An "ECS Container Instance State Change" event; ``described`` is the DescribeContainerInstances entry."""
+    arn = described["containerInstanceArn"]
+    emit(backend, source="aws.ecs", detail_type="ECS Container Instance State Change", region=_region(arn),
+         resource=arn, snapshot=described, at=at, finish=_instance_detail)
+
+
+def _instance_detail(described: dict[str, Any], at: float) -> dict[str, Any]:
     detail = {key: value for key, value in described.items() if key in _INSTANCE_KEYS}
     if isinstance(detail.get("registeredAt"), (int, float)):
         detail["registeredAt"] = iso(detail["registeredAt"])
     detail["updatedAt"] = iso(at)
-    arn = described["containerInstanceArn"]
-    emit(backend, source="aws.ecs", detail_type="ECS Container Instance State Change", region=_region(arn),
-         resources=[arn], detail=detail, at=at)
+    return detail
 
 
 def service_action(backend: Backend, service: Service, name: str, at: float, *, event_type: str = "INFO",
@@ -88,7 +133,7 @@ def service_action(backend: Backend, service: Service, name: str, at: float, *, 
     detail = {"eventType": event_type, "eventName": name, "clusterArn": service.cluster.arn, "createdAt": iso(at),
               **extra}
     emit(backend, source="aws.ecs", detail_type="ECS Service Action", region=_region(service.arn),
-         resources=[service.arn], detail=detail, at=at)
+         resource=service.arn, snapshot=detail, at=at)
 
 
 _DEPLOYMENT_REASONS = {
@@ -105,5 +150,5 @@ def deployment_changed(backend: Backend, service: Service, deployment_id: str, n
     detail = {"eventType": event_type, "eventName": name, "deploymentId": deployment_id, "updatedAt": iso(at),
               "reason": reason or template.format(deployment_id)}
     emit(backend, source="aws.ecs", detail_type="ECS Deployment State Change", region=_region(service.arn),
-         resources=[service.arn], detail=detail, at=at)
+         resource=service.arn, snapshot=detail, at=at)
 

@@ -191,7 +191,10 @@ def create_service(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         check_network(req, network_mode(definition))
         asked, resolved = _platform(effective, req.get("platformVersion"))
     _check_placement(req)
-    check_connectors(req.get("gatewayConnectors", []), definition)
+    if definition is not None:
+        check_connectors(req.get("gatewayConnectors", []), definition)
+    elif req.get("gatewayConnectors"):
+        ctx.unsupported("gatewayConnectors on a service of the EXTERNAL deployment controller")
     role = req.get("role")
     service = Service(
         name=name,

@@ -63,7 +63,7 @@ class Observing:
         Example: ``[e["detail"]["lastStatus"] for e in fake.events_for(task_arn)]``."""
         with self._backend.lock:
             self._backend.settle()
-            return list(self._backend.state_events.emitted)
+            return list(self._backend.state_events.all(self._backend))
 
     def events_for(self, arn: str) -> list[dict[str, Any]]:
         """The events about one task, job, container instance or service (its ARN, or a task/job id), in order."""
@@ -71,7 +71,7 @@ class Observing:
 
         with self._backend.lock:
             self._backend.settle()
-            emitted = self._backend.state_events.emitted
+            emitted = self._backend.state_events.all(self._backend)
             if not arn.startswith("arn:"):
                 arn = next((r for e in emitted for r in e["resources"] if r.rsplit("/", 1)[-1] == arn), arn)
             return involving(emitted, arn)

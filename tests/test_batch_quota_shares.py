@@ -89,9 +89,11 @@ def test_list_by_queue_with_the_paginator(batch: Any, ecs_fake: EcsFake) -> None
 def test_update_then_delete_after_disabling(batch: Any, ecs_fake: EcsFake) -> None:
     quota_queue(batch, ecs_fake)
     arn = create(batch)
-    with pytest.raises(batch.exceptions.ClientException, match="CREATING and can't be updated"):
-        batch.update_quota_share(quotaShareArn=arn, state="DISABLED")
+    batch.update_quota_share(quotaShareArn=arn, state="ENABLED")  # while CREATING: applied, the rule recorded
+    assert "is CREATING; update it once it is VALID" in ecs_fake.calls[-1].violations[0]
+    assert batch.describe_quota_share(quotaShareArn=arn)["status"] == "CREATING"
     ecs_fake.advance(QUEUE_CREATE)
+    assert batch.describe_quota_share(quotaShareArn=arn)["status"] == "VALID"
     answer = batch.update_quota_share(quotaShareArn=arn, capacityLimits=[{"maxCapacity": 8, "capacityUnit":
                                                                            "ml.g5.xlarge"}],
                                       resourceSharingConfiguration={"strategy": "RESERVE"})

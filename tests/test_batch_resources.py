@@ -238,8 +238,10 @@ def test_queue_refusals(batch: Any, ecs_fake: Any) -> None:
     queue(batch, environments=("creating",))
     with pytest.raises(batch.exceptions.ClientException, match="Object already exists"):
         queue(batch, environments=("creating",))
-    with pytest.raises(batch.exceptions.ClientException, match="CREATING and can't be updated"):
-        batch.update_job_queue(jobQueue="q", priority=2)
+    batch.update_job_queue(jobQueue="q", priority=2)  # while CREATING: applied at once, the rule recorded
+    assert "job queue q is CREATING; update it once it is VALID" in ecs_fake.calls[-1].violations[0]
+    described = batch.describe_job_queues(jobQueues=["q"])["jobQueues"][0]
+    assert (described["status"], described["priority"]) == ("CREATING", 2)
 
 
 def test_detaching_an_environment_lets_it_be_deleted_and_running_jobs_make_it_invalid(

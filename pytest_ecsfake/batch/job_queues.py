@@ -205,7 +205,12 @@ def describe_job_queues(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 def update_job_queue(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     queue = get_queue(ctx, req["jobQueue"])
     _check_orders(ctx, req)
-    if queue.status in ("CREATING", "DELETING"):
+    creating = queue.status == "CREATING"
+    if creating:
+        # AWS's answer to an update of a CREATING queue is not known (code that creates and then tunes a queue
+        # in a row exists): applied at once, the rule recorded; the queue becomes VALID when its creation ends.
+        ctx.documented(f"UpdateJobQueue: job queue {queue.name} is CREATING; update it once it is VALID")
+    elif queue.status == "DELETING":
         raise ClientException(f"Job queue {queue.name} is {queue.status} and can't be updated now.")
     policy = _new_policy(ctx, queue, req["schedulingPolicyArn"]) if "schedulingPolicyArn" in req else None
     both = ClientException("A job queue can't have both a serviceEnvironmentOrder and a computeEnvironmentOrder.")
@@ -223,8 +228,9 @@ def update_job_queue(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         queue.scheduling_policy = policy
     queue.priority = req.get("priority", queue.priority)
     queue.state = req.get("state", queue.state)
-    queue.status, queue.status_reason = "UPDATING", None
-    _settle_later(ctx, queue, "batch_job_queue_update")
+    if not creating:
+        queue.status, queue.status_reason = "UPDATING", None
+        _settle_later(ctx, queue, "batch_job_queue_update")
     request_pass(ctx.backend, batch_state(ctx), ctx.now)
     return {"jobQueueName": queue.name, "jobQueueArn": queue.arn}
 

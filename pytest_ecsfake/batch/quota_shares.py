@@ -146,7 +146,10 @@ def list_quota_shares(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
 @handler("batch", "UpdateQuotaShare")
 def update_quota_share(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     share = _get(ctx, req["quotaShareArn"])
-    if share.status in ("CREATING", "DELETING"):  # as UpdateJobQueue (wording not confirmed)
+    creating = share.status == "CREATING"
+    if creating:  # as UpdateJobQueue: applied at once, the rule recorded (AWS's answer is not known)
+        ctx.documented(f"UpdateQuotaShare: quota share {share.name} is CREATING; update it once it is VALID")
+    elif share.status == "DELETING":  # wording not confirmed
         raise ClientException(f"Quota share {share.name} is {share.status} and can't be updated now.")
     limits = _capacity_limits(req["capacityLimits"]) if "capacityLimits" in req else share.capacity_limits
     sharing = _sharing(ctx, req["resourceSharingConfiguration"]) if "resourceSharingConfiguration" in req \
@@ -154,8 +157,9 @@ def update_quota_share(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     share.capacity_limits, share.sharing = limits, sharing
     share.preemption = dict(req.get("preemptionConfiguration", share.preemption))
     share.state = req.get("state", share.state)
-    share.status = "UPDATING"
-    _settle_later(ctx, share, "batch_job_queue_update")
+    if not creating:
+        share.status = "UPDATING"
+        _settle_later(ctx, share, "batch_job_queue_update")
     return {"quotaShareName": share.name, "quotaShareArn": share.arn}
 
 

@@ -10,24 +10,14 @@ import pytest
 from botocore.exceptions import ClientError
 from ecs_helpers import SUBNETS, fargate_definition
 from service_helpers import HEALTHY_AFTER, STARTED_AFTER, service
+from task_set_helpers import LB, error, web_cluster
 
 from pytest_ecsfake import EcsFake
 
 KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-LB = [{"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/blue/0123456789abcdef",
-       "containerName": "app", "containerPort": 80}]
-
-
-def error(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
-
-
 @pytest.fixture
 def client(ecs_fake: EcsFake) -> Any:
-    ecs = boto3.client("ecs", region_name="us-east-1")
-    ecs.create_cluster(clusterName="c")
-    fargate_definition(ecs, family="web", image="web:1")
-    fargate_definition(ecs, family="web", image="web:2")
+    ecs = web_cluster()
     return ecs
 
 

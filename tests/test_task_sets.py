@@ -6,28 +6,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
-from ecs_helpers import SUBNETS, fargate_definition
+from ecs_helpers import SUBNETS
 from service_helpers import HEALTHY_AFTER, STARTED_AFTER, service
+from task_set_helpers import LB, error, web_cluster
 
 from pytest_ecsfake import EcsFake
-
-LB = [{"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/blue/0123456789abcdef",
-       "containerName": "app", "containerPort": 80}]
-
-
-def error(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 @pytest.fixture
 def client(ecs_fake: EcsFake) -> Any:
-    ecs = boto3.client("ecs", region_name="us-east-1")
-    ecs.create_cluster(clusterName="c")
-    fargate_definition(ecs, family="web", image="web:1")
-    fargate_definition(ecs, family="web", image="web:2")
+    ecs = web_cluster()
     ecs.create_service(cluster="c", serviceName="web", desiredCount=4, deploymentController={"type": "EXTERNAL"})
     return ecs
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .state import Job, json_copy, ms
+from .state import Job, json_copy, with_times
 
 if TYPE_CHECKING:
     from .pods import PodAttempt
@@ -33,13 +33,7 @@ def _attempt(attempt: PodAttempt) -> dict[str, Any]:
     }
     if attempt.init_containers:
         body["initContainers"] = containers(attempt.init_containers)
-    if attempt.started_at is not None:
-        body["startedAt"] = ms(attempt.started_at)
-    if attempt.stopped_at is not None:
-        body["stoppedAt"] = ms(attempt.stopped_at)
-    if attempt.status_reason:
-        body["statusReason"] = attempt.status_reason
-    return body
+    return with_times(body, attempt.started_at, attempt.stopped_at, attempt.status_reason)
 
 
 def eks_detail(job: Job, body: dict[str, Any]) -> dict[str, Any]:

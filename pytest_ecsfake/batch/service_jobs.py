@@ -15,7 +15,7 @@ from ..core.registry import handler
 from .job_queues import find_queue
 from .refs import name_of
 from .service_runs import ServiceAttempt, ServiceJob, make_runnable, terminate
-from .state import batch_state, json_copy, ms
+from .state import batch_state, json_copy, ms, with_times
 
 
 def find_service_job(ctx: Context, ref: str) -> ServiceJob | None:
@@ -85,13 +85,7 @@ def _resource_id(attempt: ServiceAttempt) -> dict[str, str]:
 
 def _attempt(attempt: ServiceAttempt) -> dict[str, Any]:
     body: dict[str, Any] = {"serviceResourceId": _resource_id(attempt)}
-    if attempt.started_at is not None:
-        body["startedAt"] = ms(attempt.started_at)
-    if attempt.stopped_at is not None:
-        body["stoppedAt"] = ms(attempt.stopped_at)
-    if attempt.status_reason:
-        body["statusReason"] = attempt.status_reason
-    return body
+    return with_times(body, attempt.started_at, attempt.stopped_at, attempt.status_reason)
 
 
 def _common(job: ServiceJob) -> dict[str, Any]:

@@ -35,6 +35,18 @@ def ms(seconds: float) -> int:
     return int(round(seconds * 1000))
 
 
+def with_times(body: dict[str, Any], started_at: float | None, stopped_at: float | None,
+               status_reason: str | None) -> dict[str, Any]:
+    """An attempt's ``startedAt``/``stoppedAt`` (epoch ms) and ``statusReason``, those it has, added to ``body``."""
+    if started_at is not None:
+        body["startedAt"] = ms(started_at)
+    if stopped_at is not None:
+        body["stoppedAt"] = ms(stopped_at)
+    if status_reason:
+        body["statusReason"] = status_reason
+    return body
+
+
 def json_copy(value: Any) -> Any:
     """A copy of JSON-shaped data (dicts, lists, scalars) that shares nothing mutable with ``value``: what
     ``copy.deepcopy`` gives for such data, a few times faster (no memo, no dispatch on every type)."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import ecs_properties
 from .eks_wire import eks_detail
-from .state import Attempt, Job, ms
+from .state import Attempt, Job, ms, with_times
 
 
 def _attempt_container(attempt: Attempt) -> dict[str, Any]:
@@ -30,13 +30,7 @@ def _attempt_container(attempt: Attempt) -> dict[str, Any]:
 
 def attempt_detail(attempt: Attempt) -> dict[str, Any]:
     body: dict[str, Any] = {"container": _attempt_container(attempt)}
-    if attempt.started_at is not None:
-        body["startedAt"] = ms(attempt.started_at)
-    if attempt.stopped_at is not None:
-        body["stoppedAt"] = ms(attempt.stopped_at)
-    if attempt.status_reason:
-        body["statusReason"] = attempt.status_reason
-    return body
+    return with_times(body, attempt.started_at, attempt.stopped_at, attempt.status_reason)
 
 
 def _array(job: Job) -> dict[str, Any] | None:

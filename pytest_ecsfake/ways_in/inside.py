@@ -3,24 +3,22 @@
 For the ``with`` block: the container's environment (its definition's and the task's overrides' variables — a
 Batch attempt's ``AWS_BATCH_*`` among them —, ``AWS_EXECUTION_ENV``, the region on Fargate) and
 ``ECS_CONTAINER_METADATA_URI_V4`` / ``ECS_CONTAINER_METADATA_URI`` (v3) are set in ``os.environ``, and a task
-metadata endpoint answers at those URIs: an HTTP server on a free loopback port, run by a thread of this
-process (so ``requests``, ``urllib``, ``http.client`` and a subprocess started in the block all reach it; the
-fake passes loopback requests through). Its answers are the task as it is on the fake clock at each request
-(``ecs/task_metadata.py``). On exit the variables are restored and the server stopped.
+metadata endpoint answers at those URIs: the fake's own HTTP server (``fake.serve()``'s) on a free loopback port,
+run by a thread of this process, so ``requests``, ``urllib``, ``http.client`` and a subprocess started in the
+block all reach it (the fake passes loopback requests through). Its answers are the task as it is on the fake
+clock at each request (``ecs/task_metadata.py``). On exit the variables are restored and the server stopped.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..ecs.task_model import Container, Task
+    from ..wire.protocol import HttpResponse
     from .fake import EcsFake
 
 
@@ -66,45 +64,37 @@ def _service_name(task: Task) -> str | None:
     return task.group[len("service:"):] if task.group.startswith("service:") else None
 
 
-def _handler(fake: EcsFake, task: Task, container: Container, prefix: str) -> type[BaseHTTPRequestHandler]:
+def _route(fake: EcsFake, task: Task, container: Container, prefix: str) -> Any:
+    """The task metadata endpoint's paths under ``prefix`` (v3's ``/v3/`` answers as v4's), for the fake's
+    server (``EcsFakeServer(route=...)``): anything else falls through to it."""
     from ..ecs import task_metadata as metadata
+    from .server_admin import json_answer
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-            path = self.path.split("?", 1)[0].rstrip("/")
-            backend = fake._backend
-            with backend.lock:
-                now = backend.settle()  # the task as it is now on the fake clock
-                answers: dict[str, Any] = {
-                    prefix: lambda: metadata.container_metadata(task, container),
-                    f"{prefix}/task": lambda: metadata.task_metadata(task, _service_name(task)),
-                    f"{prefix}/stats": lambda: metadata.container_stats(task, container, now),
-                    f"{prefix}/task/stats": lambda: metadata.task_stats(task, now),
-                }
-                answer = answers.get(path.replace("/v3/", "/v4/", 1))
-                body = None if answer is None else answer()
+    def route(method: str, path: str) -> HttpResponse | None:
+        path = path.replace("/v3/", "/v4/", 1).rstrip("/")
+        if method != "GET" or not path.startswith(prefix):
+            return None
+        backend = fake._backend
+        with backend.lock:
+            now = backend.settle()  # the task as it is now on the fake clock
+            answers: dict[str, Any] = {
+                prefix: lambda: metadata.container_metadata(task, container),
+                f"{prefix}/task": lambda: metadata.task_metadata(task, _service_name(task)),
+                f"{prefix}/stats": lambda: metadata.container_stats(task, container, now),
+                f"{prefix}/task/stats": lambda: metadata.task_stats(task, now),
+            }
+            answer = answers.get(path)
             if answer is None:
-                self._send(404, {"message": f"pytest-ecsfake's task metadata endpoint has no {self.path}"})
-            else:
-                self._send(200, body)
+                return json_answer(404, {"message": f"pytest-ecsfake's task metadata endpoint has no {path}"})
+            return json_answer(200, answer())
 
-        def _send(self, status: int, body: Any) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's signature)
-            return  # no noise on stderr
-
-    return Handler
+    return route
 
 
 @contextmanager
 def inside(fake: EcsFake, ref: str, container: str | None = None) -> Iterator[dict[str, str]]:
     from ..ecs import task_metadata as metadata
+    from .server import serving
 
     with fake._backend.lock:
         fake._backend.settle()
@@ -112,23 +102,16 @@ def inside(fake: EcsFake, ref: str, container: str | None = None) -> Iterator[di
         chosen = _container(task, container)
         token = f"{task.id}-{task.containers.index(chosen)}"
         variables = metadata.environment(task, chosen)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake, task, chosen, f"/v4/{token}"))
-    server.daemon_threads = True
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    variables.update(ECS_CONTAINER_METADATA_URI_V4=f"{base}/v4/{token}",
-                     ECS_CONTAINER_METADATA_URI=f"{base}/v3/{token}")
-    thread = threading.Thread(target=server.serve_forever, name="ecsfake-task-metadata", daemon=True)
-    thread.start()
-    saved = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)
-    try:
-        yield dict(variables)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(fake, route=_route(fake, task, chosen, f"/v4/{token}")) as base:
+        variables.update(ECS_CONTAINER_METADATA_URI_V4=f"{base}/v4/{token}",
+                         ECS_CONTAINER_METADATA_URI=f"{base}/v3/{token}")
+        saved = {name: os.environ.get(name) for name in variables}
+        os.environ.update(variables)
+        try:
+            yield dict(variables)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value

@@ -63,8 +63,10 @@ class EcsFakeServer(socketserver.ThreadingMixIn, HTTPServer):
     allow_reuse_port = False  # never share a port with another listener: "port in use" must be an error
 
     def __init__(self, fake: EcsFake, host: str = "127.0.0.1", port: int = 0, *, max_body: int = MAX_BODY,
-                 log: Callable[[str], None] | None = None) -> None:
+                 log: Callable[[str], None] | None = None,
+                 route: Callable[[str, str], HttpResponse | None] | None = None) -> None:
         self.fake = fake
+        self.route = route  # answers (method, path) it knows before ECS/Batch/admin do, e.g. fake.inside's endpoint
         self.max_body = max_body
         self.log = log
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -289,7 +291,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         path = urlsplit(self.path).path
         try:
-            if path.startswith(ADMIN_PREFIX) or path == ADMIN_PREFIX.rstrip("/"):
+            routed = self.server.route(self.command, path) if self.server.route is not None else None
+            if routed is not None:
+                response = routed
+            elif path.startswith(ADMIN_PREFIX) or path == ADMIN_PREFIX.rstrip("/"):
                 response = admin(self.server.fake, self.command, path, body)
             else:
                 response = self._aws(body)
@@ -323,9 +328,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 # -- in-process serving: fake.serve() -------------------------------------------------------------------------
 @contextlib.contextmanager
-def serving(fake: EcsFake, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def serving(fake: EcsFake, host: str = "127.0.0.1", port: int = 0, *,
+            route: Callable[[str, str], HttpResponse | None] | None = None) -> Iterator[str]:
     """Run an ``EcsFakeServer`` over ``fake`` in a thread of this process; yield its URL."""
-    server = EcsFakeServer(fake, host, port)
+    server = EcsFakeServer(fake, host, port, route=route)
     thread = threading.Thread(target=server.serve_until_stopped, name=f"ecsfake-server:{server.port}",
                               daemon=True)
     thread.start()

@@ -41,7 +41,8 @@ def test_unknown_definitions_and_bad_families_are_client_errors(ecs: Any) -> Non
         assert raised.value.response["Error"]["Code"] == "ClientException"
     with pytest.raises(ClientError) as raised:
         ecs.register_daemon_task_definition(family="bad family", containerDefinitions=[{"image": "x"}])
-    assert raised.value.response["Error"]["Code"] == "ClientException"
+    assert (raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]) == (
+        "ClientException", "Family contains invalid characters.")
     with pytest.raises(ClientError) as raised:
         ecs.delete_daemon_task_definition(daemonTaskDefinition="agent:5")
     assert raised.value.response["Error"]["Code"] == "ClientException"

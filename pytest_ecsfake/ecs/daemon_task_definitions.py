@@ -40,9 +40,11 @@ def _families(ctx: Context) -> dict[str, list[DaemonTaskDefinition]]:
 def register_daemon_task_definition(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     family = req["family"]
     if not _FAMILY.match(family):
-        # Not confirmed: the rule is the model's, the wording the fake's.
-        raise ClientException("Family contains invalid characters. Up to 255 letters (uppercase and lowercase), "
-                              "numbers, underscores, and hyphens are allowed.")
+        # The model's rule, taken as enforced as RegisterTaskDefinition's is, in that refusal's observed words
+        # (aws/amazon-ecs-cli#37); the rule itself goes on the call record.
+        error = ClientException("Family contains invalid characters.")
+        error.violations = ("family: up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens",)
+        raise error
     if not req["containerDefinitions"]:
         # Not confirmed: the wording follows RegisterTaskDefinition's.
         raise ClientException("Container list cannot be empty.")

@@ -77,7 +77,11 @@ def test_reserved_and_invalid_names_are_refused(ecs: Any, name: str) -> None:
         assert code == "ClientException" and message.startswith("The specified capacity provider already exists.")
     else:
         assert code == "InvalidParameterException"
-    assert ecs.describe_capacity_providers(capacityProviders=[name])["failures"] or name == "FARGATE"
+    described = ecs.describe_capacity_providers(capacityProviders=[name])
+    if name == "FARGATE":  # the built-in provider, unchanged
+        assert [p["name"] for p in described["capacityProviders"]] == ["FARGATE"] and described["failures"] == []
+    else:  # nothing was created
+        assert described["capacityProviders"] == [] and described["failures"][0]["reason"] == "MISSING"
 
 
 def test_a_name_and_an_auto_scaling_group_are_used_once(ecs: Any) -> None:

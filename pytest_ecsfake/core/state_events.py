@@ -11,8 +11,6 @@ EventBridge's [EB: eb-events-structure]: ``version`` "0", an ``id``, ``detail-ty
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -60,7 +58,10 @@ def seconds(time: str) -> float:
 def _envelope(backend: Backend, number: int, source: str, detail_type: str, region: str, resource: str,
               detail: dict[str, Any], at: float) -> dict[str, Any]:
     # The id: a UUID of the fake's seed and the event's number, so that it is the same every run and making
-    # events never moves the ids of resources (Backend.ids).
+    # events never moves the ids of resources (Backend.ids). Imported here: only reading events needs them.
+    import hashlib
+    import uuid
+
     digest = hashlib.blake2b(f"{backend.seed}/{number}".encode(), digest_size=16).digest()
     return {
         "version": "0",

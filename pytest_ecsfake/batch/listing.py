@@ -38,18 +38,15 @@ def _candidates(ctx: Context, req: dict[str, Any]) -> list[Job]:
         else []
 
 
-def _matcher(ctx: Context, name: str, value: str) -> Callable[[Job], bool]:
+def name_or_time_matcher(name: str, value: str) -> Callable[[Any], bool] | None:
+    """The filters ListJobs and ListServiceJobs share, on anything with ``name`` and ``created_at``: JOB_NAME
+    (case-insensitive, a trailing ``*`` matches a prefix), BEFORE_CREATED_AT, AFTER_CREATED_AT (epoch ms);
+    None for another filter name."""
     if name == "JOB_NAME":
         wanted = value.lower()
         if wanted.endswith("*"):
-            return lambda job: job.name.lower().startswith(wanted[:-1])
-        return lambda job: job.name.lower() == wanted
-    if name == "JOB_DEFINITION":
-        if value.startswith("arn:"):
-            return lambda job: job.definition.arn == value
-        if value.endswith("*"):
-            return lambda job: job.definition.name.startswith(value[:-1])
-        return lambda job: job.definition.name == value
+            return lambda job: bool(job.name.lower().startswith(wanted[:-1]))
+        return lambda job: bool(job.name.lower() == wanted)
     if name in ("BEFORE_CREATED_AT", "AFTER_CREATED_AT"):
         try:
             limit = int(value)
@@ -58,6 +55,19 @@ def _matcher(ctx: Context, name: str, value: str) -> Callable[[Job], bool]:
         if name == "BEFORE_CREATED_AT":
             return lambda job: ms(job.created_at) < limit
         return lambda job: ms(job.created_at) > limit
+    return None
+
+
+def _matcher(ctx: Context, name: str, value: str) -> Callable[[Job], bool]:
+    shared = name_or_time_matcher(name, value)
+    if shared is not None:
+        return shared
+    if name == "JOB_DEFINITION":
+        if value.startswith("arn:"):
+            return lambda job: job.definition.arn == value
+        if value.endswith("*"):
+            return lambda job: job.definition.name.startswith(value[:-1])
+        return lambda job: job.definition.name == value
     # SHARE_IDENTIFIER: the jobs of that share (a trailing * matches a prefix, as for JOB_NAME; inferred).
     if value.endswith("*"):
         return lambda job: job.share_identifier is not None and job.share_identifier.startswith(value[:-1])

@@ -13,6 +13,7 @@ from ..core.errors import ClientException
 from ..core.paging import make_token, read_token, with_token
 from ..core.registry import handler
 from .job_queues import find_queue
+from .listing import name_or_time_matcher
 from .refs import name_of
 from .service_runs import ServiceAttempt, ServiceJob, make_runnable, terminate
 from .state import batch_state, json_copy, ms, with_times
@@ -142,19 +143,9 @@ def _summary(job: ServiceJob) -> dict[str, Any]:
 
 
 def _matcher(name: str, value: str) -> Callable[[ServiceJob], bool]:
-    if name == "JOB_NAME":
-        wanted = value.lower()
-        if wanted.endswith("*"):
-            return lambda job: job.name.lower().startswith(wanted[:-1])
-        return lambda job: job.name.lower() == wanted
-    if name in ("BEFORE_CREATED_AT", "AFTER_CREATED_AT"):
-        try:
-            limit = int(value)
-        except ValueError:
-            raise ClientException(f"{name} takes milliseconds since the epoch, got {value!r}.") from None
-        if name == "BEFORE_CREATED_AT":
-            return lambda job: ms(job.created_at) < limit
-        return lambda job: ms(job.created_at) > limit
+    shared = name_or_time_matcher(name, value)
+    if shared is not None:
+        return shared
     if name in ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME"):
         return lambda job: False  # no service job has a share in the fake (SubmitServiceJob refuses them)
     raise ClientException(f"Unknown filter name {name!r}.")  # own wording, as ListJobs'

@@ -12,6 +12,11 @@ import boto3  # noqa: F401 - loaded here, not first in a pytester run below (whi
 import pytest  # leave the botocore package pointing at the dropped copy of botocore.handlers: moto then misses it)
 import readme_blocks
 
+# requests likewise: a script block that first imports it runs inside the pytester fixture, which then drops
+# http.cookiejar while the http package keeps the dropped copy as its attribute, and the next requests block mixes
+# the two copies ("You can only merge into CookieJar").
+import requests  # noqa: F401
+
 from pytest_ecsfake.core import registry as _registry
 from pytest_ecsfake.schemas import operation_names
 from pytest_ecsfake.ways_in.options import DEFAULT_TIMINGS

@@ -107,3 +107,74 @@ def test_a_page_of_arns_is_the_json_encoders_text() -> None:
     arns = [f"arn:aws:ecs:us-east-1:123456789012:task/c/{i:032x}" for i in range(100)]
     for values in (arns, [], [""], ["a b", "~!"], ['quote"'], ["back\\slash"], ["del\x7f"], ["tab\t"], ["é"]):
         assert string_list(values).text == json.dumps(values, separators=(",", ":"))
+
+
+# Whole answers of read-only calls (wire/reads.py): the same request at the same epoch and instant.
+
+def test_a_repeated_poll_is_recorded_as_its_own_call(ecs: Any, ecs_fake: EcsFake, task: dict[str, Any]) -> None:
+    answers = [ecs.list_tasks(cluster="c") for _ in range(3)]
+    assert [a["taskArns"] for a in answers] == [[task["taskArn"]]] * 3
+    ids = {a["ResponseMetadata"]["RequestId"] for a in answers}
+    assert len(ids) == 3  # each call its own request id
+    calls = ecs_fake.calls_to("ListTasks")
+    assert len(calls) == 3 and all(c.response == {"taskArns": [task["taskArn"]]} for c in calls)
+
+
+def test_a_write_between_two_polls_shows(ecs: Any, task: dict[str, Any]) -> None:
+    assert ecs.list_tasks(cluster="c")["taskArns"] == [task["taskArn"]]
+    second = run_fargate(ecs)
+    assert sorted(ecs.list_tasks(cluster="c")["taskArns"]) == sorted([task["taskArn"], second["taskArn"]])
+
+
+def test_the_clock_moving_between_two_polls_gives_a_fresh_answer() -> None:
+    # An answer may depend on the instant alone: a reuse is only within one instant. Shown with a change made
+    # behind the epoch's back (no operation, no event): after the clock moved the poll sees it, and no reuse
+    # was compared with it.
+    import boto3
+
+    with EcsFake() as fake:
+        client = boto3.client("ecs", region_name="us-east-1")
+        client.create_cluster(clusterName="c")
+        fargate_definition(client)
+        run_fargate(client)
+        assert len(client.list_tasks(cluster="c")["taskArns"]) == 1
+        fake._backend.regions["us-east-1"].ecs.clusters["c"].tasks._seqs["RUNNING"].clear()  # type: ignore[union-attr]
+        epoch = fake._backend.epoch
+        fake.advance(0.5)
+        assert fake._backend.epoch == epoch  # no event was due: only the clock moved
+        assert client.list_tasks(cluster="c")["taskArns"] == []
+        assert fake._backend.problems == []
+
+
+def test_a_fault_is_injected_into_a_repeated_poll(ecs: Any, ecs_fake: EcsFake, task: dict[str, Any]) -> None:
+    from botocore.exceptions import ClientError
+
+    ecs.list_tasks(cluster="c")
+    ecs_fake.fail("ListTasks", "ClientException")
+    with pytest.raises(ClientError, match="ClientException"):
+        ecs.list_tasks(cluster="c")
+    assert ecs.list_tasks(cluster="c")["taskArns"] == [task["taskArn"]]
+
+
+def test_a_refused_poll_is_refused_again(ecs: Any, task: dict[str, Any]) -> None:
+    from botocore.exceptions import ClientError
+
+    for _ in range(2):
+        with pytest.raises(ClientError, match="ClusterNotFoundException"):
+            ecs.list_tasks(cluster="nope")
+
+
+def test_a_reused_answer_the_epoch_missed_is_reported_as_a_bug_of_the_fake() -> None:
+    import boto3
+
+    with EcsFake() as fake:
+        client = boto3.client("ecs", region_name="us-east-1")
+        client.create_cluster(clusterName="c")
+        fargate_definition(client)
+        run_fargate(client)
+        client.list_tasks(cluster="c")
+        tasks = fake._backend.regions["us-east-1"].ecs.clusters["c"].tasks  # type: ignore[union-attr]
+        tasks._seqs["RUNNING"].clear()  # a mutation no operation or event made
+        client.list_tasks(cluster="c")
+        assert any("ListTasks answer changed without Backend.epoch moving" in p for p in fake._backend.problems)
+        fake._backend.problems.clear()

@@ -86,23 +86,28 @@ class Ids:
 
     def __init__(self, seed: int) -> None:
         self._rng = random.Random(seed)
+        self.draws = 0  # how many draws so far: an answer that drew none may be reused (wire.reads)
 
     def uuid(self) -> str:
         h = self.hex32()
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def hex32(self) -> str:
+        self.draws += 1
         return "%032x" % ((self._rng.getrandbits(128) & _V4_KEEP) | _V4_SET)
 
     def mac(self) -> str:
         """A MAC address: byte k of the k-th of six ``hex32()`` draws (the same draws, not formatted whole)."""
+        self.draws += 1
         bits = self._rng.getrandbits
         return ":".join(["%02x" % ((bits(128) >> (120 - 8 * k)) & 0xFF) for k in range(6)])
 
     def choice(self, items: list[Any]) -> Any:
+        self.draws += 1
         return self._rng.choice(items)
 
     def random(self) -> float:
+        self.draws += 1
         return self._rng.random()
 
 
@@ -140,6 +145,9 @@ class Backend:
     ids: Ids = field(init=False)
     # The state-change events emitted (core.state_events): fake.events.
     state_events: StateEvents = field(default_factory=StateEvents)
+    # Whole answers of read-only calls made at (epoch, now), by request: see wire/reads.py.
+    read_answers: dict[tuple[Any, ...], tuple[str, dict[str, Any], bytes]] = field(default_factory=dict)
+    read_answers_at: tuple[int, float] = (-1, 0.0)
 
     def __post_init__(self) -> None:
         self.ids = Ids(self.seed)

@@ -17,7 +17,8 @@ from ..core.context import Context
 from ..core.errors import AwsError, ClientException, InvalidParameterException, ServerException, UnsupportedOperation
 from ..schemas import refusal, request_violations
 from ..schemas._prune import without_members
-from .protocol import HttpRequest, HttpResponse, decode, detect_region, encode_error, encode_result
+from . import reads
+from .protocol import HttpRequest, HttpResponse, decode, detect_region, encode_error, encode_payload, encode_result
 
 SUPPORTED_OPERATIONS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#supported-operations"
 ERRORS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#errors-you-may-see"
@@ -33,18 +34,24 @@ def injected_status(code: str) -> int:
 
 def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpResponse:
     request_id = backend.ids.uuid()
-    operation = "?"
-    params: dict[str, Any] = {}
     region = detect_region(request, backend.region)
-    try:
-        operation, params = decode(service, request)
-    except AwsError as error:
-        return _refuse(backend, service, operation, params, error, request_id, region)
+    request_key = reads.key(service, request, region)
     with backend.lock:
         now = backend.settle()
-        if not operation.startswith(_READ_ONLY):
+        kept = reads.reusable(backend, request_key, now)
+        if kept is not None:
+            return _reuse(backend, service, kept, request_id, region, now)
+        operation = "?"
+        params: dict[str, Any] = {}
+        try:
+            operation, params = decode(service, request)
+        except AwsError as error:
+            return _refuse(backend, service, operation, params, error, request_id, region)
+        read_only = operation.startswith(_READ_ONLY)
+        if not read_only:
             backend.epoch += 1  # what was described before this call may change: see Backend.epoch
         violations: tuple[str, ...] = ()
+        draws, problems = backend.ids.draws, len(backend.problems)
         try:
             ctx = Context(backend, service, operation, region, now)
             violations, known = _check_request(backend, service, operation, params, request_id)
@@ -70,7 +77,25 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
             Call(service, operation, params, 200, None, None, now, payload=response.body, violations=violations,
                  region=region)
         )
+        if read_only and not violations and backend.ids.draws == draws and len(backend.problems) == problems:
+            reads.keep(backend, request_key, (operation, params, response.body))
         return response
+
+
+def _reuse(backend: Backend, service: str, kept: reads.Answer, request_id: str, region: str,
+           now: float) -> HttpResponse:
+    """The answer of the same read-only request made at this epoch and instant (see wire/reads.py)."""
+    operation, params, payload = kept
+    if backend.validate_responses:
+        fresh = encode_result(service, _answer(backend, Context(backend, service, operation, region, now), params),
+                              request_id).body
+        if fresh != payload:
+            backend.problems.append(
+                f"pytest-ecsfake bug: the {service}:{operation} answer changed without Backend.epoch moving: "
+                f"answered {payload!r} before, now {fresh!r}"
+            )
+    backend.calls.append(Call(service, operation, params, 200, None, None, now, payload=payload, region=region))
+    return encode_payload(service, payload, request_id)
 
 
 def _refuse(

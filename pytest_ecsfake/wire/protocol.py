@@ -11,7 +11,7 @@ import json.encoder
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -55,19 +55,29 @@ class HttpRequest:
     headers: Headers
     body: bytes
 
-    # Parsed once per request, and only when asked (an ECS request with its X-Amz-Target never asks).
-    @cached_property
+    # Parsed once per request, and only when asked (an ECS request with its X-Amz-Target never asks). Not a
+    # functools.cached_property: it takes a lock at every first access (Python 3.11), once per Batch request.
+    _split: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+
     def _parts(self) -> tuple[str, str]:
-        parts = urlsplit(self.url)
-        return parts.path or "/", parts.query
+        split = self._split
+        if split is None:
+            parts = _split_url(self.url)
+            split = self._split = (parts.path or "/", parts.query)
+        return split
 
     @property
     def path(self) -> str:
-        return self._parts[0]
+        return self._parts()[0]
 
     @property
     def query(self) -> str:
-        return self._parts[1]
+        return self._parts()[1]
+
+
+@lru_cache(maxsize=512)  # a client's URLs are few
+def _split_url(url: str) -> Any:
+    return urlsplit(url)
 
 
 @dataclass
@@ -223,7 +233,11 @@ def _decode_rest_json(request: HttpRequest) -> tuple[str, dict[str, Any]]:
 
 
 def encode_result(service: str, body: dict[str, Any], request_id: str) -> HttpResponse:
-    payload = encode_json(body).encode()
+    return encode_payload(service, encode_json(body).encode(), request_id)
+
+
+def encode_payload(service: str, payload: bytes, request_id: str) -> HttpResponse:
+    """A 200 answer of ``payload``, the body already encoded."""
     return HttpResponse(200, payload, _headers(service, payload, request_id))
 
 

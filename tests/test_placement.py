@@ -24,6 +24,7 @@ from pytest_ecsfake.ecs.placement import (
     set_task_status,
     validate,
 )
+from pytest_ecsfake.ways_in import active
 
 PREFIX = "arn:aws:ecs:us-east-1:123456789012:"
 SMALL = Demand(cpu=256, memory=512)
@@ -53,6 +54,11 @@ def _run(fake: Any, cluster: str, demand: Demand, count: int, group: str = "fami
 
 
 def _remaining(ecs: Any, cluster: str, arn: str) -> dict[str, Any]:
+    # These tests change placement records directly, not through an operation or an event: say so as those do
+    # (Backend.epoch), or a repeated DescribeContainerInstances is answered as before (wire/reads.py).
+    fake = active.current()
+    assert fake is not None
+    fake._backend.changed()
     body = ecs.describe_container_instances(cluster=cluster, containerInstances=[arn])["containerInstances"][0]
     found = {r["name"]: r.get("stringSetValue", r.get("integerValue")) for r in body["remainingResources"]}
     found["running"] = body["runningTasksCount"]

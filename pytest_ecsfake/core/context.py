@@ -28,7 +28,7 @@ def logs_state(state: RegionState) -> LogsState:
     return logs
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     backend: Backend
     service: str
@@ -43,6 +43,7 @@ class Context:
     # Looked up once per operation (a handler asks many times); a Context lives for one operation. Plain
     # attributes, not functools.cached_property (which takes a lock at every first access in Python 3.11).
     _state: RegionState | None = field(default=None, init=False, repr=False, compare=False)
+    _ecs: EcsState | None = field(default=None, init=False, repr=False, compare=False)
     # Rules the reference states that this request broke but AWS is not known to enforce (``documented``).
     documented_rules: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -55,10 +56,12 @@ class Context:
 
     @property
     def ecs(self) -> EcsState:
-        state = self.state
-        if state.ecs is None:
-            state.ecs = SERVICE_STATES["ecs"]()
-        ecs: EcsState = state.ecs
+        ecs = self._ecs
+        if ecs is None:
+            state = self.state
+            if state.ecs is None:
+                state.ecs = SERVICE_STATES["ecs"]()
+            ecs = self._ecs = state.ecs
         return ecs
 
     @property

@@ -59,6 +59,23 @@ def test_a_module_loaded_between_activations_is_frozen(make_module) -> None:  # 
     assert module.now is time.time
 
 
+def test_a_module_of_a_module_subclass_is_frozen_as_freezegun_does() -> None:
+    # A plain module is checked through its __dict__ (freezer._time_attributes); a module of a ModuleType subclass
+    # (a lazy loader's, whose attributes may not be its __dict__'s) takes freezegun's own dir() walk.
+    class Lazy(ModuleType):
+        pass
+
+    subclassed = Lazy("ecsfake_subclassed_module")
+    subclassed.now = time.time  # type: ignore[attr-defined]
+    sys.modules[subclassed.__name__] = subclassed
+    try:
+        with EcsFake(start=START):
+            assert subclassed.now() == FROZEN  # type: ignore[attr-defined]
+        assert subclassed.now is time.time  # type: ignore[attr-defined]
+    finally:
+        del sys.modules[subclassed.__name__]
+
+
 def test_a_module_that_binds_a_time_function_later_is_frozen(make_module) -> None:  # type: ignore[no-untyped-def]
     module = make_module("ecsfake_binds_later", "value = 1\n")
     with EcsFake(start=START):

@@ -126,23 +126,32 @@ def test_a_write_between_two_polls_shows(ecs: Any, task: dict[str, Any]) -> None
     assert sorted(ecs.list_tasks(cluster="c")["taskArns"]) == sorted([task["taskArn"], second["taskArn"]])
 
 
+def _changed_behind_the_epoch(fake: EcsFake, client: Any) -> None:
+    """A cluster with one task, described once; then a change no operation or event made (its counter)."""
+    client.create_cluster(clusterName="c")
+    fargate_definition(client)
+    run_fargate(client)
+    assert _pending(client) == 1
+    fake._backend.regions["us-east-1"].ecs.clusters["c"].pending_tasks = 7  # type: ignore[union-attr]
+
+
+def _pending(client: Any) -> int:
+    count: int = client.describe_clusters(clusters=["c"])["clusters"][0]["pendingTasksCount"]
+    return count
+
+
 def test_the_clock_moving_between_two_polls_gives_a_fresh_answer() -> None:
     # An answer may depend on the instant alone: a reuse is only within one instant. Shown with a change made
-    # behind the epoch's back (no operation, no event): after the clock moved the poll sees it, and no reuse
-    # was compared with it.
+    # behind the epoch's back: after the clock moved the poll sees it, and no reuse was compared with it.
     import boto3
 
     with EcsFake() as fake:
         client = boto3.client("ecs", region_name="us-east-1")
-        client.create_cluster(clusterName="c")
-        fargate_definition(client)
-        run_fargate(client)
-        assert len(client.list_tasks(cluster="c")["taskArns"]) == 1
-        fake._backend.regions["us-east-1"].ecs.clusters["c"].tasks._seqs["RUNNING"].clear()  # type: ignore[union-attr]
+        _changed_behind_the_epoch(fake, client)
         epoch = fake._backend.epoch
         fake.advance(0.5)
         assert fake._backend.epoch == epoch  # no event was due: only the clock moved
-        assert client.list_tasks(cluster="c")["taskArns"] == []
+        assert _pending(client) == 7
         assert fake._backend.problems == []
 
 
@@ -169,12 +178,7 @@ def test_a_reused_answer_the_epoch_missed_is_reported_as_a_bug_of_the_fake() -> 
 
     with EcsFake() as fake:
         client = boto3.client("ecs", region_name="us-east-1")
-        client.create_cluster(clusterName="c")
-        fargate_definition(client)
-        run_fargate(client)
-        client.list_tasks(cluster="c")
-        tasks = fake._backend.regions["us-east-1"].ecs.clusters["c"].tasks  # type: ignore[union-attr]
-        tasks._seqs["RUNNING"].clear()  # a mutation no operation or event made
-        client.list_tasks(cluster="c")
-        assert any("ListTasks answer changed without Backend.epoch moving" in p for p in fake._backend.problems)
+        _changed_behind_the_epoch(fake, client)
+        _pending(client)
+        assert any("DescribeClusters answer changed without Backend.epoch moving" in p for p in fake._backend.problems)
         fake._backend.problems.clear()

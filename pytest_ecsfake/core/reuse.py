@@ -5,6 +5,10 @@ Describe*/List*/Get*, the fake's own state-changing methods), so a description m
 still true. A poll that finds nothing changed (DescribeTasks, DescribeJobs) then skips building and encoding
 the shape. With ECSFAKE_VALIDATE_RESPONSES (the test suite) every reuse is compared with a fresh description:
 a change that did not move the epoch is reported as a problem of the fake and fails the test.
+
+The descriptions of one epoch are kept in one table per fake, dropped as a whole when the epoch moves: a
+record never holds its last description (which would stay on each of 100,000 tasks long after it could no
+longer be reused, about 1.3 KB a task).
 """
 
 from __future__ import annotations
@@ -17,13 +21,22 @@ from .encoded import Encoded, encoded
 if TYPE_CHECKING:
     from .backend import Backend
 
+_TABLE = "_described"  # the backend's attribute holding (epoch, {(id(record), variant): (record, answer)})
+
 
 def described(backend: Backend, record: Any, variant: object, describe: Callable[[], Any]) -> Encoded:
-    """``describe()`` encoded, reused from ``record.described`` when made at this epoch for ``variant``
-    (what else shapes the answer, e.g. whether tags are included)."""
-    cached = record.described
-    if cached is not None and cached[0] == backend.epoch and cached[1] == variant:
-        answer: Encoded = cached[2]
+    """``describe()`` encoded, reused when made at this epoch for ``record`` and ``variant`` (what else shapes
+    the answer, e.g. whether tags are included)."""
+    attributes = backend.__dict__
+    table: tuple[int, dict[tuple[int, object], tuple[Any, Encoded]]] | None = attributes.get(_TABLE)
+    epoch = backend.epoch
+    if table is None or table[0] != epoch:
+        table = attributes[_TABLE] = (epoch, {})
+    answers = table[1]
+    key = (id(record), variant)
+    cached = answers.get(key)
+    if cached is not None and cached[0] is record:
+        answer = cached[1]
         if backend.validate_responses:
             fresh = encoded(describe()).text
             if fresh != answer.text:
@@ -33,5 +46,5 @@ def described(backend: Backend, record: Any, variant: object, describe: Callable
                 )
         return answer
     answer = encoded(describe())
-    record.described = (backend.epoch, variant, answer)
+    answers[key] = (record, answer)  # the record is held with it: its id names no other record meanwhile
     return answer

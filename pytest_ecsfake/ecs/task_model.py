@@ -15,7 +15,7 @@ PENDING_STATES = frozenset({"PROVISIONING", "PENDING", "ACTIVATING"})
 EXEC_AGENT = "ExecuteCommandAgent"  # the managed agent of ECS Exec [M:ManagedAgent.name]
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class Container:
     name: str
     arn: str
@@ -79,7 +79,7 @@ class Container:
         return agent
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class Task:
     id: str
     arn: str
@@ -118,8 +118,6 @@ class Task:
     # follow the tasks they own without the lifecycle knowing about them.
     watchers: list[Callable[[Task, str, float], None]] = field(default_factory=list)
     history: list[tuple[float, str]] = field(default_factory=list)  # (at, lastStatus): the failure report's timeline
-    # The last description as JSON: (Backend.epoch, with tags, text), reused while the epoch is the same (core.reuse).
-    described: tuple[int, object, Any] | None = field(default=None, repr=False, compare=False)
 
     def network_interfaces(self) -> list[dict[str, Any]]:
         """A container's ``networkInterfaces``: the task's ENI in awsvpc mode once it exists, else none."""

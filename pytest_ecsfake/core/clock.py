@@ -136,13 +136,14 @@ def _tick(factory: Any, delta: timedelta) -> None:
 
 
 class Event:
-    """A scheduled state change; ``cancel()`` makes it a no-op when its time comes."""
+    """A scheduled state change, ``action(*args, due)``; ``cancel()`` makes it a no-op when its time comes."""
 
-    __slots__ = ("due", "action", "cancelled")
+    __slots__ = ("due", "action", "args", "cancelled")
 
-    def __init__(self, due: float, action: Callable[[float], None]) -> None:
+    def __init__(self, due: float, action: Callable[..., None], args: tuple[Any, ...] = ()) -> None:
         self.due = due
         self.action = action
+        self.args = args
         self.cancelled = False
 
     def cancel(self) -> None:
@@ -162,6 +163,12 @@ class EventQueue:
         heapq.heappush(self._heap, (due, next(self._seq), event))
         return event
 
+    def schedule_call(self, due: float, action: Callable[..., None], *args: Any) -> Event:
+        """Schedule ``action(*args, due)``: no closure to make per event (a task's lifecycle has many)."""
+        event = Event(due, action, args)
+        heapq.heappush(self._heap, (due, next(self._seq), event))
+        return event
+
     def next_due(self) -> float | None:
         return self._heap[0][0] if self._heap else None
 
@@ -172,7 +179,7 @@ class EventQueue:
         while heap and heap[0][0] <= now:
             due, _, event = heapq.heappop(heap)
             if not event.cancelled:
-                event.action(due)
+                event.action(*event.args, due)
                 ran += 1
         return ran
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..core.state_events import emit, iso
+from ..core.state_events import Kind, emit, emit_kind, iso
 
 if TYPE_CHECKING:
     from ..core.backend import Backend
@@ -50,18 +50,38 @@ def _region(arn: str) -> str:
     return arn.split(":")[3]
 
 
+_TIME_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}  # each order of a task's time keys, kept once
+_NOT_STARTED: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # containers' states before any started, kept once
+
+
 def task_changed(backend: Backend, task: Task, at: float) -> None:
     """An "ECS Task State Change" event with the task as it is at ``at``. What changes in a task is kept as a
-    tuple of plain values (cheap, and left alone by the garbage collector); the detail is made when read."""
+    tuple of plain values (cheap, and left alone by the garbage collector); the detail is made when read.
+    The parts that did not change since the task's previous event (its rarely changing members, its
+    containers) are that event's own tuples: four events of a task cost little more than one."""
     eni = task.eni
-    state = (task.last_status, task.desired_status, task.version, tuple(task.times.items()), task.stop_code,
-             task.stopped_reason, task.connectivity,
-             task.container_instance.arn if task.container_instance is not None else None, task.capacity_provider,
-             None if eni is None else eni["status"],
-             tuple((c.last_status, c.exit_code, c.reason, c.runtime_id, c.image_digest,
-                    tuple(tuple(b.items()) for b in c.network_bindings)) for c in task.containers))
-    emit(backend, source="aws.ecs", detail_type="ECS Task State Change", region=_region(task.arn),
-         resource=task.arn, snapshot=(task, state), at=at, finish=_task_detail)
+    times = task.times
+    keys = tuple(times)
+    keys = _TIME_KEYS.setdefault(keys, keys)
+    instance = task.container_instance
+    rare = (task.stop_code, task.stopped_reason, task.connectivity,
+            instance.arn if instance is not None else None, task.capacity_provider)
+    containers = tuple((c.last_status, c.exit_code, c.reason, c.runtime_id, c.image_digest,
+                        tuple(tuple(b.items()) for b in c.network_bindings)) for c in task.containers)
+    if all(c[3] is None and c[2] is None and c[1] is None for c in containers):
+        # Not started yet: the same few tuples for every task (no runtime id, no digest), kept once.
+        containers = _NOT_STARTED.setdefault(containers, containers)
+    previous = task.last_event
+    if previous is not None:
+        if previous[7] == rare:
+            rare = previous[7]
+        if previous[9] == containers:
+            containers = previous[9]
+    # (kind, at, task, lastStatus, desiredStatus, version, time keys, rare, ENI status, containers, *time values)
+    entry = (_TASK_EVENT, at, task, task.last_status, task.desired_status, task.version, keys, rare,
+             None if eni is None else eni["status"], containers, *times.values())
+    task.last_event = entry
+    emit_kind(backend, entry)
 
 
 def _set(body: dict[str, Any], key: str, value: Any) -> None:
@@ -71,15 +91,21 @@ def _set(body: dict[str, Any], key: str, value: Any) -> None:
         body[key] = value
 
 
-def _task_detail(snapshot: tuple[Task, tuple[Any, ...]], at: float) -> dict[str, Any]:
+def _task_subject(entry: tuple[Any, ...]) -> tuple[str, str]:
+    arn: str = entry[2].arn
+    return _region(arn), arn
+
+
+def _task_detail(entry: tuple[Any, ...], at: float) -> dict[str, Any]:
     """The detail of a task's event: the task described now, with what has changed since put back as it was."""
-    task, (last, desired, version, times, stop_code, reason, connectivity, instance, provider, eni_status,
-           containers) = snapshot
+    task, last, desired, version, keys, rare, eni_status, containers = entry[2:10]
+    values = entry[10:]
+    stop_code, reason, connectivity, instance, provider = rare
     body = task.describe(None)
     body.update(lastStatus=last, desiredStatus=desired, version=version)
     for key in _TASK_TIMES[1:]:
         body.pop(key, None)
-    body.update(times)
+    body.update(zip(keys, values, strict=True))
     for key, value in (("stopCode", stop_code), ("stoppedReason", reason), ("connectivity", connectivity),
                        ("containerInstanceArn", instance), ("capacityProviderName", provider)):
         _set(body, key, value)
@@ -104,12 +130,20 @@ def _task_detail(snapshot: tuple[Task, tuple[Any, ...]], at: float) -> dict[str,
     return detail
 
 
-def watch_task(backend: Backend) -> Any:
-    """A task watcher (``Task.watchers``) that emits the task's event at every ``lastStatus`` change."""
-    def watch(task: Task, status: str, at: float) -> None:
-        task_changed(backend, task, at)
+_TASK_EVENT = Kind("aws.ecs", "ECS Task State Change", _task_subject, _task_detail)
 
-    return watch
+
+def watch_task(backend: Backend) -> Any:
+    """A task watcher (``Task.watchers``) that emits the task's event at every ``lastStatus`` change: one per
+    fake, shared by its tasks."""
+    attributes = backend.__dict__
+    shared: Any = attributes.get("_watch_task")
+    if shared is None:
+        def watch(task: Task, status: str, at: float) -> None:
+            task_changed(backend, task, at)
+
+        shared = attributes["_watch_task"] = watch
+    return shared
 
 
 def instance_changed(backend: Backend, described: dict[str, Any], at: float) -> None:

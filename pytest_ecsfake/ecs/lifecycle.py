@@ -36,12 +36,12 @@ def _count(task: Task, status: str, delta: int) -> None:
 def _later(backend: Backend, task: Task, due: float, step: Callable[[Backend, Task, float], None]) -> None:
     """Schedule a step of the fake's own (simulated) agent for ``task``. Once a real agent has reported a state
     change of the task (``ecs/agent_reports.py``), the simulated agent steps aside: its steps do nothing."""
+    backend.events.schedule_call(due, _run, step, backend, task)
 
-    def run(at: float) -> None:
-        if not task.agent_reported:
-            step(backend, task, at)
 
-    backend.events.schedule(due, run)
+def _run(step: Callable[[Backend, Task, float], None], backend: Backend, task: Task, at: float) -> None:
+    if not task.agent_reported:
+        step(backend, task, at)
 
 
 def set_status(task: Task, status: str, at: float) -> None:

@@ -118,6 +118,8 @@ class Task:
     # follow the tasks they own without the lifecycle knowing about them.
     watchers: list[Callable[[Task, str, float], None]] = field(default_factory=list)
     history: list[tuple[float, str]] = field(default_factory=list)  # (at, lastStatus): the failure report's timeline
+    # The snapshot of the task's last state-change event (ecs/change_events.py): the next one shares its parts.
+    last_event: tuple[Any, ...] | None = field(default=None, repr=False)
 
     def network_interfaces(self) -> list[dict[str, Any]]:
         """A container's ``networkInterfaces``: the task's ENI in awsvpc mode once it exists, else none."""

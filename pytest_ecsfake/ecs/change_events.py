@@ -66,9 +66,10 @@ def task_changed(backend: Backend, task: Task, at: float) -> None:
     instance = task.container_instance
     rare = (task.stop_code, task.stopped_reason, task.connectivity,
             instance.arn if instance is not None else None, task.capacity_provider)
-    containers = tuple((c.last_status, c.exit_code, c.reason, c.runtime_id, c.image_digest,
-                        tuple(tuple(b.items()) for b in c.network_bindings)) for c in task.containers)
-    if all(c[3] is None and c[2] is None and c[1] is None for c in containers):
+    containers = tuple([(c.last_status, c.exit_code, c.reason, c.runtime_id, c.image_digest,
+                         tuple([tuple(b.items()) for b in c.network_bindings]) if c.network_bindings else ())
+                        for c in task.containers])
+    if not [c for c in containers if c[3] is not None or c[2] is not None or c[1] is not None]:
         # Not started yet: the same few tuples for every task (no runtime id, no digest), kept once.
         containers = _NOT_STARTED.setdefault(containers, containers)
     previous = task.last_event

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterator
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .task_model import Task
+
+_ARN = attrgetter("arn")
 
 
 class TaskIndex:
@@ -61,3 +64,12 @@ class TaskIndex:
                     return found, True
                 found.append(task)
         return found, False
+
+    def page_arns(self, desired: str, after: int, size: int) -> tuple[list[str], int | None]:
+        """The ARNs of up to ``size`` tasks after sequence ``after`` (no filter), and the sequence number of the
+        last one when more follow (else None): built in C, no Python line per task."""
+        seqs = self._seqs[desired]
+        start = bisect.bisect_right(seqs, after)
+        chosen = seqs[start:start + size]
+        arns = list(map(_ARN, map(self._tasks.__getitem__, chosen)))
+        return arns, chosen[-1] if chosen and start + size < len(seqs) else None

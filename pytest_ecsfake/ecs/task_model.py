@@ -163,18 +163,25 @@ class Task:
             "enableExecuteCommand": self.enable_execute_command,
         }
         body.update(self.times)
-        optional = {
-            "availabilityZone": self.availability_zone,
-            "cpu": self.cpu,
-            "memory": self.memory,
-            "startedBy": self.started_by,
-            "capacityProviderName": self.capacity_provider,
-            "connectivity": self.connectivity,
-            "stopCode": self.stop_code,
-            "stoppedReason": self.stopped_reason,
-            "containerInstanceArn": self.container_instance.arn if self.container_instance is not None else None,
-        }
-        body.update({k: v for k, v in optional.items() if v is not None})
+        # The members set only when known, in this order.
+        if self.availability_zone is not None:
+            body["availabilityZone"] = self.availability_zone
+        if self.cpu is not None:
+            body["cpu"] = self.cpu
+        if self.memory is not None:
+            body["memory"] = self.memory
+        if self.started_by is not None:
+            body["startedBy"] = self.started_by
+        if self.capacity_provider is not None:
+            body["capacityProviderName"] = self.capacity_provider
+        if self.connectivity is not None:
+            body["connectivity"] = self.connectivity
+        if self.stop_code is not None:
+            body["stopCode"] = self.stop_code
+        if self.stopped_reason is not None:
+            body["stoppedReason"] = self.stopped_reason
+        if self.container_instance is not None:
+            body["containerInstanceArn"] = self.container_instance.arn
         if self.launch_type == "FARGATE":
             body["platformVersion"] = self.platform_version
             body["platformFamily"] = "Linux"

@@ -193,7 +193,11 @@ def list_tasks(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(after, int):
         raise InvalidParameterException("Invalid nextToken for ListTasks")
     keep = _filter(ctx, req)
-    tasks, more = cluster.tasks.page(desired, after, keep, req.get("maxResults") or 100)
+    size = req.get("maxResults") or 100
+    if keep is None:
+        arns, last = cluster.tasks.page_arns(desired, after, size)
+        return with_token({"taskArns": string_list(arns)}, None if last is None else make_token("ListTasks", last))
+    tasks, more = cluster.tasks.page(desired, after, keep, size)
     token = make_token("ListTasks", tasks[-1].seq) if more and tasks else None
     return with_token({"taskArns": string_list([t.arn for t in tasks])}, token)
 

@@ -27,24 +27,20 @@ _TABLE = "_described"  # the backend's attribute holding (epoch, {(id(record), v
 def described(backend: Backend, record: Any, variant: object, describe: Callable[[], Any]) -> Encoded:
     """``describe()`` encoded, reused when made at this epoch for ``record`` and ``variant`` (what else shapes
     the answer, e.g. whether tags are included)."""
-    attributes = backend.__dict__
-    table: tuple[int, dict[tuple[int, object], tuple[Any, Encoded]]] | None = attributes.get(_TABLE)
-    epoch = backend.epoch
-    if table is None or table[0] != epoch:
-        table = attributes[_TABLE] = (epoch, {})
-    answers = table[1]
+    table: tuple[int, dict[tuple[int, object], tuple[Any, Encoded]]] | None = backend.__dict__.get(_TABLE)
+    if table is None or table[0] != backend.epoch:
+        table = backend.__dict__[_TABLE] = (backend.epoch, {})
     key = (id(record), variant)
-    cached = answers.get(key)
+    cached = table[1].get(key)
     if cached is not None and cached[0] is record:
-        answer = cached[1]
         if backend.validate_responses:
             fresh = encoded(describe()).text
-            if fresh != answer.text:
+            if fresh != cached[1].text:
                 backend.problems.append(
                     f"pytest-ecsfake bug: {getattr(record, 'arn', record)} changed without Backend.epoch "
-                    f"moving: described {answer.text}, now {fresh}"
+                    f"moving: described {cached[1].text}, now {fresh}"
                 )
-        return answer
+        return cached[1]
     answer = encoded(describe())
-    answers[key] = (record, answer)  # the record is held with it: its id names no other record meanwhile
+    table[1][key] = (record, answer)  # the record is held with it: its id names no other record meanwhile
     return answer

@@ -39,8 +39,9 @@ from .task_model import Task
 TASK_NOT_FOUND = "The referenced task was not found."
 
 
-def _spec(ctx: Context, req: dict[str, Any], launch_type: str) -> LaunchSpec:
-    cluster = get_cluster(ctx, req.get("cluster"))
+def _spec(ctx: Context, req: dict[str, Any], launch_type: str, cluster: Cluster | None = None) -> LaunchSpec:
+    if cluster is None:
+        cluster = get_cluster(ctx, req.get("cluster"))
     definition = resolve_task_definition(ctx, req["taskDefinition"])
     require_active(definition)
     check_launch_type(definition, launch_type)
@@ -98,12 +99,12 @@ def run_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         from .provider_scaling import launch_on_providers
 
         providers = split_by_strategy(cluster, strategy, count)
-        spec = _spec(ctx, req, strategy_launch_type(strategy))
+        spec = _spec(ctx, req, strategy_launch_type(strategy), cluster)
         tasks, failures = launch_on_providers(ctx, spec, providers, req.get("placementStrategy", []),
                                               req.get("placementConstraints", []))
     else:
         launch_type = req.get("launchType", "EC2")
-        spec = _spec(ctx, req, launch_type)  # EC2 and EXTERNAL tasks are placed on container instances
+        spec = _spec(ctx, req, launch_type, cluster)  # EC2 and EXTERNAL tasks are placed on container instances
         if launch_type == "FARGATE":
             tasks = [create_task(ctx, spec) for _ in range(count)]
             failures = []

@@ -194,8 +194,12 @@ def _exit_at(backend: Backend, task: Task, container: Container, due: float, cod
         return
     if current is not None:
         current.cancel()
-    container.exit_event = backend.events.schedule(
-        due, lambda t: None if task.agent_reported else _container_exited(backend, task, container, code, t))
+    container.exit_event = backend.events.schedule_call(due, _exit_step, backend, task, container, code)
+
+
+def _exit_step(backend: Backend, task: Task, container: Container, code: int, at: float) -> None:
+    if not task.agent_reported:
+        _container_exited(backend, task, container, code, at)
 
 
 def _container_exited(backend: Backend, task: Task, container: Container, code: int, at: float) -> None:
@@ -291,10 +295,10 @@ def stopped(backend: Backend, task: Task, at: float) -> None:
 
         release(task.container_instance, task.arn)
     set_status(task, "STOPPED", at)  # last: watchers see the whole stopped task
-    backend.events.schedule(at + backend.timings["stopped_visible"], lambda t: _forget(backend, task))
+    backend.events.schedule_call(at + backend.timings["stopped_visible"], _forget, backend, task)
 
 
-def _forget(backend: Backend, task: Task) -> None:
+def _forget(backend: Backend, task: Task, at: float) -> None:
     state: Any = backend.region_state(task.cluster.arn.split(":")[3]).ecs
     state.tasks.pop(task.id, None)
     task.cluster.tasks.remove(task)

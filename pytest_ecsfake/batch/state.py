@@ -229,8 +229,6 @@ class Job:
     on_status: Any = None
     # Multi-container jobs (ecs_properties.py): the effective TaskContainerProperties of each container.
     containers: Any = None
-    # The last JobDetail as JSON: (Backend.epoch, variant, text), reused while the epoch is the same (core.reuse).
-    described: tuple[int, object, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def current(self) -> Attempt | None:

@@ -145,6 +145,10 @@ class Backend:
     ids: Ids = field(init=False)
     # The state-change events emitted (core.state_events): fake.events.
     state_events: StateEvents = field(default_factory=StateEvents)
+    # Descriptions made at an epoch: (epoch, {(id(record), variant): (record, answer)}): see core/reuse.py.
+    described: tuple[int, dict[tuple[int, object], tuple[Any, Any]]] = field(default_factory=lambda: (-1, {}))
+    # The one task watcher of this fake that emits a task's state-change events (ecs/change_events.watch_task).
+    task_watcher: Any = None
     # Whole answers of read-only calls made at (epoch, now), by request: see wire/reads.py.
     read_answers: dict[tuple[Any, ...], tuple[str, dict[str, Any], bytes]] = field(default_factory=dict)
     read_answers_at: tuple[int, float] = (-1, 0.0)

@@ -21,15 +21,13 @@ from .encoded import Encoded, encoded
 if TYPE_CHECKING:
     from .backend import Backend
 
-_TABLE = "_described"  # the backend's attribute holding (epoch, {(id(record), variant): (record, answer)})
-
 
 def described(backend: Backend, record: Any, variant: object, describe: Callable[[], Any]) -> Encoded:
     """``describe()`` encoded, reused when made at this epoch for ``record`` and ``variant`` (what else shapes
     the answer, e.g. whether tags are included)."""
-    table: tuple[int, dict[tuple[int, object], tuple[Any, Encoded]]] | None = backend.__dict__.get(_TABLE)
-    if table is None or table[0] != backend.epoch:
-        table = backend.__dict__[_TABLE] = (backend.epoch, {})
+    table = backend.described
+    if table[0] != backend.epoch:
+        table = backend.described = (backend.epoch, {})
     key = (id(record), variant)
     cached = table[1].get(key)
     if cached is not None and cached[0] is record:
@@ -40,7 +38,8 @@ def described(backend: Backend, record: Any, variant: object, describe: Callable
                     f"pytest-ecsfake bug: {getattr(record, 'arn', record)} changed without Backend.epoch "
                     f"moving: described {cached[1].text}, now {fresh}"
                 )
-        return cached[1]
+        answer: Encoded = cached[1]
+        return answer
     answer = encoded(describe())
     table[1][key] = (record, answer)  # the record is held with it: its id names no other record meanwhile
     return answer

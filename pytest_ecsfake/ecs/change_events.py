@@ -137,13 +137,12 @@ _TASK_EVENT = Kind("aws.ecs", "ECS Task State Change", _task_subject, _task_deta
 def watch_task(backend: Backend) -> Any:
     """A task watcher (``Task.watchers``) that emits the task's event at every ``lastStatus`` change: one per
     fake, shared by its tasks."""
-    attributes = backend.__dict__
-    shared: Any = attributes.get("_watch_task")
+    shared: Any = backend.task_watcher
     if shared is None:
         def watch(task: Task, status: str, at: float) -> None:
             task_changed(backend, task, at)
 
-        shared = attributes["_watch_task"] = watch
+        shared = backend.task_watcher = watch
     return shared
 
 

@@ -1,0 +1,129 @@
+"""``python -m bench --check``: issue 22's goals against the figures of this run; exit 1 when one is missed.
+
+Each goal reads one figure from the sections ``python -m bench`` measured. Most are ratios between columns
+measured in the same process run (ecsfake/floor interleaved; ecsfake/moto side by side), not absolute times,
+so a slower or busier machine moves them less. Each goal has a tolerance for the noise seen across repeated
+runs on the project's 2-core machine (docs/bench.md, "The guard"): a figure past the goal but within its
+tolerance passes as "pass (noise)"; past the tolerance it fails. A goal whose figure was not measured (moto not
+installed, a section left out) fails: the guard vouches only for what it measured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bench import first_use, scale, server
+from bench.workloads import PER_CALL
+
+Results = dict[str, dict[str, float]]
+Sections = dict[str, Results]
+PER_TEST_MODULES = 1_000
+
+
+@dataclass(frozen=True)
+class Goal:
+    text: str  # what the issue asks
+    figure: Callable[[Sections], float | None]  # the measured figure, None when not measured
+    limit: float
+    tolerance: float  # relative: a figure within limit × (1 ± tolerance) passes as noise
+    at_most: bool = True  # False: the figure must be at least the limit
+    unit: str = "×"
+
+    def verdict(self, value: float | None) -> str:
+        if value is None:
+            return "FAIL (not measured)"
+        if value <= self.limit if self.at_most else value >= self.limit:
+            return "pass"
+        bound = self.limit * (1 + self.tolerance) if self.at_most else self.limit * (1 - self.tolerance)
+        if value <= bound if self.at_most else value >= bound:
+            return "pass (noise)"
+        return "FAIL"
+
+
+def _get(sections: Sections, section: str, row: str, column: str) -> float | None:
+    return sections.get(section, {}).get(row, {}).get(column)
+
+
+def _per_call(name: str) -> Callable[[Sections], float | None]:
+    def figure(sections: Sections) -> float | None:
+        fake, floor = (_get(sections, "per call", name, c) for c in ("ecsfake", "floor"))
+        return fake / floor if fake and floor else None
+
+    return figure
+
+
+def _per_test(sections: Sections) -> float | None:
+    modules = _get(sections, "per test (fixture overhead)", "modules loaded", "floor")
+    value = _get(sections, "per test (fixture overhead)", "activate + deactivate", "ecsfake")
+    return value * 1e3 if value is not None and modules and modules >= PER_TEST_MODULES else None
+
+
+def _share(sections: Sections) -> float | None:
+    value = _get(sections, "first use", first_use.SHARE, "ecsfake")
+    return None if value is None else value * 1e3
+
+
+def _scale(name: str) -> Callable[[Sections], float | None]:
+    def figure(sections: Sections) -> float | None:
+        rows = sections.get("scale")
+        if not rows:
+            return None
+        return scale.scale_ratios(rows)[name]["ecsfake"]
+
+    return figure
+
+
+def _advance(sections: Sections) -> float | None:
+    rows = sections.get("scale", {})
+    timed = {int(k.split(", ")[1].split()[0].replace(",", "")): v["ecsfake"] for k, v in rows.items()
+             if k.startswith("advance()")}
+    return timed[max(timed)] / timed[0] if len(timed) > 1 and 0 in timed else None
+
+
+def _memory(sections: Sections) -> float | None:
+    return _get(sections, "scale", scale.MEMORY, "ecsfake")
+
+
+def _server(sections: Sections) -> float | None:
+    fake, moto = (_get(sections, "server mode", server.ROW, c) for c in ("ecsfake", "moto"))
+    return fake / moto if fake and moto else None
+
+
+def goals(tolerance: dict[str, float]) -> list[Goal]:
+    """The goals of issue 22; ``tolerance`` by kind: "per call", "first use", "per test", "scale", "advance",
+    "server" (memory has none: tracemalloc's count is the same run to run)."""
+    per_call = [Goal(f"{name}: ecsfake/floor ≤ 1.1", _per_call(name), 1.1, tolerance["per call"])
+                for name in PER_CALL]
+    return per_call + [
+        Goal("first use, the fake's own share (ecsfake - floor, fresh processes) ≤ 20 ms", _share, 20.0,
+             tolerance["first use"], unit=" ms"),
+        Goal(f"per test, activate + deactivate ≤ 0.5 ms with ≥ {PER_TEST_MODULES:,} modules loaded", _per_test, 0.5,
+             tolerance["per test"], unit=" ms"),
+        Goal("scale, DescribeTasks(100): with 100,000 tasks (--quick: 40,000) / with 100 ≤ 1.5",
+             _scale("DescribeTasks (100 tasks)"), 1.5, tolerance["scale"]),
+        Goal("scale, ListTasks page: with 100,000 tasks (--quick: 40,000) / with 100 ≤ 1.5",
+             _scale("ListTasks page (100)"), 1.5, tolerance["scale"]),
+        Goal("advance() of 10,000 tasks, per task: with 90,000 idle (--quick: 30,000) / with 0 idle ≤ 1.5",
+             _advance, 1.5, tolerance["advance"]),
+        Goal("memory per task ≤ 6 KiB", _memory, 6.0, 0.0, unit=" KiB"),
+        Goal("server mode, DescribeTasks from 8 keep-alive clients: ecsfake/moto ≥ 3", _server, 3.0,
+             tolerance["server"], at_most=False),
+    ]
+
+
+TOLERANCE = {"per call": 0.05, "first use": 0.25, "per test": 0.2, "scale": 0.1, "advance": 0.2, "server": 0.1}
+
+
+def check(sections: Sections, tolerance: dict[str, float] | None = None) -> tuple[str, bool]:
+    """The report (one line per goal: goal, measured, tolerance, verdict) and whether every goal passed."""
+    lines = ["", "## check (issue 22's goals)"]
+    ok = True
+    for goal in goals({**TOLERANCE, **(tolerance or {})}):
+        value = goal.figure(sections)
+        verdict = goal.verdict(value)
+        ok = ok and not verdict.startswith("FAIL")
+        shown = "-" if value is None else f"{value:.2f}{goal.unit}"
+        lines.append(f"{goal.text:92} {shown:>10}  (±{goal.tolerance:.0%})  {verdict}")
+    lines.append(f"check: {'every goal met' if ok else 'goals missed'}")
+    return "\n".join(lines), ok

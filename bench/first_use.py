@@ -1,0 +1,125 @@
+"""First use in fresh interpreters: boto3 alone (the floor), boto3 + ecsfake, boto3 + moto, taken in turn.
+
+Each process times, from its first line to the answer of its first ListClusters: the imports (boto3 included),
+the activation, the client's creation and its first call. The floor process imports nothing of pytest_ecsfake:
+it answers that call with canned bytes at ``Endpoint._send``, unsigned (as the fake's intercepted calls are).
+The fake's own share is the median over rounds of (ecsfake process - floor process of the same round).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+Results = dict[str, dict[str, float]]
+
+_FLOOR = """
+import boto3
+from botocore.awsrequest import AWSResponse
+from botocore.endpoint import Endpoint
+from botocore.signers import RequestSigner
+class Body:
+    def __init__(self, body):
+        self._body = body
+    def stream(self, **_):
+        yield self._body
+    def read(self, *_, **__):
+        body, self._body = self._body, b""
+        return body
+Endpoint._send = lambda endpoint, request: AWSResponse(request.url, 200, {}, Body(b'{"clusterArns":[]}'))
+RequestSigner.sign = lambda *args, **kwargs: None
+boto3.client("ecs", region_name="us-east-1").list_clusters()
+done()
+"""
+_FAKE = """
+import boto3
+from pytest_ecsfake import EcsFake
+with EcsFake():
+    boto3.client("ecs", region_name="us-east-1").list_clusters()
+    done()
+"""
+_MOTO = """
+import boto3
+from moto import mock_aws
+with mock_aws():
+    boto3.client("ecs", region_name="us-east-1").list_clusters()
+    done()
+"""
+# The clock is read before any import; done() is called at the first answer, before the fake (or moto) stops.
+# The real perf_counter is held in a list: freezegun rewrites module globals bound to it.
+_TIMED = """import time
+_clock = [time.perf_counter]
+_start = _clock[0]()
+def done():
+    print(_clock[0]() - _start)
+{body}"""
+# The fake's CPU inside its dispatcher over the first calls of five operations of both services (decoding, the
+# schemas built from botocore's model on first use, handler modules imported, answers): its first-use cost free
+# of the noise of boto3's imports. process_time, since freezegun freezes perf_counter.
+_DISPATCH_SHARE = """
+import time
+import pytest_ecsfake.wire.dispatch as dispatcher
+spent = [0.0]
+inner = dispatcher.dispatch
+def timed(*args, **kwargs):
+    start = time.process_time()
+    try:
+        return inner(*args, **kwargs)
+    finally:
+        spent[0] += time.process_time() - start
+dispatcher.dispatch = timed
+import boto3
+from pytest_ecsfake import EcsFake
+with EcsFake():
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    ecs.create_cluster(clusterName="c")
+    ecs.register_task_definition(family="job", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+                                 cpu="256", memory="512", containerDefinitions=[{"name": "a", "image": "x"}])
+    ecs.run_task(cluster="c", taskDefinition="job", launchType="FARGATE",
+                 networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-1"]}})
+    ecs.describe_tasks(cluster="c", tasks=["x"])
+    boto3.client("batch", region_name="us-east-1").describe_job_queues()
+print(spent[0])
+"""
+FIRST_USE = "import + first call (fresh process)"
+SHARE = "fake's own share of first use (ecsfake - floor)"
+DISPATCH = "fake's CPU in its dispatcher, first 5 operations"
+
+
+def _run(code: str, env: dict[str, str]) -> float:
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env=env)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def first_use_figures(runs: int, with_moto: bool) -> Results:
+    """``runs`` rounds, each a fresh floor, ecsfake (and moto) process in turn, after one discarded round.
+
+    Bytecode is cached as for an installed package: in a temporary PYTHONPYCACHEPREFIX (nothing is written to
+    the tree), warmed by the discarded round. PYTHONDONTWRITEBYTECODE=1 on a source checkout would compile
+    pytest_ecsfake from source in every process instead (about +70 ms here)."""
+    scripts = {"floor": _FLOOR, "ecsfake": _FAKE, **({"moto": _MOTO} if with_moto else {})}
+    samples: dict[str, list[float]] = {name: [] for name in scripts}
+    with tempfile.TemporaryDirectory() as cache:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", PYTHONPYCACHEPREFIX=cache)
+        for run in range(1 + runs):
+            for name, body in scripts.items():
+                took = _run(_TIMED.format(body=body), env)
+                if run:
+                    samples[name].append(took)
+        share = [_run(_DISPATCH_SHARE, env) for _ in range(1 + runs)][1:]
+    shares = [fake - floor for fake, floor in zip(samples["ecsfake"], samples["floor"], strict=True)]
+    return {FIRST_USE: {name: statistics.median(values) for name, values in samples.items()},
+            SHARE: {"ecsfake": statistics.median(shares)},
+            DISPATCH: {"ecsfake": statistics.median(share)}}
+
+
+if __name__ == "__main__":  # python -m bench.first_use [runs]
+    for row, cols in first_use_figures(int(sys.argv[1]) if sys.argv[1:] else 11, with_moto=False).items():
+        print(row, {k: f"{v * 1e3:.1f} ms" for k, v in cols.items()})

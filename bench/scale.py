@@ -6,8 +6,9 @@
   (ecsfake/floor at N) / (ecsfake/floor at 100) is free of the machine's drift between sizes. moto: up to
   10,000 (creating 100,000 tasks in moto would take many minutes).
 * ``advance()`` that moves 10,000 tasks PENDING → RUNNING at once, with 0, 10,000 and 90,000 other (idle,
-  RUNNING) tasks in the fake: wall time of that one call, per changed task.
-* Memory: tracemalloc while 10,000 tasks are created and reach RUNNING (20,000 already held), per task.
+  RUNNING) tasks in the fake: wall time of that one call (GC collected just before), per changed task.
+  ``--quick``: 0 and 10,000 idle, and the scale rows up to 22,000 tasks.
+* Memory: tracemalloc while 5,000 tasks are created and reach RUNNING (20,000 already held), per task.
 * Setup: tasks are created with RunTask count=10; the time taken is a row.
 
 Run alone: ``python -m bench.bench_scale [--no-moto] [--quick]``.
@@ -27,10 +28,11 @@ from bench.timing import interleaved, per_call, wall
 
 Results = dict[str, dict[str, float]]
 SIZES = (100, 1_000, 10_000, 100_000)
-QUICK_SIZES = (100, 40_000)  # --quick: not 100,000 (its set-up alone takes about a minute)
+QUICK_SIZES = (100, 20_000)  # --quick: 22,000 tasks, not 100,000 (whose set-up takes about a minute)
 MOTO_LARGEST = 10_000
 QUICK_MOTO = (100, 1_000)
 BATCH = 10_000  # the tasks one advance() moves
+TRACED = 5_000  # the tasks created under tracemalloc (and taken to RUNNING): memory per task
 CALLS = {"DescribeTasks (100 tasks)": 10, "ListTasks page (100)": 20}
 MEMORY = "memory per task (KiB)"
 CREATE = "set-up: RunTask count=10 up to {:,} tasks (s)"
@@ -102,7 +104,7 @@ def _ecsfake(sizes: tuple[int, ...], rounds: int) -> Results:
             _measure_fake(ecs, arns, size, rounds, canned, results)
     if not canned:
         raise ValueError("scale: the smallest size must be under 10,000")
-    big = [s for s in sizes if s >= BATCH]
+    largest = max(sizes)
     spent = [0.0]
     with EcsFake() as fake:  # 10,000 at a time, each batch moved to RUNNING by one timed advance()
         ecs = w.clients()[0]
@@ -112,22 +114,22 @@ def _ecsfake(sizes: tuple[int, ...], rounds: int) -> Results:
         _grow(ecs, arns, BATCH, spent)
         results[ADVANCE.format(0)] = {"ecsfake": _timed_advance(fake, ecs, arns)}
         _measure_fake(ecs, arns, BATCH, rounds, canned, results)
-        if big[-1] >= 4 * BATCH:
-            _grow(ecs, arns, 2 * BATCH, spent)
-            results[ADVANCE.format(BATCH)] = {"ecsfake": _timed_advance(fake, ecs, arns)}
-            gc.collect()
-            tracemalloc.start()
-            _grow(ecs, arns, 3 * BATCH, spent)  # traced: slower than untraced, still counted as set-up
+        _grow(ecs, arns, 2 * BATCH, spent)
+        results[ADVANCE.format(BATCH)] = {"ecsfake": _timed_advance(fake, ecs, arns)}
+        gc.collect()
+        tracemalloc.start()
+        _grow(ecs, arns, 2 * BATCH + TRACED, spent)  # traced: slower than untraced, still counted as set-up
+        fake.advance(60)
+        gc.collect()
+        memory = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        results[MEMORY] = {"ecsfake": memory / TRACED / 1024}
+        if largest > len(arns) + BATCH:
+            _grow(ecs, arns, largest - BATCH, spent)
             fake.advance(60)
-            gc.collect()
-            memory = tracemalloc.get_traced_memory()[0]
-            tracemalloc.stop()
-            results[MEMORY] = {"ecsfake": memory / BATCH / 1024}
-            _grow(ecs, arns, big[-1] - BATCH, spent)
-            fake.advance(60)
-            _grow(ecs, arns, big[-1], spent)
-            results[ADVANCE.format(big[-1] - BATCH)] = {"ecsfake": _timed_advance(fake, ecs, arns)}
-            _measure_fake(ecs, arns, big[-1], rounds, canned, results)
+            _grow(ecs, arns, largest, spent)
+            results[ADVANCE.format(largest - BATCH)] = {"ecsfake": _timed_advance(fake, ecs, arns)}
+        _measure_fake(ecs, arns, len(arns), rounds, canned, results)
         results[CREATE.format(len(arns))] = {"ecsfake": spent[0]}
     return results
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import workloads as w
-from bench.timing import Case, interleaved, per_call
+from bench.timing import Case, cpu_clock, interleaved, per_call
 
 Results = dict[str, dict[str, float]]  # row -> column ("floor", "floor signed", "ecsfake", "moto") -> seconds
 Canned = dict[str, tuple[int, dict[str, str], bytes]]
@@ -90,25 +90,31 @@ def per_call_figures(rounds: int, calls: int, with_moto: bool) -> Results:
     return results
 
 
+PER_TEST_CPU = "activate + deactivate, CPU time"
 MODULES = 1_000  # loaded while the fixture's overhead is measured (issue 22: "with 1,000 modules loaded")
 _SKIP = ("antigravity", "this", "idle", "tkinter", "turtle", "__", "lib2to3", "ensurepip", "venv", "pydoc",
          "msvcrt", "winreg", "winsound", "msilib", "nt", "_")
 
 
 def _load_modules(count: int) -> None:
-    """Import standard-library packages' modules (no side effects) until ``count`` modules are loaded."""
+    """Import standard-library modules and their packages' modules, one level down and never a test package,
+    until ``count`` modules are loaded. Nothing is imported to find them (``pkgutil.iter_modules``)."""
     import pkgutil
     import warnings
 
+    def load(name: str) -> object:
+        if len(sys.modules) >= count or name.startswith(_SKIP) or "test" in name:
+            return None
+        with contextlib.suppress(Exception):
+            return importlib.import_module(name)
+        return None
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for info in pkgutil.walk_packages([str(Path(os.__file__).parent)], onerror=lambda _: None):
-            if len(sys.modules) >= count:
-                return
-            if info.name.startswith(_SKIP) or "test" in info.name or info.name in sys.modules:
-                continue
-            with contextlib.suppress(Exception):
-                importlib.import_module(info.name)
+        for info in pkgutil.iter_modules([str(Path(os.__file__).parent)]):
+            module = load(info.name)
+            for sub in pkgutil.iter_modules(getattr(module, "__path__", None) or []):
+                load(f"{info.name}.{sub.name}")
 
 
 def per_test_figures(rounds: int, with_moto: bool) -> Results:
@@ -157,6 +163,7 @@ def per_test_figures(rounds: int, with_moto: bool) -> Results:
         bare["moto"] = (nullcontext, moto_bare)
         one["moto"] = (nullcontext, moto_one)
     results: Results = {"activate + deactivate": interleaved(bare, 50, rounds),
+                        PER_TEST_CPU: interleaved({"ecsfake": bare["ecsfake"]}, 50, rounds, clock=cpu_clock),
                         "activate + 1 call + deactivate": interleaved(one, 50, rounds)}
     results["modules loaded"] = {"floor": float(len(sys.modules))}
     return results

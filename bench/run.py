@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     steps: dict[str, Callable[[], Results]] = {
         "per call": lambda: per_call_figures(rounds, calls, with_moto),
         "per test (fixture overhead)": lambda: per_test_figures(rounds, with_moto),
-        "first use": lambda: first_use_figures(3 if args.quick else 11, with_moto),
+        "first use": lambda: first_use_figures(3 if args.quick else 21, with_moto),
         "scale": lambda: scale_figures(rounds, with_moto, quick=args.quick),
         "server mode": lambda: server_figures(3, 50 if args.quick else 200, with_moto),
         "waiters (wall time)": lambda: waiter_figures(with_moto),

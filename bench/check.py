@@ -116,7 +116,9 @@ def goals(tolerance: dict[str, float]) -> list[Goal]:
     ]
 
 
-TOLERANCE = {"per call": 0.05, "first use": 0.25, "per test": 0.2, "scale": 0.1, "advance": 0.2, "server": 0.1}
+# From the spread of each figure over 12+ --check runs on the project's 2-core machine with other jobs running
+# (docs/bench.md, "The guard"): about the median run-to-run excursion of each kind, not its worst.
+TOLERANCE = {"per call": 0.10, "first use": 0.25, "per test": 0.20, "scale": 0.15, "advance": 0.25, "server": 0.25}
 
 
 def check(sections: Sections, tolerance: dict[str, float] | None = None) -> tuple[str, bool]:

@@ -182,3 +182,16 @@ def test_a_reused_answer_the_epoch_missed_is_reported_as_a_bug_of_the_fake() -> 
         _pending(client)
         assert any("DescribeClusters answer changed without Backend.epoch moving" in p for p in fake._backend.problems)
         fake._backend.problems.clear()
+
+
+def test_a_large_recorded_answer_reads_back_as_it_went_on_the_wire(ecs: Any, ecs_fake: EcsFake) -> None:
+    # The records of operations that create things keep a large answer compressed (core/backend.Call): reading
+    # fake.calls gives it back whole.
+    ecs.create_cluster(clusterName="c")
+    fargate_definition(ecs)
+    answer = ecs.run_task(cluster="c", taskDefinition="job", launchType="FARGATE", count=10,
+                          networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-1"]}})
+    call = ecs_fake.calls_to("RunTask")[-1]
+    assert [t["taskArn"] for t in call.response["tasks"]] == [t["taskArn"] for t in answer["tasks"]]
+    assert call.response["tasks"][3]["createdAt"] == answer["tasks"][3]["createdAt"].timestamp()
+    assert call.response["failures"] == []

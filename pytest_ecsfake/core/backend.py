@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,23 +28,26 @@ class Call:
     """
 
     __slots__ = ("service", "operation", "request", "status", "error", "violations", "region", "_response", "_payload",
-                 "_at", "_epoch")
+                 "_packed", "_at", "_epoch")
 
     def __init__(self, service: str, operation: str, request: dict[str, Any], status: int, error: str | None,
                  response: dict[str, Any] | None, epoch: float, *, payload: bytes = b"",
-                 violations: tuple[str, ...] = (), region: str = "") -> None:
+                 violations: tuple[str, ...] = (), region: str = "", pack: bool = False) -> None:
         """``response``: the body, or None to decode ``payload`` when read; ``epoch``: fake time in seconds;
-        ``region``: the region the request went to."""
+        ``region``: the region the request went to; ``pack``: keep a large payload compressed (the answers of
+        operations that create things: their records stay as long as the fake, see _PACK_OVER)."""
         self.service, self.operation, self.request = service, operation, request
         self.status, self.error, self.violations, self.region = status, error, violations, region
-        self._response, self._payload = response, payload
+        self._packed = pack and len(payload) >= _PACK_OVER
+        self._response, self._payload = response, zlib.compress(payload, 1) if self._packed else payload
         self._epoch: float = epoch
         self._at: datetime | None = None
 
     @property
     def response(self) -> dict[str, Any]:
         if self._response is None:
-            self._response = json.loads(self._payload) if self._payload else {}
+            payload = zlib.decompress(self._payload) if self._packed else self._payload
+            self._response = json.loads(payload) if payload else {}
         return self._response
 
     @property
@@ -64,6 +68,12 @@ class Call:
     def __repr__(self) -> str:
         return (f"Call(service={self.service!r}, operation={self.operation!r}, request={self.request!r}, "
                 f"status={self.status!r}, error={self.error!r}, response={self.response!r}, at={self.at!r})")
+
+
+# A recorded answer this large is kept compressed when ``pack`` says so: a RunTask of 10 tasks answers ~12.7 KB
+# (1.27 KB a task, the largest part of a task's memory in the fake), 1.5 KB once compressed (zlib level 1: ~33 µs
+# for those 12.7 KB here; ~14 µs to decompress when the call's response is first read).
+_PACK_OVER = 1024
 
 
 @dataclass

@@ -75,7 +75,7 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
             _check_response(backend, service, operation, json.loads(response.body))
         backend.calls.append(
             Call(service, operation, params, 200, None, None, now, payload=response.body, violations=violations,
-                 region=region)
+                 region=region, pack=not read_only)
         )
         if read_only and not violations and backend.ids.draws == draws and len(backend.problems) == problems:
             reads.keep(backend, request_key, (operation, params, response.body))

@@ -165,12 +165,16 @@ def test_a_fault_is_injected_into_a_repeated_poll(ecs: Any, ecs_fake: EcsFake, t
     assert ecs.list_tasks(cluster="c")["taskArns"] == [task["taskArn"]]
 
 
-def test_a_refused_poll_is_refused_again(ecs: Any, task: dict[str, Any]) -> None:
+def test_a_refused_poll_is_refused_and_recorded_again(ecs: Any, ecs_fake: EcsFake, task: dict[str, Any]) -> None:
+    # Only answers are reused: each refusal of the same request takes the whole path and is recorded.
     from botocore.exceptions import ClientError
 
     for _ in range(2):
         with pytest.raises(ClientError, match="ClusterNotFoundException"):
             ecs.list_tasks(cluster="nope")
+    calls = ecs_fake.calls_to("ListTasks")
+    assert [(c.status, c.error) for c in calls] == [(400, "ClusterNotFoundException")] * 2
+    assert calls[0].response == calls[1].response and "message" in calls[1].response
 
 
 def test_a_reused_answer_the_epoch_missed_is_reported_as_a_bug_of_the_fake() -> None:

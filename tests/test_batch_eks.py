@@ -40,16 +40,20 @@ def eks_definition(batch: Any, name: str = "eks-work", containers: list[dict[str
     return arn
 
 
-@pytest.fixture
-def batch(ecs_fake: Any) -> Any:
-    client = boto3.client("batch", region_name="us-east-1")
+def _eks_queue(client: Any, fake: Any) -> Any:
+    """An EKS compute environment, queue "q" on it and the "eks-work" job definition, all ready."""
     eks_environment(client)
-    ecs_fake.advance(CE_CREATE)
+    fake.advance(CE_CREATE)
     client.create_job_queue(jobQueueName="q", priority=1,
                             computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "eks-ce"}])
-    ecs_fake.advance(QUEUE_CREATE)
+    fake.advance(QUEUE_CREATE)
     eks_definition(client)
     return client
+
+
+@pytest.fixture
+def batch(ecs_fake: Any) -> Any:
+    return _eks_queue(boto3.client("batch", region_name="us-east-1"), ecs_fake)
 
 
 def test_eks_environment_and_queue_describe_as_eks(batch: Any, ecs: Any) -> None:
@@ -232,14 +236,8 @@ def test_array_job_children_run_as_pods(batch: Any, ecs_fake: Any) -> None:
 
 def test_an_eks_job_over_the_http_server(ecs_fake: Any) -> None:
     with ecs_fake.serve() as url:
-        batch = boto3.client("batch", region_name="us-east-1", endpoint_url=url, aws_access_key_id="testing",
-                             aws_secret_access_key="testing")
-        eks_environment(batch)
-        ecs_fake.advance(CE_CREATE)
-        batch.create_job_queue(jobQueueName="q", priority=1,
-                               computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "eks-ce"}])
-        ecs_fake.advance(QUEUE_CREATE)
-        eks_definition(batch)
+        batch = _eks_queue(boto3.client("batch", region_name="us-east-1", endpoint_url=url,
+                                        aws_access_key_id="testing", aws_secret_access_key="testing"), ecs_fake)
         ecs_fake.behavior("app:1", runs_for=1)
         job_id = submit(batch, jobDefinition="eks-work")
         ecs_fake.advance(RUNNING_AFTER + 1)

@@ -159,9 +159,8 @@ class EventQueue:
         return len(self._heap)
 
     def schedule(self, due: float, action: Callable[[float], None]) -> Event:
-        event = Event(due, action)
-        heapq.heappush(self._heap, (due, next(self._seq), event))
-        return event
+        """Schedule ``action(due)``."""
+        return self.schedule_call(due, action)
 
     def schedule_call(self, due: float, action: Callable[..., None], *args: Any) -> Event:
         """Schedule ``action(*args, due)``: no closure to make per event (a task's lifecycle has many)."""

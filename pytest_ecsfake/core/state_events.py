@@ -101,10 +101,7 @@ def emit(backend: Backend, *, source: str, detail_type: str, region: str, resour
     """Record one event about ``resource``: ``snapshot`` (the detail itself, a fresh dict the record keeps, or
     what ``finish`` makes it of when it is read); while moto is active the event is made now and put on moto's
     bus too."""
-    record = backend.state_events
-    record.pending.append((source, detail_type, region, resource, snapshot, at, finish))
-    if hooks.moto_active():
-        hooks.put_event(record.all(backend)[-1])
+    emit_kind(backend, (source, detail_type, region, resource, snapshot, at, finish))
 
 
 def involving(events: list[dict[str, Any]], arn: str) -> list[dict[str, Any]]:
@@ -115,8 +112,8 @@ def involving(events: list[dict[str, Any]], arn: str) -> list[dict[str, Any]]:
 
 
 def emit_kind(backend: Backend, entry: tuple[Any, ...]) -> None:
-    """Record one event ``(kind, at, ...)`` of a ``Kind`` (as ``emit``: made when read, or now while moto is
-    active)."""
+    """Record one event: ``(kind, at, ...)`` of a ``Kind``, or the tuple ``emit`` makes; it is made when read, or
+    now while moto is active (and put on moto's bus too)."""
     record = backend.state_events
     record.pending.append(entry)
     if hooks.moto_active():

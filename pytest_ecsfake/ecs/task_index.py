@@ -60,15 +60,9 @@ class TaskIndex:
         for index in range(bisect.bisect_right(seqs, after), len(seqs)):
             yield self._tasks[seqs[index]]
 
-    def page(self, desired: str, after: int, keep: Callable[[Task], bool] | None,
-             size: int) -> tuple[list[Task], bool]:
-        """Up to ``size`` tasks after sequence ``after`` that ``keep`` accepts (all when None), and whether
-        more follow."""
-        if keep is None:
-            seqs = self._seqs[desired]
-            start = bisect.bisect_right(seqs, after)
-            tasks = self._tasks
-            return [tasks[seq] for seq in seqs[start:start + size]], start + size < len(seqs)
+    def page(self, desired: str, after: int, keep: Callable[[Task], bool], size: int) -> tuple[list[Task], bool]:
+        """Up to ``size`` tasks after sequence ``after`` that ``keep`` accepts, and whether more follow (without a
+        filter: ``page_arns``)."""
         found: list[Task] = []
         for task in self.iter_after(desired, after):
             if keep(task):

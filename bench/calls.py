@@ -14,7 +14,7 @@ from typing import Any
 from bench import workloads as w
 from bench.timing import Case, cpu_clock, interleaved, per_call
 
-Results = dict[str, dict[str, float]]  # row -> column ("floor", "floor signed", "ecsfake", "moto") -> seconds
+Results = dict[str, dict[str, float]]  # row -> column ("floor", "floor signed", "codec", "ecsfake", "moto") -> s
 Canned = dict[str, tuple[int, dict[str, str], bytes]]
 
 
@@ -32,6 +32,37 @@ def _capturing(fake: Any, into: Canned, name: str) -> Callable[[], None]:
         fake._handle = capture
 
     return arm
+
+
+@contextmanager
+def codec_only(fake: Any, answer: tuple[int, dict[str, str], bytes]) -> Iterator[None]:
+    """The fake's interception with no backend: each request's body decoded and ``answer`` encoded anew.
+
+    What any in-process fake that computes its answers costs at least (the ``codec`` column): the interception
+    and the two JSON passes over a request and an answer of this size, with nothing looked up or changed. A
+    written answer holds new state (ids, statuses), so it cannot be reused whole as a repeated read's is.
+    """
+    import json
+
+    from pytest_ecsfake.core.encoded import encode_json
+    from pytest_ecsfake.wire.protocol import HttpResponse
+
+    status, headers, body = answer
+    decoded = json.loads(body)
+
+    def handle(service: str, request: Any) -> Any:
+        json.loads(request.body or b"{}")
+        return HttpResponse(status, encode_json(decoded).encode(), headers)
+
+    fake._handle = handle
+    try:
+        yield
+    finally:
+        del fake._handle  # back to the class method
+
+
+def _codec_case(fake: Any, answer: tuple[int, dict[str, str], bytes]) -> Callable[[], AbstractContextManager[None]]:
+    return lambda: codec_only(fake, answer)
 
 
 def per_call_figures(rounds: int, calls: int, with_moto: bool) -> Results:
@@ -71,7 +102,8 @@ def per_call_figures(rounds: int, calls: int, with_moto: bool) -> Results:
             # The floor's StopTask needs no real task: its answer is canned.
             floor_func = (lambda: ecs.stop_task(cluster="c", task="t")) if name == "StopTask" else func
             cases: dict[str, Case] = {"ecsfake": (nullcontext, func), "floor": (floor(False, name), floor_func),
-                                      "floor signed": (floor(True, name), floor_func)}
+                                      "floor signed": (floor(True, name), floor_func),
+                                      "codec": (_codec_case(fake, canned[name]), floor_func)}
             if name == "DescribeTasks (1 task)":
                 cases["ecsfake signed"] = (signing, func)
             results[name] = interleaved(cases, max(2, round(calls * w.CALL_SHARE.get(name, 1))), rounds)

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 Results = dict[str, dict[str, float]]
 
-_FLOOR = """
-import boto3
+# The floor's answer: canned bytes at Endpoint._send, unsigned (as the fake's intercepted calls are).
+_FLOOR_PATCH = """
 from botocore.awsrequest import AWSResponse
 from botocore.endpoint import Endpoint
 from botocore.signers import RequestSigner
@@ -35,7 +35,8 @@ class Body:
         return body
 Endpoint._send = lambda endpoint, request: AWSResponse(request.url, 200, {}, Body(b'{"clusterArns":[]}'))
 RequestSigner.sign = lambda *args, **kwargs: None
-boto3.client("ecs", region_name="us-east-1").list_clusters()
+"""
+_FLOOR = "import boto3" + _FLOOR_PATCH + """boto3.client("ecs", region_name="us-east-1").list_clusters()
 done()
 """
 _FAKE = """
@@ -88,6 +89,38 @@ with EcsFake():
     boto3.client("batch", region_name="us-east-1").describe_job_queues()
 print(spent[0])
 """
+# freezegun's import in a process that imported boto3 (as the fake's first activation finds it): the part of
+# the fake's share that is a required dependency's own (asyncio, unittest, sqlite3 and dateutil come with it).
+_FREEZEGUN = """
+import time
+import boto3
+start = time.process_time()
+import freezegun
+print(time.process_time() - start)
+"""
+# The same share timed inside each process, boto3's import and the client's creation left out of the clock: the
+# plugin's import and first activation, then the first call; the floor process times only its first call. The
+# difference of whole processes (above) carries the noise of boto3's ~300 ms import; this one does not.
+_CLIENT = """
+import time
+_clock = [time.process_time]
+import boto3
+client = boto3.client("ecs", region_name="us-east-1")
+"""
+_TIMED_FAKE = _CLIENT + """
+start = _clock[0]()
+from pytest_ecsfake import EcsFake
+fake = EcsFake().start()
+activated = _clock[0]()
+client.list_clusters()
+print(activated - start, _clock[0]() - activated)
+fake.stop()
+"""
+_TIMED_FLOOR = _CLIENT + _FLOOR_PATCH + """
+start = _clock[0]()
+client.list_clusters()
+print(0.0, _clock[0]() - start)
+"""
 MOTO_RUNS = 5
 FIRST_USE = "import + first call (fresh process)"
 FIRST_USE_CPU = "import + first call, CPU time (fresh process)"
@@ -95,6 +128,10 @@ SHARE = "fake's own share of first use (ecsfake - floor)"
 SHARE_CPU = "fake's own share of first use, CPU time"
 BEST = "the same, best ecsfake - best floor (CPU time)"
 DISPATCH = "fake's CPU in its dispatcher, first 5 operations"
+FREEZEGUN = "freezegun's import after boto3's, CPU time"
+TIMED = "fake's own share, timed in the processes, CPU time"
+TIMED_PARTS = "  of which the plugin's import + first activation"
+WITHOUT_FREEZEGUN = "fake's own share, CPU time, less freezegun's import"
 
 
 def _run(code: str, env: dict[str, str]) -> list[float]:
@@ -125,6 +162,13 @@ def first_use_figures(runs: int, with_moto: bool) -> Results:
                     samples[name].append(took)
                     cpu[name].append(spent)
         share = [_run(_DISPATCH_SHARE, env)[0] for _ in range(1 + runs)][1:]
+        freezegun = [_run(_FREEZEGUN, env)[0] for _ in range(1 + runs)][1:]
+        timed, activation = [], []
+        for run in range(1 + runs):
+            (imported, fake_call), (_, floor_call) = _run(_TIMED_FAKE, env), _run(_TIMED_FLOOR, env)
+            if run:
+                timed.append(imported + fake_call - floor_call)
+                activation.append(imported)
 
     def differences(figures: dict[str, list[float]]) -> float:
         return statistics.median(fake - floor for fake, floor in zip(figures["ecsfake"], figures["floor"], strict=True))
@@ -134,7 +178,11 @@ def first_use_figures(runs: int, with_moto: bool) -> Results:
             SHARE: {"ecsfake": differences(samples)},
             SHARE_CPU: {"ecsfake": differences(cpu)},
             BEST: {"ecsfake": min(cpu["ecsfake"]) - min(cpu["floor"])},
-            DISPATCH: {"ecsfake": statistics.median(share)}}
+            DISPATCH: {"ecsfake": statistics.median(share)},
+            FREEZEGUN: {"ecsfake": statistics.median(freezegun)},
+            TIMED: {"ecsfake": statistics.median(timed)},
+            TIMED_PARTS: {"ecsfake": statistics.median(activation)},
+            WITHOUT_FREEZEGUN: {"ecsfake": statistics.median(timed) - statistics.median(freezegun)}}
 
 
 if __name__ == "__main__":  # python -m bench.first_use [runs]

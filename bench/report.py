@@ -1,9 +1,9 @@
-"""The printed table: absolute figures per column and the ratios ecsfake/floor and moto/ecsfake."""
+"""The printed table: absolute figures per column and the ratios ecsfake/floor, codec/floor and moto/ecsfake."""
 
 from __future__ import annotations
 
 Results = dict[str, dict[str, float]]
-COLUMNS = ("floor", "floor signed", "ecsfake", "moto")
+COLUMNS = ("floor", "floor signed", "codec", "ecsfake", "moto")
 
 
 def _cell(row: str, value: float | None) -> str:
@@ -32,7 +32,8 @@ def _ratio(a: float | None, b: float | None) -> str:
 
 def table(sections: dict[str, Results]) -> str:
     lines = []
-    head = f"{'':56}" + "".join(f"{c:>14}" for c in COLUMNS) + f"{'ecsfake/floor':>15}{'moto/ecsfake':>14}"
+    head = (f"{'':56}" + "".join(f"{c:>14}" for c in COLUMNS)
+            + f"{'ecsfake/floor':>15}{'codec/floor':>13}{'moto/ecsfake':>14}")
     for title, results in sections.items():
         lines += ["", f"## {title}", head]
         for row, cols in results.items():
@@ -41,7 +42,7 @@ def table(sections: dict[str, Results]) -> str:
             if row.endswith("(calls/s)"):  # higher is better: the column says how many times moto's rate
                 moto, ecsfake = ecsfake, moto
             lines.append(f"{row:56}{cells}{_ratio(cols.get('ecsfake'), cols.get('floor')):>15}"
-                         f"{_ratio(moto, ecsfake):>14}")
+                         f"{_ratio(cols.get('codec'), cols.get('floor')):>13}{_ratio(moto, ecsfake):>14}")
     return "\n".join(lines)
 
 

@@ -81,3 +81,20 @@ def test_a_goal_not_measured_fails() -> None:
     report, ok = check.check(run)
     assert not ok
     assert "FAIL (not measured)" in report
+
+
+def test_a_per_call_goal_shows_what_decoding_and_encoding_alone_cost() -> None:
+    run = met()
+    run["per call"]["Batch SubmitJob"]["codec"] = 112e-6  # the codec alone: 1.12× the floor
+    report, ok = check.check(run)
+    assert ok  # a figure beside the verdict, judged by no goal
+    line = next(line for line in report.splitlines() if line.startswith("Batch SubmitJob"))
+    assert line.endswith("pass  [codec alone 1.12×]")
+    assert "codec alone" not in next(line for line in report.splitlines() if line.startswith("StopTask"))
+
+
+def test_the_first_use_goal_shows_freezeguns_own_import() -> None:
+    run = met()
+    run["first use"][first_use.FREEZEGUN] = {"ecsfake": 24.5e-3}
+    line = next(line for line in check.check(run)[0].splitlines() if line.startswith("first use"))
+    assert line.endswith("[freezegun's import alone 24.5 ms]")

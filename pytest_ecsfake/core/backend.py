@@ -10,11 +10,11 @@ import json
 import random
 import threading
 import zlib
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from .clock import Clock, EventQueue, from_epoch
+from .records import ValueRecord
 from .state_events import StateEvents
 
 
@@ -77,13 +77,16 @@ class Call:
 _PACK_OVER = 4096
 
 
-@dataclass
-class Fault:
+class Fault(ValueRecord):
     operation: str
     service: str | None
     code: str
     message: str
     remaining: int
+
+    def __init__(self, operation: str, service: str | None, code: str, message: str, remaining: int) -> None:
+        self.operation, self.service, self.code, self.message, self.remaining = \
+            operation, service, code, message, remaining
 
 
 # What uuid.UUID(int=n, version=4) does to n (RFC 4122 variant and version bits), without building a UUID
@@ -122,50 +125,64 @@ class Ids:
         return self._rng.random()
 
 
-@dataclass
-class RegionState:
+class RegionState(ValueRecord):
     """Resources of one region. Services add their state lazily (see ``ecs_state``)."""
 
     region: str
-    ecs: Any = None
-    batch: Any = None
-    logs: Any = None
+    ecs: Any
+    batch: Any
+    logs: Any
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+        self.ecs = self.batch = self.logs = None
 
 
-@dataclass
-class Backend:
+class Backend(ValueRecord):
     region: str
     account_id: str
     seed: int
     stop_timeout: float
     timings: dict[str, float]
-    clock: Clock = field(default_factory=Clock)
-    events: EventQueue = field(default_factory=EventQueue)
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    regions: dict[str, RegionState] = field(default_factory=dict)
-    calls: list[Call] = field(default_factory=list)
-    faults: list[Fault] = field(default_factory=list)
-    behaviors: dict[str, Any] = field(default_factory=dict)
+    clock: Clock
+    events: EventQueue
+    lock: threading.RLock
+    regions: dict[str, RegionState]
+    calls: list[Call]
+    faults: list[Fault]
+    behaviors: dict[str, Any]
     # Problems of the fake itself (bugs, unsupported operations): they fail the test at teardown.
-    problems: list[str] = field(default_factory=list)
-    validate_responses: bool = False
-    strict: bool = False  # a schema-rejected request is also a problem (fails the test at teardown)
+    problems: list[str]
+    validate_responses: bool
+    strict: bool  # a schema-rejected request is also a problem (fails the test at teardown)
     # Grows whenever state may have changed: events applied, any operation but Describe*/List*/Get*, the
     # fake's own methods (see ``changed``). Answers described at one epoch may be reused within it (ecs/tasks).
-    epoch: int = 0
-    ids: Ids = field(init=False)
+    epoch: int
+    ids: Ids
     # The state-change events emitted (core.state_events): fake.events.
-    state_events: StateEvents = field(default_factory=StateEvents)
+    state_events: StateEvents
     # Descriptions made at an epoch: (epoch, {(id(record), variant): (record, answer)}): see core/reuse.py.
-    described: tuple[int, dict[tuple[int, object], tuple[Any, Any]]] = field(default_factory=lambda: (-1, {}))
+    described: tuple[int, dict[tuple[int, object], tuple[Any, Any]]]
     # The one task watcher of this fake that emits a task's state-change events (ecs/change_events.watch_task).
-    task_watcher: Any = None
+    task_watcher: Any
     # Whole answers of read-only calls made at (epoch, now), by request: see wire/reads.py.
-    read_answers: dict[tuple[Any, ...], tuple[str, dict[str, Any], bytes]] = field(default_factory=dict)
-    read_answers_at: tuple[int, float] = (-1, 0.0)
+    read_answers: dict[tuple[Any, ...], tuple[str, dict[str, Any], bytes]]
+    read_answers_at: tuple[int, float]
 
-    def __post_init__(self) -> None:
-        self.ids = Ids(self.seed)
+    def __init__(self, region: str, account_id: str, seed: int, stop_timeout: float, timings: dict[str, float], *,
+                 validate_responses: bool = False, strict: bool = False) -> None:
+        self.region, self.account_id, self.seed, self.stop_timeout, self.timings = \
+            region, account_id, seed, stop_timeout, timings
+        self.clock, self.events, self.lock = Clock(), EventQueue(), threading.RLock()
+        self.regions, self.calls, self.faults, self.behaviors, self.problems = {}, [], [], {}, []
+        self.validate_responses, self.strict = validate_responses, strict
+        self.epoch = 0
+        self.ids = Ids(seed)
+        self.state_events = StateEvents()
+        self.described = (-1, {})
+        self.task_watcher = None
+        self.read_answers = {}
+        self.read_answers_at = (-1, 0.0)
 
     def region_state(self, region: str) -> RegionState:
         state = self.regions.get(region)

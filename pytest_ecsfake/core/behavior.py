@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from .records import FrozenRecord
 
 SIGTERM_EXIT = 143  # 128 + SIGTERM (15): the default action of the signal, for a process without a handler
 
@@ -16,8 +17,7 @@ SIGTERM_EXIT = 143  # 128 + SIGTERM (15): the default action of the signal, for 
 LogLine = tuple[float | None, str]
 
 
-@dataclass(frozen=True)
-class Behavior:
+class Behavior(FrozenRecord):
     """``runs_for``: seconds until the container exits by itself (None: runs until stopped), with
     ``exit_code``. On SIGTERM it exits with ``sigterm_exit_code`` (143: a process with no SIGTERM handler dies of
     the signal, 128 + 15; 0: an app that handles it) after ``stop_takes`` seconds, unless ``ignores_sigterm`` or
@@ -25,13 +25,20 @@ class Behavior:
     image pull fails with this message. ``logs``: the lines it writes, at start or ``(seconds, line)`` after
     it (see ``ecs/container_output``)."""
 
-    runs_for: float | None = None
-    exit_code: int = 0
-    stop_takes: float = 0.0
-    ignores_sigterm: bool = False
-    pull_error: str | None = None
-    logs: tuple[LogLine, ...] = ()
-    sigterm_exit_code: int = SIGTERM_EXIT
+    runs_for: float | None
+    exit_code: int
+    stop_takes: float
+    ignores_sigterm: bool
+    pull_error: str | None
+    logs: tuple[LogLine, ...]
+    sigterm_exit_code: int
+
+    def __init__(self, runs_for: float | None = None, exit_code: int = 0, stop_takes: float = 0.0,
+                 ignores_sigterm: bool = False, pull_error: str | None = None, logs: tuple[LogLine, ...] = (),
+                 sigterm_exit_code: int = SIGTERM_EXIT) -> None:
+        vars(self).update(runs_for=runs_for, exit_code=exit_code, stop_takes=stop_takes,
+                          ignores_sigterm=ignores_sigterm, pull_error=pull_error, logs=logs,
+                          sigterm_exit_code=sigterm_exit_code)
 
 
 DEFAULT_BEHAVIOR = Behavior()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import UnsupportedOperation
+from .records import ValueRecord
 
 if TYPE_CHECKING:
     from ..ecs.state import EcsState
@@ -28,24 +28,29 @@ def logs_state(state: RegionState) -> LogsState:
     return logs
 
 
-@dataclass(slots=True)
-class Context:
+class Context(ValueRecord):
+    __slots__ = ("backend", "service", "operation", "region", "now", "_state", "_ecs", "documented_rules")
     backend: Backend
     service: str
     operation: str
     region: str
     now: float
+    # Looked up once per operation (a handler asks many times); a Context lives for one operation. Plain
+    # attributes, not functools.cached_property (which takes a lock at every first access in Python 3.11).
+    _state: RegionState | None
+    _ecs: EcsState | None
+    # Rules the reference states that this request broke but AWS is not known to enforce (``documented``).
+    documented_rules: list[str] | None
+    _hidden = ("_state", "_ecs", "documented_rules")
+
+    def __init__(self, backend: Backend, service: str, operation: str, region: str, now: float) -> None:
+        self.backend, self.service, self.operation, self.region, self.now = backend, service, operation, region, now
+        self._state = self._ecs = None
+        self.documented_rules = None
 
     @property
     def account_id(self) -> str:
         return self.backend.account_id
-
-    # Looked up once per operation (a handler asks many times); a Context lives for one operation. Plain
-    # attributes, not functools.cached_property (which takes a lock at every first access in Python 3.11).
-    _state: RegionState | None = field(default=None, init=False, repr=False, compare=False)
-    _ecs: EcsState | None = field(default=None, init=False, repr=False, compare=False)
-    # Rules the reference states that this request broke but AWS is not known to enforce (``documented``).
-    documented_rules: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def state(self) -> RegionState:

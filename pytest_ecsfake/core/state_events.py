@@ -12,11 +12,11 @@ EventBridge's [EB: eb-events-structure]: ``version`` "0", an ``id``, ``detail-ty
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from . import hooks
+from .records import ValueRecord
 
 if TYPE_CHECKING:
     from .backend import Backend
@@ -36,13 +36,15 @@ class Kind:
         self.source, self.detail_type, self.subject, self.finish = source, detail_type, subject, finish
 
 
-@dataclass
-class StateEvents:
+class StateEvents(ValueRecord):
     """The events emitted so far, oldest first: ``made`` events, then ``pending`` snapshots not made yet:
     (source, detail_type, region, resource, snapshot, at, finish), or (kind, at, ...) (``emit_kind``)."""
 
-    made: list[dict[str, Any]] = field(default_factory=list)
-    pending: list[tuple[Any, ...]] = field(default_factory=list)
+    made: list[dict[str, Any]]
+    pending: list[tuple[Any, ...]]
+
+    def __init__(self) -> None:
+        self.made, self.pending = [], []
 
     def clear(self) -> None:
         self.made.clear()

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass
 from typing import Any
 
 from ..core.behavior import behavior_for
 from ..core.context import Context
 from ..core.errors import AwsError, InvalidParameterException
+from ..core.records import ValueRecord
 from . import lifecycle
 from .state import Cluster, TaskDefinition
 from .tags import set_tags, tag_dict, tags_of
@@ -20,8 +20,7 @@ PLATFORM_VERSIONS = {"LATEST": "1.4.0", "1.4.0": "1.4.0", "1.3.0": "1.3.0"}
 _FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 
 
-@dataclass
-class LaunchSpec:
+class LaunchSpec(ValueRecord):
     """What a launch asks for, after the request has been checked against the cluster and definition."""
 
     cluster: Cluster
@@ -34,7 +33,23 @@ class LaunchSpec:
     subnets: list[str]
     platform_version: str | None
     tags: list[dict[str, str]]
-    enable_execute_command: bool = False
+    enable_execute_command: bool
+
+    def __init__(self, cluster: Cluster, definition: TaskDefinition, launch_type: str, network_mode: str,
+                 overrides: dict[str, Any], group: str, started_by: str | None, subnets: list[str],
+                 platform_version: str | None, tags: list[dict[str, str]],
+                 enable_execute_command: bool = False) -> None:
+        self.cluster = cluster
+        self.definition = definition
+        self.launch_type = launch_type
+        self.network_mode = network_mode
+        self.overrides = overrides
+        self.group = group
+        self.started_by = started_by
+        self.subnets = subnets
+        self.platform_version = platform_version
+        self.tags = tags
+        self.enable_execute_command = enable_execute_command
 
 
 def network_mode(definition: TaskDefinition) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.behavior import Behavior
 from ..core.clock import Event
+from ..core.records import Record
 from .state import Cluster, TaskDefinition
 
 # lastStatus values a task passes through, in order [DG:task-lifecycle].
@@ -15,8 +15,12 @@ PENDING_STATES = frozenset({"PROVISIONING", "PENDING", "ACTIVATING"})
 EXEC_AGENT = "ExecuteCommandAgent"  # the managed agent of ECS Exec [M:ManagedAgent.name]
 
 
-@dataclass(slots=True, eq=False)
-class Container:
+class Container(Record):
+    __slots__ = (
+        "name", "arn", "image", "essential", "cpu", "memory", "memory_reservation", "stop_timeout", "behavior",
+        "network_bindings", "last_status", "exit_code", "reason", "runtime_id", "image_digest", "exit_event",
+        "stopped_at", "reported_agents"
+    )
     name: str
     arn: str
     image: str
@@ -27,15 +31,39 @@ class Container:
     stop_timeout: float
     behavior: Behavior
     network_bindings: list[dict[str, Any]]
-    last_status: str = "PENDING"
-    exit_code: int | None = None
-    reason: str | None = None
-    runtime_id: str | None = None
-    image_digest: str | None = None
-    exit_event: Event | None = None  # the pending exit (by itself or after a signal), earliest wins
-    stopped_at: float | None = None  # when it exited: the task's executionStoppedAt is the last of these
+    last_status: str
+    exit_code: int | None
+    reason: str | None
+    runtime_id: str | None
+    image_digest: str | None
+    exit_event: Event | None  # the pending exit (by itself or after a signal), earliest wins
+    stopped_at: float | None  # when it exited: the task's executionStoppedAt is the last of these
     # Managed agents as an agent reported them (SubmitTaskStateChange's managedAgents), by name.
-    reported_agents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reported_agents: dict[str, dict[str, Any]]
+
+    def __init__(self, name: str, arn: str, image: str, essential: bool, cpu: int, memory: int | None,
+                 memory_reservation: int | None, stop_timeout: float, behavior: Behavior,
+                 network_bindings: list[dict[str, Any]], last_status: str = "PENDING", exit_code: int | None = None,
+                 reason: str | None = None, runtime_id: str | None = None, image_digest: str | None = None,
+                 exit_event: Event | None = None, stopped_at: float | None = None) -> None:
+        self.name = name
+        self.arn = arn
+        self.image = image
+        self.essential = essential
+        self.cpu = cpu
+        self.memory = memory
+        self.memory_reservation = memory_reservation
+        self.stop_timeout = stop_timeout
+        self.behavior = behavior
+        self.network_bindings = network_bindings
+        self.last_status = last_status
+        self.exit_code = exit_code
+        self.reason = reason
+        self.runtime_id = runtime_id
+        self.image_digest = image_digest
+        self.exit_event = exit_event
+        self.stopped_at = stopped_at
+        self.reported_agents = {}
 
     def describe(self, task: Task) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -79,8 +107,14 @@ class Container:
         return agent
 
 
-@dataclass(slots=True, eq=False)
-class Task:
+class Task(Record):
+    __slots__ = (
+        "id", "arn", "seq", "cluster", "definition", "launch_type", "network_mode", "containers", "created_at",
+        "group", "started_by", "overrides", "cpu", "memory", "availability_zone", "capacity_provider",
+        "platform_version", "container_instance", "eni", "private_ip", "last_status", "desired_status",
+        "version", "connectivity", "times", "stop_code", "stopped_reason", "enable_execute_command",
+        "exec_sessions", "protected_until", "agent_reported", "watchers", "history", "last_event"
+    )
     id: str
     arn: str
     seq: int  # creation order: ListTasks' stable order and its page tokens
@@ -96,30 +130,76 @@ class Task:
     cpu: str | None
     memory: str | None
     availability_zone: str | None  # None on EXTERNAL (ECS Anywhere) instances
-    capacity_provider: str | None = None
-    platform_version: str | None = None
-    container_instance: Any = None  # a ContainerInstance on EC2/EXTERNAL
-    eni: dict[str, Any] | None = None
-    private_ip: str | None = None
-    last_status: str = "PENDING"
-    desired_status: str = "RUNNING"
-    version: int = 1
-    connectivity: str | None = None
-    times: dict[str, float] = field(default_factory=dict)  # connectivityAt, pullStartedAt, ... as set
-    stop_code: str | None = None
-    stopped_reason: str | None = None
-    enable_execute_command: bool = False
+    capacity_provider: str | None
+    platform_version: str | None
+    container_instance: Any  # a ContainerInstance on EC2/EXTERNAL
+    eni: dict[str, Any] | None
+    private_ip: str | None
+    last_status: str
+    desired_status: str
+    version: int
+    connectivity: str | None
+    times: dict[str, float]  # connectivityAt, pullStartedAt, ... as set
+    stop_code: str | None
+    stopped_reason: str | None
+    enable_execute_command: bool
     # ECS Exec sessions started on the task (ExecuteCommand), oldest first: what a test can check was run.
-    exec_sessions: list[dict[str, Any]] = field(default_factory=list)
-    protected_until: float | None = None  # scale-in protection's expirationDate (ecs/task_protection.py)
+    exec_sessions: list[dict[str, Any]]
+    protected_until: float | None  # scale-in protection's expirationDate (ecs/task_protection.py)
     # An agent (code playing the ECS agent) reported on the task: the fake's own lifecycle steps aside.
-    agent_reported: bool = False
+    agent_reported: bool
     # Called as watcher(task, new_last_status, at) after every lastStatus change: how services and Batch
     # follow the tasks they own without the lifecycle knowing about them.
-    watchers: list[Callable[[Task, str, float], None]] = field(default_factory=list)
-    history: list[tuple[float, str]] = field(default_factory=list)  # (at, lastStatus): the failure report's timeline
+    watchers: list[Callable[[Task, str, float], None]]
+    history: list[tuple[float, str]]  # (at, lastStatus): the failure report's timeline
     # The snapshot of the task's last state-change event (ecs/change_events.py): the next one shares its parts.
-    last_event: tuple[Any, ...] | None = field(default=None, repr=False)
+    last_event: tuple[Any, ...] | None
+    _hidden = ("last_event",)
+
+    def __init__(self, id: str, arn: str, seq: int, cluster: Cluster, definition: TaskDefinition, launch_type: str,
+                 network_mode: str, containers: list[Container], created_at: float, group: str,
+                 started_by: str | None, overrides: dict[str, Any], cpu: str | None, memory: str | None,
+                 availability_zone: str | None, capacity_provider: str | None = None,
+                 platform_version: str | None = None, container_instance: Any = None,
+                 eni: dict[str, Any] | None = None, private_ip: str | None = None, last_status: str = "PENDING",
+                 desired_status: str = "RUNNING", version: int = 1, connectivity: str | None = None,
+                 stop_code: str | None = None, stopped_reason: str | None = None,
+                 enable_execute_command: bool = False, protected_until: float | None = None,
+                 agent_reported: bool = False, last_event: tuple[Any, ...] | None = None) -> None:
+        self.id = id
+        self.arn = arn
+        self.seq = seq
+        self.cluster = cluster
+        self.definition = definition
+        self.launch_type = launch_type
+        self.network_mode = network_mode
+        self.containers = containers
+        self.created_at = created_at
+        self.group = group
+        self.started_by = started_by
+        self.overrides = overrides
+        self.cpu = cpu
+        self.memory = memory
+        self.availability_zone = availability_zone
+        self.capacity_provider = capacity_provider
+        self.platform_version = platform_version
+        self.container_instance = container_instance
+        self.eni = eni
+        self.private_ip = private_ip
+        self.last_status = last_status
+        self.desired_status = desired_status
+        self.version = version
+        self.connectivity = connectivity
+        self.times = {}
+        self.stop_code = stop_code
+        self.stopped_reason = stopped_reason
+        self.enable_execute_command = enable_execute_command
+        self.exec_sessions = []
+        self.protected_until = protected_until
+        self.agent_reported = agent_reported
+        self.watchers = []
+        self.history = []
+        self.last_event = last_event
 
     def network_interfaces(self) -> list[dict[str, Any]]:
         """A container's ``networkInterfaces``: the task's ENI in awsvpc mode once it exists, else none."""

@@ -19,8 +19,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from ..core.records import FrozenRecord
 
 _VALUE_CHARS = 80
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -46,8 +47,7 @@ _LIMITS = {
 }
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(FrozenRecord):
     """One broken rule of a request or response body.
 
     ``path`` is the member's place in the body (``"overrides.containerOverrides[0].name"``, ``""`` for the
@@ -61,10 +61,15 @@ class Violation:
     path: str
     rule: str
     message: str
-    enforced: bool = True
-    aws_worded: bool = False
-    code: str | None = None
-    source: str = ""
+    enforced: bool
+    aws_worded: bool
+    code: str | None
+    source: str
+
+    def __init__(self, path: str, rule: str, message: str, enforced: bool = True, aws_worded: bool = False,
+                 code: str | None = None, source: str = "") -> None:
+        vars(self).update(path=path, rule=rule, message=message, enforced=enforced, aws_worded=aws_worded, code=code,
+                          source=source)
 
     @property
     def detail(self) -> str:
@@ -113,14 +118,16 @@ def _suffix(path: str, rule: str) -> str:
     return f"(field '{path}': {rule})" if path else f"({rule})"
 
 
-@dataclass(frozen=True)
-class _Origin:
+class _Origin(FrozenRecord):
     """What a schema node says about the rules it holds."""
 
     aws: str | None
     code: str | None
     provenance: str | None
     source: str
+
+    def __init__(self, aws: str | None, code: str | None, provenance: str | None, source: str) -> None:
+        vars(self).update(aws=aws, code=code, provenance=provenance, source=source)
 
 
 def _violation(path: str, rule: str, value: Any, constraint: str, origin: _Origin, keyword: str) -> Violation:

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.records import FrozenRecord
 from ._regex import pattern_keywords
 
 _RULE_KEYS = {"operation", "shape", "direction", "at", "schema", "dropRequired", "replace", "$comment"}
@@ -41,8 +41,7 @@ class OverlayError(ValueError):
     """An overlay rule that is malformed or does not fit the model."""
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(FrozenRecord):
     service: str
     index: int
     operation: str | None
@@ -52,7 +51,13 @@ class Rule:
     schema: dict[str, Any] | None
     drop_required: tuple[str, ...]
     meta: dict[str, str]
-    replace: dict[str, Any] | None = None
+    replace: dict[str, Any] | None
+
+    def __init__(self, service: str, index: int, operation: str | None, shape: str | None, direction: str, at: str,
+                 schema: dict[str, Any] | None, drop_required: tuple[str, ...], meta: dict[str, str],
+                 replace: dict[str, Any] | None = None) -> None:
+        vars(self).update(service=service, index=index, operation=operation, shape=shape, direction=direction, at=at,
+                          schema=schema, drop_required=drop_required, meta=meta, replace=replace)
 
     @property
     def label(self) -> str:

@@ -10,13 +10,13 @@ import json
 import json.encoder
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..core.encoded import encode_json
 from ..core.errors import AwsError, SerializationException, UnknownOperationException
+from ..core.records import ValueRecord
 
 ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
 LOGS_TARGET_PREFIX = "Logs_20140328."
@@ -48,16 +48,19 @@ class Headers(dict[str, str]):
         return headers
 
 
-@dataclass
-class HttpRequest:
+class HttpRequest(ValueRecord):
     method: str
     url: str
     headers: Headers
     body: bytes
-
     # Parsed once per request, and only when asked (an ECS request with its X-Amz-Target never asks). Not a
     # functools.cached_property: it takes a lock at every first access (Python 3.11), once per Batch request.
-    _split: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    _split: tuple[str, str] | None
+    _hidden = ("_split",)
+
+    def __init__(self, method: str, url: str, headers: Headers, body: bytes) -> None:
+        self.method, self.url, self.headers, self.body = method, url, headers, body
+        self._split = None
 
     def _parts(self) -> tuple[str, str]:
         split = self._split
@@ -80,11 +83,14 @@ def _split_url(url: str) -> Any:
     return urlsplit(url)
 
 
-@dataclass
-class HttpResponse:
+class HttpResponse(ValueRecord):
     status: int
     body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str]
+
+    def __init__(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.status, self.body = status, body
+        self.headers = {} if headers is None else headers
 
 
 def detect_service(request: HttpRequest) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -129,3 +130,33 @@ def test_inside_a_tests_own_freeze_time_freezegun_starts_as_usual(make_module) -
             assert module.now() == FROZEN
         assert module.now() == 1893456000.0
     assert module.now is time.time
+
+
+def test_the_first_activation_imports_none_of_dateutils_lazy_submodules() -> None:
+    # freezegun's dir()/getattr walk would import every submodule python-dateutil lists in its __dir__
+    # (freezer._LAZY_SUBMODULES); a fresh process shows what the first activation imported.
+    code = (
+        "import sys\n"
+        "from pytest_ecsfake import EcsFake\n"
+        "with EcsFake():\n"
+        "    pass\n"
+        "print(sorted(m for m in ('dateutil.zoneinfo', 'dateutil.rrule', 'dateutil.easter', 'tarfile')"
+        " if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_a_module_with_its_own_dir_and_getattr_is_walked_as_freezegun_does() -> None:
+    # Any module but the known lazy packages with a __dir__ of its own takes freezegun's dir()/getattr walk: a
+    # time function only its __getattr__ gives is frozen too (freezegun patches it as a module attribute).
+    lazy = ModuleType("ecsfake_lazy_attributes")
+    lazy.__dir__ = lambda: ["now"]  # type: ignore[method-assign]
+    lazy.__getattr__ = lambda name: time.time if name == "now" else None  # type: ignore[attr-defined]
+    sys.modules[lazy.__name__] = lazy
+    try:
+        with EcsFake(start=START):
+            assert lazy.now() == FROZEN  # type: ignore[attr-defined]
+        assert lazy.now is time.time  # type: ignore[attr-defined]
+    finally:
+        del sys.modules[lazy.__name__]

@@ -150,6 +150,14 @@ def _quick_check(module: Any, full_check: Any) -> Any:
     return attributes
 
 
+# Packages whose ``__dir__`` adds the names of submodules not imported yet, which their ``__getattr__`` imports
+# when asked: freezegun's dir()/getattr walk would import every one of them to look at it (python-dateutil,
+# which freezegun itself imports: dateutil.zoneinfo, .rrule, .easter, .utils, and tarfile and pkgutil with
+# them, ~3 ms at a process's first activation). A module not imported holds no time function, and once
+# imported it is a module of its own, walked as any other; what the package itself holds is in its __dict__.
+_LAZY_SUBMODULES = frozenset({"dateutil"})
+
+
 def _time_attributes(module: Any, full_check: Any) -> Any:
     """What freezegun's check answers for a module seen for the first time, found in C for a plain module.
 
@@ -157,15 +165,16 @@ def _time_attributes(module: Any, full_check: Any) -> Any:
     whose value is a real time function; for a plain module (``types.ModuleType`` itself, no ``__dir__`` of its
     own) ``dir()`` is its ``__dict__``'s names and ``getattr`` its ``__dict__``'s values, so the same pairs are
     its ``__dict__``'s items whose value is one: most modules hold none, which one C-level pass over the values
-    tells (the first activation walks every loaded module: ~500 in a test run). Any other module, or a freezegun
-    without the set of ids used here, takes freezegun's own way.
+    tells (the first activation walks every loaded module: ~500 in a test run). So is a package of
+    ``_LAZY_SUBMODULES``, whose own ``__dir__`` only adds submodules. Any other module, or a freezegun without the
+    set of ids used here, takes freezegun's own way.
     """
     import freezegun.api as api
 
     real = getattr(api, "_real_time_object_ids", None)
     namespace = getattr(module, "__dict__", None)
     if type(real) is not set or type(module) is not ModuleType or type(namespace) is not dict \
-            or "__dir__" in namespace:
+            or ("__dir__" in namespace and namespace.get("__name__") not in _LAZY_SUBMODULES):
         return full_check(module)
     if real.isdisjoint(map(id, namespace.values())):
         return []

@@ -42,6 +42,7 @@ class _Walk:
     """What the last full walk saw: the modules, their sizes, and which held a time function."""
 
     names: list[str] = []
+    name_set: frozenset[str] = frozenset()  # the same names as a set: stop()'s modules_at_start, made once
     modules: list[Any] = []
     sizes: list[int] = []
     ignore: tuple[str, ...] = ()
@@ -109,7 +110,7 @@ def _start(api: Any, freezer: Any, full_check: Any, snapshot: Snapshot) -> Any:
     walk = _Walk
     if sizes is not None and sizes == walk.sizes and names == walk.names and values == walk.modules \
             and ignore == walk.ignore:
-        real_names = set(names)
+        real_names = walk.name_set  # freezegun only subtracts it from the names loaded at stop() (never changes it)
         api.sys = _Sys(walk.patched)
         api._get_cached_module_attributes = lambda module: _quick_check(module, full_check)
         try:
@@ -136,6 +137,7 @@ def _start(api: Any, freezer: Any, full_check: Any, snapshot: Snapshot) -> Any:
     # freezegun walks under the names sys.modules gives; a module under two names is kept under each.
     walk.patched = {name: module for name, module in zip(names, values, strict=True) if id(module) in patched}
     walk.names, walk.modules, walk.sizes, walk.ignore = names, values, sizes or [], ignore
+    walk.name_set = frozenset(names)
     return factory
 
 

@@ -29,7 +29,7 @@ def logs_state(state: RegionState) -> LogsState:
 
 
 class Context(ValueRecord):
-    __slots__ = ("backend", "service", "operation", "region", "now", "_state", "_ecs", "documented_rules")
+    __slots__ = ("backend", "service", "operation", "region", "now", "_state", "_ecs", "documented_rules", "raw")
     backend: Backend
     service: str
     operation: str
@@ -41,12 +41,16 @@ class Context(ValueRecord):
     _ecs: EcsState | None
     # Rules the reference states that this request broke but AWS is not known to enforce (``documented``).
     documented_rules: list[str] | None
-    _hidden = ("_state", "_ecs", "documented_rules")
+    # The request's JSON body when it is the whole request (AWS JSON 1.1: ECS, CloudWatch Logs) and the call may
+    # change state, else None: what a handler keeps of a request (RunTask's clientToken) instead of the decoded one.
+    raw: bytes | None
+    _hidden = ("_state", "_ecs", "documented_rules", "raw")
 
     def __init__(self, backend: Backend, service: str, operation: str, region: str, now: float) -> None:
         self.backend, self.service, self.operation, self.region, self.now = backend, service, operation, region, now
         self._state = self._ecs = None
         self.documented_rules = None
+        self.raw = None
 
     @property
     def account_id(self) -> str:

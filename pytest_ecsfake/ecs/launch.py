@@ -150,7 +150,7 @@ def _containers(ctx: Context, spec: LaunchSpec, task_id: str) -> list[Container]
     for definition in spec.definition.body["containerDefinitions"]:
         name, image = definition["name"], definition["image"]
         override = overrides.get(name, {})
-        bindings = _network_bindings(definition, spec.network_mode) if spec.network_mode in ("bridge", "host") else []
+        bindings = _network_bindings(definition, spec.network_mode) if spec.network_mode in ("bridge", "host") else ()
         containers.append(Container(
             name=name,
             arn=ctx.arn("ecs", f"container/{spec.cluster.name}/{task_id}/{ctx.backend.ids.uuid()}"),

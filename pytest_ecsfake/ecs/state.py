@@ -103,8 +103,8 @@ class EcsState(ValueRecord):
     service_revisions: dict[str, Any]
     capacity_providers: dict[str, CapacityProvider]  # by name, creation order
     next_seq: int  # creation order of tasks in this region
-    # RunTask clientToken → (the request as recorded, the ARNs it launched) [M:RunTask].
-    client_tokens: dict[str, tuple[dict[str, Any], list[str]]]
+    # RunTask clientToken → (the request: its JSON body, or as decoded; the ARNs it launched) [M:RunTask].
+    client_tokens: dict[str, tuple[bytes | dict[str, Any], tuple[str, ...]]]
     # Account settings set by principal ARN; the root user's are the account defaults (ecs/account_settings.py).
     account_settings: dict[str, dict[str, str]]
     # Cloud Map namespaces ECS was told of, name → ARN (ecs/namespaces.py); an ARN given alone maps to itself.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..core.behavior import Behavior
@@ -30,7 +30,7 @@ class Container(Record):
     memory_reservation: int | None
     stop_timeout: float
     behavior: Behavior
-    network_bindings: list[dict[str, Any]]
+    network_bindings: Sequence[dict[str, Any]]  # () when there are none (awsvpc): a task's containers are many
     last_status: str
     exit_code: int | None
     reason: str | None
@@ -43,7 +43,7 @@ class Container(Record):
 
     def __init__(self, name: str, arn: str, image: str, essential: bool, cpu: int, memory: int | None,
                  memory_reservation: int | None, stop_timeout: float, behavior: Behavior,
-                 network_bindings: list[dict[str, Any]], last_status: str = "PENDING", exit_code: int | None = None,
+                 network_bindings: Sequence[dict[str, Any]], last_status: str = "PENDING", exit_code: int | None = None,
                  reason: str | None = None, runtime_id: str | None = None, image_digest: str | None = None,
                  exit_event: Event | None = None, stopped_at: float | None = None) -> None:
         self.name = name
@@ -113,7 +113,7 @@ class Task(Record):
         "group", "started_by", "overrides", "cpu", "memory", "availability_zone", "capacity_provider",
         "platform_version", "container_instance", "eni", "private_ip", "last_status", "desired_status",
         "version", "connectivity", "times", "stop_code", "stopped_reason", "enable_execute_command",
-        "exec_sessions", "protected_until", "agent_reported", "watchers", "history", "last_event"
+        "_exec_sessions", "protected_until", "agent_reported", "watchers", "history", "last_event"
     )
     id: str
     arn: str
@@ -143,8 +143,9 @@ class Task(Record):
     stop_code: str | None
     stopped_reason: str | None
     enable_execute_command: bool
-    # ECS Exec sessions started on the task (ExecuteCommand), oldest first: what a test can check was run.
-    exec_sessions: list[dict[str, Any]]
+    # ECS Exec sessions started on the task (ExecuteCommand), oldest first: what a test can check was run (the
+    # ``exec_sessions`` property; None until it is first asked for: most tasks never have one).
+    _exec_sessions: list[dict[str, Any]] | None
     protected_until: float | None  # scale-in protection's expirationDate (ecs/task_protection.py)
     # An agent (code playing the ECS agent) reported on the task: the fake's own lifecycle steps aside.
     agent_reported: bool
@@ -194,12 +195,19 @@ class Task(Record):
         self.stop_code = stop_code
         self.stopped_reason = stopped_reason
         self.enable_execute_command = enable_execute_command
-        self.exec_sessions = []
+        self._exec_sessions = None
         self.protected_until = protected_until
         self.agent_reported = agent_reported
         self.watchers = []
         self.history = []
         self.last_event = last_event
+
+    @property
+    def exec_sessions(self) -> list[dict[str, Any]]:
+        sessions = self._exec_sessions
+        if sessions is None:
+            sessions = self._exec_sessions = []
+        return sessions
 
     def network_interfaces(self) -> list[dict[str, Any]]:
         """A container's ``networkInterfaces``: the task's ENI in awsvpc mode once it exists, else none."""

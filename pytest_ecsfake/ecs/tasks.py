@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -77,12 +78,13 @@ def _without_token(req: dict[str, Any]) -> dict[str, Any]:
 
 @handler("ecs", "RunTask")
 def run_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    # botocore sends a fresh clientToken with every call; the request is kept (as recorded, never changed)
-    # and compared as decoded JSON only when a token comes again.
+    # botocore sends a fresh clientToken with every call; the request is kept (its JSON body when the dispatcher
+    # gives it, as the call record does) and compared as decoded JSON only when a token comes again.
     token = req.get("clientToken")
     tokens = ctx.ecs.client_tokens
     if token is not None and token in tokens:
-        seen, arns = tokens[token]
+        kept, arns = tokens[token]
+        seen = json.loads(kept) if isinstance(kept, bytes) else kept
         if _without_token(seen) != _without_token(req):
             raise ConflictException(
                 f"The clientToken {token!r} was already used by a RunTask call with different parameters."
@@ -112,7 +114,7 @@ def run_task(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
             tasks, failures = place_and_create(ctx, spec, count, req.get("placementStrategy", []),
                                                req.get("placementConstraints", []))
     if token is not None and tasks:
-        tokens[token] = (req, [t.arn for t in tasks])
+        tokens[token] = (req if ctx.raw is None else ctx.raw, tuple([t.arn for t in tasks]))
     return {"tasks": [_describe(ctx, t, True) for t in tasks], "failures": failures}
 
 

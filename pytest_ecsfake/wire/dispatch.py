@@ -18,7 +18,16 @@ from ..core.errors import AwsError, ClientException, InvalidParameterException, 
 from ..schemas import refusal, request_violations
 from ..schemas._prune import without_members
 from . import reads
-from .protocol import HttpRequest, HttpResponse, decode, detect_region, encode_error, encode_payload, encode_result
+from .protocol import (
+    HttpRequest,
+    HttpResponse,
+    body_is_request,
+    decode,
+    detect_region,
+    encode_error,
+    encode_payload,
+    encode_result,
+)
 
 SUPPORTED_OPERATIONS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#supported-operations"
 ERRORS_URL = "https://github.com/pytest-ecsfake/pytest-ecsfake#errors-you-may-see"
@@ -52,8 +61,11 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
             backend.epoch += 1  # what was described before this call may change: see Backend.epoch
         violations: tuple[str, ...] = ()
         draws, problems = backend.ids.draws, len(backend.problems)
+        # A write's record keeps the request's JSON body when that is all of the request (see Call).
+        raw = request.body if not read_only and body_is_request(service) else None
         try:
             ctx = Context(backend, service, operation, region, now)
+            ctx.raw = raw
             violations, known = _check_request(backend, service, operation, params, request_id)
             body = _answer(backend, ctx, known)
             if ctx.documented_rules:
@@ -74,8 +86,8 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
         if backend.validate_responses:
             _check_response(backend, service, operation, json.loads(response.body))
         backend.calls.append(
-            Call(service, operation, params, 200, None, None, now, payload=response.body, violations=violations,
-                 region=region, pack=not read_only)
+            Call(service, operation, params if raw is None else None, 200, None, None, now, payload=response.body,
+                 violations=violations, region=region, pack=not read_only, raw=raw or b"")
         )
         if read_only and not violations and backend.ids.draws == draws and len(backend.problems) == problems:
             reads.keep(backend, request_key, (operation, params, response.body))

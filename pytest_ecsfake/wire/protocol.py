@@ -150,6 +150,12 @@ def _json_object(body: bytes) -> dict[str, Any]:
     return value
 
 
+def body_is_request(service: str) -> bool:
+    """Whether ``decode`` answers the request's JSON body itself, nothing added (AWS JSON 1.1), rather than a body
+    with members from the path, query and headers (REST-JSON)."""
+    return service in _TARGET_PREFIXES
+
+
 def decode(service: str, request: HttpRequest) -> tuple[str, dict[str, Any]]:
     if service in _TARGET_PREFIXES:
         return _decode_json(service, request)

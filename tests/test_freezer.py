@@ -132,16 +132,16 @@ def test_inside_a_tests_own_freeze_time_freezegun_starts_as_usual(make_module) -
     assert module.now is time.time
 
 
-def test_the_first_activation_imports_none_of_dateutils_lazy_submodules() -> None:
-    # freezegun's dir()/getattr walk would import every submodule python-dateutil lists in its __dir__
-    # (freezer._LAZY_SUBMODULES); a fresh process shows what the first activation imported.
+def test_the_first_activation_imports_nothing_lazy_packages_offer() -> None:
+    # freezegun's dir()/getattr walk would import what python-dateutil, concurrent.futures and unittest list in
+    # their __dir__ (freezer._LAZY_SUBMODULES); a fresh process shows what the first activation imported.
     code = (
         "import sys\n"
         "from pytest_ecsfake import EcsFake\n"
         "with EcsFake():\n"
         "    pass\n"
-        "print(sorted(m for m in ('dateutil.zoneinfo', 'dateutil.rrule', 'dateutil.easter', 'tarfile')"
-        " if m in sys.modules))\n"
+        "print(sorted(m for m in ('dateutil.zoneinfo', 'dateutil.rrule', 'dateutil.easter', 'tarfile',"
+        " 'concurrent.futures.process', 'multiprocessing.queues', 'unittest.async_case') if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stderr

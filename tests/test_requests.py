@@ -18,7 +18,7 @@ from botocore.credentials import Credentials
 from requests.adapters import HTTPAdapter
 
 from pytest_ecsfake import EcsFake
-from pytest_ecsfake.ways_in.requests_mock import ENDPOINT
+from pytest_ecsfake.ways_in.requests_mock import endpoint
 
 TARGET = "AmazonEC2ContainerServiceV20141113."
 
@@ -110,7 +110,7 @@ def test_other_traffic_is_untouched(ecs_fake: EcsFake, other_server: str) -> Non
     ("https://example.com/?next=https://ecs.us-east-1.amazonaws.com/", False),
 ])
 def test_which_urls_are_ecs_or_batch(url: str, served: bool) -> None:
-    assert bool(ENDPOINT.match(url)) is served
+    assert bool(endpoint().match(url)) is served
 
 
 def test_the_server_of_the_fake_is_reached_over_real_http(ecs_fake: EcsFake) -> None:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from . import active
 from .intercept import is_loopback
-from .requests_mock import ENDPOINT
+from .requests_mock import endpoint
 from .when_imported import WhenImported
 
 GUARDED = frozenset({"ecs", "batch"})
@@ -62,7 +62,7 @@ _aio_hook = WhenImported(("aiobotocore",), _guard_aiobotocore, only_while_active
 
 
 def _requests_send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-    match = ENDPOINT.match(str(request.url)) if active.current() is None else None
+    match = endpoint().match(str(request.url)) if active.current() is None else None
     service = match and (match.group("service") or match.group("fips") or "").lower()
     if service in GUARDED:
         target = request.headers.get("X-Amz-Target") or ""

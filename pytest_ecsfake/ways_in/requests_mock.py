@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..wire.protocol import Headers, HttpRequest
@@ -28,11 +29,17 @@ if TYPE_CHECKING:
     import responses
 
 _DNS_SUFFIX = r"(?:amazonaws\.com(?:\.cn)?|amazonaws\.eu|api\.aws|api\.amazonwebservices\.com\.cn)"
-ENDPOINT = re.compile(
-    rf"^https?://(?:(?P<service>ecs|batch|logs)(?:-fips)?|fips\.(?P<fips>batch))\.(?P<region>[a-z0-9-]+)\.{_DNS_SUFFIX}"
-    r"(?::\d+)?(?:[/?#]|$)",
-    re.IGNORECASE,
-)
+
+
+@cache  # compiled when first needed (~0.7 ms): a process that never imports requests never needs it
+def endpoint() -> re.Pattern[str]:
+    """The URLs of the ECS, Batch and CloudWatch Logs endpoints the fake answers through ``requests``."""
+    return re.compile(
+        rf"^https?://(?:(?P<service>ecs|batch|logs)(?:-fips)?|fips\.(?P<fips>batch))\.(?P<region>[a-z0-9-]+)\."
+        rf"{_DNS_SUFFIX}(?::\d+)?(?:[/?#]|$)",
+        re.IGNORECASE,
+    )
+
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD")
 
 # The mock and the original method of the current install. Looked up at each install (not at import) so a
@@ -46,7 +53,7 @@ _built: list[tuple[Any, Any, Any]] = []  # (RequestsMock class, onward send, moc
 
 def _answer(request: Any) -> tuple[int, dict[str, str], bytes]:
     fake = active.current()
-    match = ENDPOINT.match(str(request.url))
+    match = endpoint().match(str(request.url))
     if fake is None or match is None:  # only reachable through a stale reference to our mock
         raise ConnectionError(f"pytest-ecsfake: no active fake to answer {request.method} {request.url}")
     body = request.body
@@ -85,7 +92,7 @@ def _not_moto_s(request: Any) -> tuple[bool, str]:
     """The rule's matcher: CloudWatch Logs stays moto's while moto's mock is started (it is then the onward
     send our mock passes unmatched requests to, when moto started first), as on the botocore path; ECS and
     Batch are always the fake's."""
-    match = ENDPOINT.match(str(request.url))
+    match = endpoint().match(str(request.url))
     if match is None or match.group("service") != "logs" or _WITH_MOTO not in sys.modules:
         return True, ""
     from .with_moto import moto_active
@@ -108,7 +115,7 @@ def _on_request(self: responses.RequestsMock, adapter: Any, request: Any, **kwar
     handed_over = (
         ours is not None
         and self is not ours
-        and (match := ENDPOINT.match(str(request.url))) is not None
+        and (match := endpoint().match(str(request.url))) is not None
         # moto's mock has rules for every AWS endpoint: while a fake is active ECS and Batch are the fake's, and
         # so are CloudWatch Logs calls about the log groups the fake holds, as on the botocore path
         and ((_is_moto_mock(self) and (match.group("service") != "logs" or _logs_group_is_ours(request)))
@@ -138,7 +145,7 @@ def _install() -> None:
     else:
         mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=onward)
         for method in _METHODS:
-            mock.add_callback(method, ENDPOINT, callback=_answer, match=[_not_moto_s])
+            mock.add_callback(method, endpoint(), callback=_answer, match=[_not_moto_s])
         mock.add_passthru(re.compile(".*"))
         _built[:] = [(responses.RequestsMock, onward, mock)]
     _start(mock, HTTPAdapter)

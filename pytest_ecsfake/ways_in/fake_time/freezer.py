@@ -152,12 +152,14 @@ def _quick_check(module: Any, full_check: Any) -> Any:
     return attributes
 
 
-# Packages whose ``__dir__`` adds the names of submodules not imported yet, which their ``__getattr__`` imports
-# when asked: freezegun's dir()/getattr walk would import every one of them to look at it (python-dateutil,
-# which freezegun itself imports: dateutil.zoneinfo, .rrule, .easter, .utils, and tarfile and pkgutil with
-# them, ~3 ms at a process's first activation). A module not imported holds no time function, and once
-# imported it is a module of its own, walked as any other; what the package itself holds is in its __dict__.
-_LAZY_SUBMODULES = frozenset({"dateutil"})
+# Packages whose own ``__dir__`` adds names that their ``__getattr__`` imports when asked: submodules
+# (python-dateutil, which freezegun itself imports: dateutil.zoneinfo, .rrule, .easter, .utils, with tarfile and
+# pkgutil) or classes of submodules (concurrent.futures' executors, which asyncio imports, and unittest's
+# IsolatedAsyncioTestCase, which freezegun imports: concurrent.futures.process, multiprocessing.queues,
+# unittest.async_case). freezegun's dir()/getattr walk would import all of them to look at them (~3-6 ms at a
+# process's first activation); none is a time function, and an imported submodule is a module of its own,
+# walked as any other. What the package itself holds is in its __dict__.
+_LAZY_SUBMODULES = frozenset({"dateutil", "concurrent.futures", "unittest"})
 
 
 def _time_attributes(module: Any, full_check: Any) -> Any:

@@ -261,10 +261,11 @@ class EcsFake(Observing):
         import freezegun.api
 
         from . import activation  # with the patches it installs: imported at the first activation
-        from .fake_time.freezer import start_freezer
+        from .fake_time.freezer import start_freezer, watched_ids
         from .fake_time.modules import Snapshot
 
-        snapshot = Snapshot()  # one look at sys.modules for freezegun's walk and the rebinding of sleep
+        # One look at sys.modules for freezegun's walk and the rebinding of sleep.
+        snapshot = Snapshot(watched_ids())
         factories = freezegun.api.freeze_factories
         adopt = factories and self._adopt_frozen_time
         if self._freeze and (not adopt or self._tick is not False):

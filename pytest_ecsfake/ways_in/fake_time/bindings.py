@@ -59,7 +59,8 @@ class Rebinding:
             for name, module in zip(self.names_at_start, modules, strict=True):
                 namespace = getattr(module, "__dict__", None)
                 if type(namespace) is dict and not name.startswith(skip):
-                    found.extend((namespace, attribute) for attribute in _bound_names(module, namespace, ids))
+                    found.extend((namespace, attribute)
+                                 for attribute in _bound_names(module, namespace, ids, snapshot))
             walk.modules, walk.sizes, walk.found = modules, sizes or [], found
         for namespace, attribute in walk.found:
             value = namespace.get(attribute)
@@ -86,11 +87,12 @@ class Rebinding:
                     namespace[attribute] = real
 
 
-def _bound_names(module: Any, namespace: dict[str, Any], ids: frozenset[int]) -> tuple[str, ...]:
+def _bound_names(module: Any, namespace: dict[str, Any], ids: frozenset[int], snapshot: Snapshot) -> tuple[str, ...]:
     known = _known.get(id(module))
     if known is not None and known[0]() is module and known[1] == len(namespace):
         return known[2]
-    if ids.isdisjoint(map(id, namespace.values())):
+    # Most modules: freezegun's walk just found them holding none of the sleeps either (modules.Snapshot).
+    if snapshot.holds_none(namespace, ids) or ids.isdisjoint(map(id, namespace.values())):
         names: tuple[str, ...] = ()
     else:
         names = tuple(attribute for attribute, value in list(namespace.items()) if id(value) in ids)

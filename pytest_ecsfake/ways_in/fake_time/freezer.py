@@ -112,7 +112,7 @@ def _start(api: Any, freezer: Any, full_check: Any, snapshot: Snapshot) -> Any:
             and ignore == walk.ignore:
         real_names = walk.name_set  # freezegun only subtracts it from the names loaded at stop() (never changes it)
         api.sys = _Sys(walk.patched)
-        api._get_cached_module_attributes = lambda module: _quick_check(module, full_check)
+        api._get_cached_module_attributes = lambda module: _quick_check(module, full_check, snapshot)
         try:
             factory = freezer.start()
         finally:
@@ -124,7 +124,7 @@ def _start(api: Any, freezer: Any, full_check: Any, snapshot: Snapshot) -> Any:
     patched: set[int] = set()  # id() of the modules holding a time function
 
     def recording_check(module: Any) -> Any:
-        attributes = _quick_check(module, full_check)
+        attributes = _quick_check(module, full_check, snapshot)
         if attributes:
             patched.add(id(module))
         return attributes
@@ -141,11 +141,11 @@ def _start(api: Any, freezer: Any, full_check: Any, snapshot: Snapshot) -> Any:
     return factory
 
 
-def _quick_check(module: Any, full_check: Any) -> Any:
+def _quick_check(module: Any, full_check: Any, snapshot: Snapshot) -> Any:
     known = _known_modules.get(id(module))
     if known is not None and known[0]() is module and len(module.__dict__) == known[1]:
         return known[2]
-    attributes = _time_attributes(module, full_check)
+    attributes = _time_attributes(module, full_check, snapshot)
     # Not remembered: objects without a __dict__ or not weakly referenceable (freezegun's way each time).
     with contextlib.suppress(TypeError, AttributeError):
         _known_modules[id(module)] = (weakref.ref(module), len(module.__dict__), attributes)
@@ -162,7 +162,7 @@ def _quick_check(module: Any, full_check: Any) -> Any:
 _LAZY_SUBMODULES = frozenset({"dateutil", "concurrent.futures", "unittest"})
 
 
-def _time_attributes(module: Any, full_check: Any) -> Any:
+def _time_attributes(module: Any, full_check: Any, snapshot: Snapshot) -> Any:
     """What freezegun's check answers for a module seen for the first time, found in C for a plain module.
 
     freezegun lists ``dir(module)`` and ``getattr``s every name in Python, then keeps the (name, value) pairs
@@ -171,7 +171,8 @@ def _time_attributes(module: Any, full_check: Any) -> Any:
     its ``__dict__``'s items whose value is one: most modules hold none, which one C-level pass over the values
     tells (the first activation walks every loaded module: ~500 in a test run). So is a package of
     ``_LAZY_SUBMODULES``, whose own ``__dir__`` only adds submodules. Any other module, or a freezegun without the
-    set of ids used here, takes freezegun's own way.
+    set of ids used here, takes freezegun's own way. The pass looks for the sleeps too (``snapshot.watched``), so
+    the rebinding of sleep that follows (``bindings``) need not make it again for the modules that hold neither.
     """
     import freezegun.api as api
 
@@ -180,6 +181,18 @@ def _time_attributes(module: Any, full_check: Any) -> Any:
     if type(real) is not set or type(module) is not ModuleType or type(namespace) is not dict \
             or ("__dir__" in namespace and namespace.get("__name__") not in _LAZY_SUBMODULES):
         return full_check(module)
-    if real.isdisjoint(map(id, namespace.values())):
+    if snapshot.holds_none(namespace, real) or real.isdisjoint(map(id, namespace.values())):
         return []
     return sorted((name, value) for name, value in namespace.items() if id(value) in real)
+
+
+def watched_ids() -> frozenset[int]:
+    """What the two walks of an activation look for, together: freezegun's real time functions (when this
+    freezegun keeps their ids, as 1.x does) and the real sleeps the fake's twins replace."""
+    import freezegun.api as api
+
+    from . import asleep
+    from . import sleep as _sleep
+
+    real = getattr(api, "_real_time_object_ids", None)
+    return frozenset(real if type(real) is set else ()) | {id(_sleep.real_sleep), id(asleep.real_sleep)}

@@ -13,12 +13,34 @@ from typing import Any
 
 
 class Snapshot:
-    __slots__ = ("names", "modules", "sizes")
+    """``sys.modules`` now, and what the walks found out about a module's globals during this activation.
 
-    def __init__(self) -> None:
+    ``watched``: the ids of every object either walk looks for (freezegun's real time functions, the real
+    sleeps). A module found to hold none of them (``holds_none``: the usual answer, one C-level pass over its
+    values) holds none for the other walk either, which then asks the snapshot instead of making that pass.
+    """
+
+    __slots__ = ("names", "modules", "sizes", "watched", "_clear")
+
+    def __init__(self, watched: frozenset[int] = frozenset()) -> None:
         self.names = list(sys.modules)
         self.modules = list(sys.modules.values())
         self.sizes = sizes(self.modules)
+        self.watched = watched
+        self._clear: set[int] = set()  # id() of the namespaces found to hold none of ``watched``
+
+    def holds_none(self, namespace: dict[str, Any], ids: frozenset[int] | set[int]) -> bool:
+        """Whether ``namespace`` holds none of ``ids``, known when they are among ``watched`` and the namespace
+        was found (now, or earlier in this activation) to hold none of those; False when not known."""
+        key = id(namespace)
+        if key in self._clear:
+            return ids <= self.watched
+        if not self.watched or not ids <= self.watched:
+            return False
+        if self.watched.isdisjoint(map(id, namespace.values())):
+            self._clear.add(key)
+            return True
+        return False
 
 
 def sizes(modules: list[Any]) -> list[int] | None:

@@ -72,7 +72,7 @@ def start(backend: Backend, state: BatchState, job: Job, env: ComputeEnvironment
     env.active_attempts += 1
     job.status_reason = None
     transitions.set_status(backend, job, "STARTING", at)
-    task.watchers.append(lambda t, status, when: _task_moved(backend, job, attempt, status, when))
+    task.add_watcher(lambda t, status, when: _task_moved(backend, job, attempt, status, when))
     return True
 
 

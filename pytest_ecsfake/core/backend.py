@@ -174,7 +174,8 @@ class Backend(ValueRecord):
     state_events: StateEvents
     # Descriptions made at an epoch: (epoch, {(id(record), variant): (record, answer)}): see core/reuse.py.
     described: tuple[int, dict[tuple[int, object], tuple[Any, Any]]]
-    # The one task watcher of this fake that emits a task's state-change events (ecs/change_events.watch_task).
+    # The one task watcher of this fake that emits a task's state-change events, as a 1-tuple shared by the tasks
+    # that have no other watcher (ecs/change_events.watching).
     task_watcher: Any
     # Whole answers of read-only calls made at (epoch, now), by request: see wire/reads.py.
     read_answers: dict[tuple[Any, ...], tuple[str, dict[str, Any], bytes]]

@@ -16,6 +16,7 @@ changes, each built when the change happens (``core.state_events`` keeps and for
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from ..core.state_events import Kind, emit, emit_kind, iso
@@ -127,6 +128,7 @@ def _task_detail(entry: tuple[Any, ...], at: float) -> dict[str, Any]:
         if key in detail:
             detail[key] = iso(detail[key])
     detail["containers"] = [{k: v for k, v in c.items() if k in _CONTAINER_KEYS} for c in body["containers"]]
+    detail["overrides"] = copy.deepcopy(detail["overrides"])  # the task's are shared with others (ecs/launch.py)
     detail["updatedAt"] = iso(at)
     return detail
 
@@ -134,16 +136,17 @@ def _task_detail(entry: tuple[Any, ...], at: float) -> dict[str, Any]:
 _TASK_EVENT = Kind("aws.ecs", "ECS Task State Change", _task_subject, _task_detail)
 
 
-def watch_task(backend: Backend) -> Any:
-    """A task watcher (``Task.watchers``) that emits the task's event at every ``lastStatus`` change: one per
-    fake, shared by its tasks."""
+def watching(backend: Backend, others: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A task's watchers (``Task.watchers``) with, first, the one that emits the task's event at every
+    ``lastStatus`` change: one per fake, shared by its tasks, as is the tuple of it alone (most tasks'), which
+    then costs a task nothing the garbage collector walks."""
     shared: Any = backend.task_watcher
     if shared is None:
         def watch(task: Task, status: str, at: float) -> None:
             task_changed(backend, task, at)
 
-        shared = backend.task_watcher = watch
-    return shared
+        shared = backend.task_watcher = (watch,)
+    return shared if not others else (*shared, *others)
 
 
 def instance_changed(backend: Backend, described: dict[str, Any], at: float) -> None:

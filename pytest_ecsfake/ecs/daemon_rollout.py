@@ -139,7 +139,7 @@ def _start(ctx: Context, daemon: Daemon, revision: DaemonRevision, instance: Con
     reserve(instance, task.arn, spec.group, demand)
     daemon.tasks.append(task)
     daemon.revisions[task.arn] = revision
-    task.watchers.append(_watch(ctx.backend, ctx.region, daemon))
+    task.add_watcher(_watch(ctx.backend, ctx.region, daemon))
     return True
 
 

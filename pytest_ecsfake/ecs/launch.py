@@ -34,6 +34,8 @@ class LaunchSpec(ValueRecord):
     platform_version: str | None
     tags: list[dict[str, str]]
     enable_execute_command: bool
+    echoed: dict[str, Any] | None  # the tasks' overrides, made once (_echo_overrides)
+    _hidden = ("echoed",)
 
     def __init__(self, cluster: Cluster, definition: TaskDefinition, launch_type: str, network_mode: str,
                  overrides: dict[str, Any], group: str, started_by: str | None, subnets: list[str],
@@ -50,6 +52,7 @@ class LaunchSpec(ValueRecord):
         self.platform_version = platform_version
         self.tags = tags
         self.enable_execute_command = enable_execute_command
+        self.echoed = None
 
 
 def network_mode(definition: TaskDefinition) -> str:
@@ -197,6 +200,19 @@ def _network_bindings(definition: dict[str, Any], mode: str) -> list[dict[str, A
 
 
 def _echo_overrides(spec: LaunchSpec) -> dict[str, Any]:
+    """The task's ``overrides`` as DescribeTasks answers them. Shared, never changed in place: by the tasks of
+    one launch, and by every task of a definition launched without overrides (made once per definition)."""
+    if not spec.overrides:
+        echoed = spec.definition.bare_overrides
+        if echoed is None:
+            echoed = spec.definition.bare_overrides = _echo(spec)
+        return echoed
+    if spec.echoed is None:
+        spec.echoed = _echo(spec)
+    return spec.echoed
+
+
+def _echo(spec: LaunchSpec) -> dict[str, Any]:
     given = {o["name"]: o for o in spec.overrides.get("containerOverrides", [])}
     echoed = dict(spec.overrides)
     echoed["containerOverrides"] = [

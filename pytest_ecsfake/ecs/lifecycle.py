@@ -47,20 +47,20 @@ def _run(step: Callable[[Backend, Task, float], None], backend: Backend, task: T
 def set_status(task: Task, status: str, at: float) -> None:
     _count(task, task.last_status, -1)
     task.last_status = status
-    task.history.append((at, status))
+    task.history += ((at, status),)
     _count(task, status, +1)
     task.version += 1
-    for watcher in list(task.watchers):
+    for watcher in task.watchers:  # a tuple: a watcher added meanwhile is not called for this change
         watcher(task, status, at)
 
 
 def launch(backend: Backend, task: Task, at: float) -> None:
     """Start the lifecycle of a task created at ``at`` (its first status is already set)."""
     _count(task, task.last_status, +1)
-    task.history.append((at, task.last_status))
+    task.history += ((at, task.last_status),)
     # Its EventBridge events: this creation, then every lastStatus change, before whoever else follows it.
     change_events.task_changed(backend, task, at)
-    task.watchers.insert(0, change_events.watch_task(backend))
+    task.watchers = change_events.watching(backend, task.watchers)
     timings = backend.timings
     if task.last_status == "PROVISIONING":
         _later(backend, task, at + timings["provisioning"], _pending)
@@ -86,7 +86,7 @@ def resume(backend: Backend, task: Task, at: float) -> None:
 def hold(task: Task, at: float) -> None:
     """Count a task that starts waiting in PROVISIONING for capacity; ``resume`` starts its lifecycle."""
     _count(task, task.last_status, +1)
-    task.history.append((at, task.last_status))
+    task.history += ((at, task.last_status),)
 
 
 def _containers_created(task: Task) -> bool:

@@ -242,4 +242,4 @@ def _watch_idle(backend: Backend, region: str, provider: CapacityProvider, insta
     if task is None:
         backend.events.schedule(instance.registered_at + SCALE_IN_AFTER, check)
     else:
-        task.watchers.append(stopped)
+        task.add_watcher(stopped)

@@ -361,7 +361,7 @@ def _launched(ctx: Context, service: Service, deployment: Deployment, tasks: lis
               failures: list[dict[str, Any]], count: int) -> bool:
     """Record the tasks just launched for ``deployment``; True when some of ``count`` could not be placed."""
     for task in tasks:
-        task.watchers.append(watcher(ctx.backend, service, deployment))
+        task.add_watcher(watcher(ctx.backend, service, deployment))
         deployment.tasks.append(task)
     if tasks:
         deployment.updated_at = ctx.now

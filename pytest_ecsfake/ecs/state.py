@@ -56,9 +56,13 @@ class TaskDefinition(ValueRecord):
     revision: int
     body: dict[str, Any]  # the TaskDefinition shape as DescribeTaskDefinition returns it
     deleted: bool  # DeleteTaskDefinitions finished: gone from every answer, its revision number kept
+    # The overrides DescribeTasks answers for its tasks launched without any (ecs/launch.py), made once.
+    bare_overrides: dict[str, Any] | None
+    _hidden = ("bare_overrides",)
 
     def __init__(self, arn: str, family: str, revision: int, body: dict[str, Any], deleted: bool = False) -> None:
         self.arn, self.family, self.revision, self.body, self.deleted = arn, family, revision, body, deleted
+        self.bare_overrides = None
 
     @property
     def status(self) -> str:

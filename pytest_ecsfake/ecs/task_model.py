@@ -151,8 +151,8 @@ class Task(Record):
     agent_reported: bool
     # Called as watcher(task, new_last_status, at) after every lastStatus change: how services and Batch
     # follow the tasks they own without the lifecycle knowing about them.
-    watchers: list[Callable[[Task, str, float], None]]
-    history: list[tuple[float, str]]  # (at, lastStatus): the failure report's timeline
+    watchers: tuple[Callable[[Task, str, float], None], ...]  # add_watcher adds one
+    history: tuple[tuple[float, str], ...]  # (at, lastStatus): the failure report's timeline
     # The snapshot of the task's last state-change event (ecs/change_events.py): the next one shares its parts.
     last_event: tuple[Any, ...] | None
     _hidden = ("last_event",)
@@ -198,9 +198,15 @@ class Task(Record):
         self._exec_sessions = None
         self.protected_until = protected_until
         self.agent_reported = agent_reported
-        self.watchers = []
-        self.history = []
+        self.watchers = ()
+        self.history = ()
         self.last_event = last_event
+
+    def add_watcher(self, watcher: Callable[[Task, str, float], None]) -> None:
+        """Call ``watcher(task, new_last_status, at)`` after every later lastStatus change, after those before it.
+        ``watchers`` and ``history`` are tuples (of plain values, for history): a task costs the garbage
+        collector less, and most tasks share the one tuple of their fake's own watcher."""
+        self.watchers = (*self.watchers, watcher)
 
     @property
     def exec_sessions(self) -> list[dict[str, Any]]:

@@ -224,8 +224,8 @@ def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
             dep.dependents.append(job)  # an array parent's children wait instead (arrays.spawn)
     state.jobs[job_id] = job
     backend = ctx.backend
-    backend.events.schedule(ctx.now + backend.timings["batch_submitted"],
-                            lambda t: transitions.leave_submitted(backend, job, t))
+    backend.events.schedule_call(ctx.now + backend.timings["batch_submitted"], transitions.leave_submitted, backend,
+                                 job)
     return {"jobArn": job.arn, "jobName": job.name, "jobId": job.id}
 
 

@@ -160,3 +160,28 @@ def test_a_module_with_its_own_dir_and_getattr_is_walked_as_freezegun_does() -> 
         assert lazy.now is time.time  # type: ignore[attr-defined]
     finally:
         del sys.modules[lazy.__name__]
+
+
+def test_an_entry_of_sys_modules_whose_dict_is_made_anew_is_not_read_at_every_activation() -> None:
+    # cryptography's cffi library (``_openssl.lib``, which moto brings in) builds its __dict__ at each access
+    # (~50-80 µs): while sys.modules is unchanged, an activation does not read it (modules.sizes).
+    class Rebuilt:
+        reads = 0
+
+        @property  # type: ignore[misc]
+        def __dict__(self) -> dict[str, object]:  # type: ignore[override]
+            Rebuilt.reads += 1
+            return {"exported": 1}
+
+    sys.modules["ecsfake_rebuilt_dict"] = Rebuilt()  # type: ignore[assignment]
+    try:
+        for _ in range(2):  # the first activations walk it (it is new); then sys.modules stands still
+            with EcsFake(start=START):
+                pass
+        seen = Rebuilt.reads
+        for _ in range(3):
+            with EcsFake(start=START):
+                assert time.time() == FROZEN
+        assert Rebuilt.reads == seen
+    finally:
+        del sys.modules["ecsfake_rebuilt_dict"]

@@ -74,7 +74,9 @@ def _per_test(sections: Sections) -> float | None:
 
 
 def _share(sections: Sections) -> float | None:
-    value = _get(sections, "first use", first_use.SHARE_CPU, "ecsfake")
+    # Timed inside the processes (bench.first_use._TIMED_FAKE): the difference of whole processes carries the
+    # noise of boto3's own import (it moved between 47 and 172 ms over 12 runs).
+    value = _get(sections, "first use", first_use.TIMED, "ecsfake")
     return None if value is None else value * 1e3
 
 
@@ -116,7 +118,8 @@ def goals(tolerance: dict[str, float]) -> list[Goal]:
                      context=_codec(name))
                 for name in PER_CALL]
     return per_call + [
-        Goal("first use, the fake's own share (ecsfake - floor, fresh processes, CPU time) ≤ 20 ms", _share, 20.0,
+        Goal("first use, the fake's own share (import + activation + first call, fresh processes, CPU) ≤ 20 ms",
+             _share, 20.0,
              tolerance["first use"], unit=" ms", context=_freezegun),
         Goal(f"per test, activate + deactivate (CPU time) ≤ 0.5 ms with ≥ {PER_TEST_MODULES:,} modules loaded",
              _per_test, 0.5,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .state import FINISHED, JOB_STATUSES, BatchState, Job
+from .state import FINISHED, JOB_STATUSES, BatchState, Job, grown
 
 CHILD_FAILED = "Array Child Job failed"
 
@@ -54,7 +54,7 @@ def spawn(state: BatchState, parent: Job, at: float) -> None:
             index=index,
             consumables=parent.consumables,  # each child needs the quantities [consumables.py]
         )
-        parent.children.append(child)
+        parent.children = grown(parent.children, child)
         state.jobs[child.id] = child
     for child in parent.children:
         _wire_dependencies(parent, child)
@@ -73,7 +73,7 @@ def _wire_dependencies(parent: Job, child: Job) -> None:
             if kind == "N_TO_N" and dep.children:
                 dep = dep.children[child.index]
         child.waits_for.append(dep)
-        dep.dependents.append(child)
+        dep.dependents = grown(dep.dependents, child)
         entry: dict[str, Any] = {"jobId": dep.id}
         if kind:
             entry["type"] = kind

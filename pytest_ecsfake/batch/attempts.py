@@ -29,7 +29,7 @@ from ..ecs import container_output, lifecycle
 from ..ecs.launch import create_task, place_and_create
 from ..ecs.task_model import Task
 from . import consumables, ecs_properties, launch, transitions
-from .state import Attempt, BatchState, ComputeEnvironment, Job, event_context
+from .state import Attempt, BatchState, ComputeEnvironment, Job, event_context, grown
 
 TIMEOUT_REASON = "Job attempt duration exceeded timeout"
 TIMEOUT_KILL_AFTER = 30.0  # "on expiry SIGTERM then SIGKILL after 30 s" [FIDELITY.md "AWS Batch"]
@@ -67,7 +67,7 @@ def start(backend: Backend, state: BatchState, job: Job, env: ComputeEnvironment
         container = task.containers[0]
         container.behavior = behavior_for(backend.behaviors, container.image, job.name)
     attempt = Attempt(number=number, environment=env, task=task, vcpus=job.vcpus)
-    job.attempts.append(attempt)
+    job.attempts = grown(job.attempts, attempt)
     consumables.take(state, job)
     env.active_attempts += 1
     job.status_reason = None

@@ -22,7 +22,7 @@ from typing import Any
 from ..core.context import Context
 from ..core.errors import ClientException
 from .refs import name_of
-from .state import BatchState, Job, JobDefinition, batch_state, json_copy
+from .state import BatchState, Job, JobDefinition, batch_state, grown, json_copy
 
 
 @dataclass(eq=False)
@@ -115,7 +115,7 @@ def take(state: BatchState, job: Job) -> None:
     for name, quantity in needs(job):
         resource = resources[name]
         resource.in_use += quantity
-        job.holding.append((resource, quantity))
+        job.holding = grown(job.holding, (resource, quantity))
 
 
 def release(state: BatchState, job: Job) -> bool:
@@ -128,7 +128,7 @@ def release(state: BatchState, job: Job) -> bool:
             resource.total = max(0, resource.total - quantity)
         else:
             returned = True
-    job.holding.clear()
+    job.holding = ()
     return returned
 
 

@@ -20,7 +20,7 @@ from .job_definitions import (
     stored_retry,
 )
 from .job_queues import find_queue
-from .state import Job, JobDefinition, batch_state, json_copy
+from .state import Job, JobDefinition, batch_state, grown, json_copy
 from .stopping import find_job
 from .wire import job_detail
 
@@ -221,7 +221,7 @@ def submit_job(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
         nodes.attach(job, plan)
     if size is None:
         for dep in waits_for:
-            dep.dependents.append(job)  # an array parent's children wait instead (arrays.spawn)
+            dep.dependents = grown(dep.dependents, job)  # an array parent's children wait instead (arrays.spawn)
     state.jobs[job_id] = job
     backend = ctx.backend
     backend.events.schedule_call(ctx.now + backend.timings["batch_submitted"], transitions.leave_submitted, backend,

@@ -30,7 +30,7 @@ from ..ecs import lifecycle
 from . import attempts, transitions
 from .multinode import Plan
 from .scheduler import registered_instances
-from .state import BatchState, ComputeEnvironment, Job
+from .state import BatchState, ComputeEnvironment, Job, grown
 
 # The stop reason of the child nodes still running when the main node ended: the fake's wording (AWS's is not known).
 CHILD_STOP_REASON = "The main node of the multi-node parallel job ended"
@@ -57,7 +57,7 @@ class ParentRecord:
             return False
         _node_behavior(backend, main)
         self.env = env
-        job.attempts.append(main.attempts[-1])
+        job.attempts = grown(job.attempts, main.attempts[-1])
         job.status_reason = None
         transitions.set_status(backend, job, "STARTING", at)
         return True
@@ -159,7 +159,7 @@ def _spawn(backend: Backend, parent: Job, at: float) -> None:
             multinode=NodeRecord(parent, index),
             on_status=_node_moved,
         )
-        node.history.append((at, "RUNNABLE"))
+        node.history += ((at, "RUNNABLE"),)
         record.nodes.append(node)
         state.jobs[node.id] = node
 

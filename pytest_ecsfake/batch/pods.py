@@ -25,7 +25,7 @@ from ..core.behavior import Behavior, behavior_for
 from ..core.clock import Event
 from . import transitions
 from .attempts import TIMEOUT_KILL_AFTER, TIMEOUT_REASON, should_retry
-from .state import BatchState, ComputeEnvironment, Job
+from .state import BatchState, ComputeEnvironment, Job, grown
 
 SIGKILL_EXIT = 137
 DEFAULT_CONTAINER_NAME = "Default"  # "If the name isn't specified, the default name "Default" is used."
@@ -115,7 +115,7 @@ def start(backend: Backend, state: BatchState, job: Job, env: ComputeEnvironment
     )
     env.used_vcpus += job.vcpus
     env.active_attempts += 1
-    job.pods.append(attempt)
+    job.pods = grown(job.pods, attempt)
     job.status_reason = None
     transitions.set_status(backend, job, "STARTING", at)
     _later(backend, attempt, at + backend.timings["batch_eks_pod_start"], lambda t: _pulled(backend, job, attempt, t))

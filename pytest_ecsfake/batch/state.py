@@ -6,8 +6,9 @@ milliseconds, converted by ``ms`` at the edge.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core.context import Context
 
@@ -55,6 +56,17 @@ def json_copy(value: Any) -> Any:
     if type(value) is list:
         return [json_copy(item) for item in value]
     return value
+
+
+Item = TypeVar("Item")
+
+
+def grown(items: Sequence[Item], item: Item) -> list[Item]:
+    """``items`` with ``item`` appended: the same list, or a new one in place of the ``()`` a record starts with."""
+    if isinstance(items, list):
+        items.append(item)
+        return items
+    return [*items, item]
 
 
 @dataclass(eq=False)
@@ -173,6 +185,10 @@ class Attempt:
 
 @dataclass(eq=False, slots=True)
 class Job:
+    """A job. Its lists that most jobs never fill (attempts, pods, children, dependents, what it holds) start as
+    ``()`` and become lists at their first item (``grown``); its history is a tuple of plain pairs: a job held
+    for the fake's life costs the garbage collector less."""
+
     id: str
     arn: str
     name: str
@@ -194,20 +210,20 @@ class Job:
     scheduling_priority: int | None = None
     share_identifier: str | None = None  # fair-share queues only (fair_share.py)
     eks: dict[str, Any] | None = None  # EKS jobs: the effective EksProperties (eks.py); ``container`` is then {}
-    pods: list[PodAttempt] = field(default_factory=list)  # EKS jobs' attempts (pods.py); ``attempts`` stays empty
+    pods: Sequence[PodAttempt] = ()  # EKS jobs' attempts (pods.py); ``attempts`` stays empty
     status: str = "SUBMITTED"
     status_reason: str | None = None
     started_at: float | None = None
     stopped_at: float | None = None
-    attempts: list[Attempt] = field(default_factory=list)
+    attempts: Sequence[Attempt] = ()
     # Jobs this one waits for, and jobs that wait for this one.
     waits_for: list[Job] = field(default_factory=list)
-    dependents: list[Job] = field(default_factory=list)
+    dependents: Sequence[Job] = ()
     runnable_since: float | None = None
     eligible_at: float = 0.0
     # Array jobs: the parent has size and children; a child has parent and index.
     size: int | None = None
-    children: list[Job] = field(default_factory=list)
+    children: Sequence[Job] = ()
     parent: Job | None = None
     index: int | None = None
     summary: dict[str, int] = field(default_factory=dict)
@@ -219,10 +235,10 @@ class Job:
     terminate_reason: str | None = None
     timed_out: bool = False
     head_since: float | None = None  # when the job became the blocked head of its queue
-    history: list[tuple[float, str]] = field(default_factory=list)  # (at, status) after SUBMITTED: the report
+    history: tuple[tuple[float, str], ...] = ()  # (at, status) after SUBMITTED: the report
     # Consumable resources (consumables.py): the effective consumableResourceProperties, and what it holds.
     consumables: dict[str, Any] | None = None
-    holding: list[tuple[Any, int]] = field(default_factory=list)
+    holding: Sequence[tuple[Any, int]] = ()
     # Multi-node parallel jobs (multinode.py, nodes.py): the parent's or the node's record, and the hook that
     # transitions.set_status calls after each move, ``on_status(backend, job, old_status, at)``.
     multinode: Any = None

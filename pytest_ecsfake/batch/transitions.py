@@ -32,7 +32,7 @@ def state_of(backend: Backend, job: Job) -> BatchState:
 def set_status(backend: Backend, job: Job, status: str, at: float) -> None:
     """Move ``job`` to ``status`` at ``at``; a finished job stamps stoppedAt and releases its dependents."""
     old, job.status = job.status, status
-    job.history.append((at, status))
+    job.history += ((at, status),)
     if status in FINISHED:
         job.stopped_at = at
     change_events.job_changed(backend, job, at)  # the job as it is now, before what follows from it

@@ -37,6 +37,18 @@ def make_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[obj
         sys.modules.pop(name, None)
 
 
+def _assert_frozen_while_active(module: ModuleType) -> None:
+    """``module.now`` (time.time, as its attribute) reads the frozen clock inside a fake and is the real one after;
+    the module is in sys.modules for the while."""
+    sys.modules[module.__name__] = module
+    try:
+        with EcsFake(start=START):
+            assert module.now() == FROZEN
+        assert module.now is time.time
+    finally:
+        del sys.modules[module.__name__]
+
+
 def test_a_module_holding_time_is_frozen_at_every_activation(make_module) -> None:  # type: ignore[no-untyped-def]
     module = make_module("ecsfake_holds_time", "from time import time as now\n")
     for _ in range(4):  # the first walk is freezegun's own; the others reuse it while nothing changed
@@ -68,13 +80,7 @@ def test_a_module_of_a_module_subclass_is_frozen_as_freezegun_does() -> None:
 
     subclassed = Lazy("ecsfake_subclassed_module")
     subclassed.now = time.time  # type: ignore[attr-defined]
-    sys.modules[subclassed.__name__] = subclassed
-    try:
-        with EcsFake(start=START):
-            assert subclassed.now() == FROZEN  # type: ignore[attr-defined]
-        assert subclassed.now is time.time  # type: ignore[attr-defined]
-    finally:
-        del sys.modules[subclassed.__name__]
+    _assert_frozen_while_active(subclassed)
 
 
 def test_a_module_that_binds_a_time_function_later_is_frozen(make_module) -> None:  # type: ignore[no-untyped-def]
@@ -153,13 +159,7 @@ def test_a_module_with_its_own_dir_and_getattr_is_walked_as_freezegun_does() -> 
     lazy = ModuleType("ecsfake_lazy_attributes")
     lazy.__dir__ = lambda: ["now"]  # type: ignore[method-assign]
     lazy.__getattr__ = lambda name: time.time if name == "now" else None  # type: ignore[attr-defined]
-    sys.modules[lazy.__name__] = lazy
-    try:
-        with EcsFake(start=START):
-            assert lazy.now() == FROZEN  # type: ignore[attr-defined]
-        assert lazy.now is time.time  # type: ignore[attr-defined]
-    finally:
-        del sys.modules[lazy.__name__]
+    _assert_frozen_while_active(lazy)
 
 
 def test_an_entry_of_sys_modules_whose_dict_is_made_anew_is_not_read_at_every_activation() -> None:

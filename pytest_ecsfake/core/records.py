@@ -15,6 +15,7 @@ A subclass declares its fields as annotations, in order, and assigns every one o
 from __future__ import annotations
 
 from dataclasses import FrozenInstanceError
+from reprlib import recursive_repr
 from typing import Any, ClassVar
 
 
@@ -25,10 +26,13 @@ class Record:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        own = [name for name, kind in cls.__dict__.get("__annotations__", {}).items()
-               if not str(kind).startswith("ClassVar")]
+        annotations = vars(cls).get("__annotations__")
+        if annotations is None:  # Python 3.14 makes a class's annotations when first asked for
+            annotations = getattr(cls, "__annotations__", {})
+        own = [name for name, kind in annotations.items() if not str(kind).startswith("ClassVar")]
         cls._fields = tuple(name for name in (*cls._fields, *own) if name not in cls._hidden)
 
+    @recursive_repr()  # as a dataclass's: a record met again inside its own repr shows as ...
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{type(self).__qualname__}({shown})"

@@ -49,7 +49,8 @@ class Snapshot:
 # comparison) the sizes are the lengths of those dicts (~25 µs for 1,000 modules instead of ~110 through
 # ``vars()``). An entry whose ``__dict__`` is built at each access (cryptography's cffi library ``_openssl.lib``,
 # which moto brings in: ~80 µs a read) holds no Python function (its exports are C symbols): it keeps one empty
-# stand-in, so it counts as unchanged and is not read again.
+# stand-in, so it counts as unchanged and is not read again. The blind spot: an entry that is not a module and
+# whose ``__dict__`` is replaced by another dict while sys.modules stands still (a module's cannot be).
 _last: list[tuple[list[Any], list[Any]]] = []
 _STAND_IN: dict[str, Any] = {}
 

@@ -17,12 +17,12 @@ back when it ends.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.backend import Backend
 from ..core.behavior import Behavior, behavior_for
 from ..core.clock import Event
+from ..core.records import Record
 from . import transitions
 from .attempts import TIMEOUT_KILL_AFTER, TIMEOUT_REASON, should_retry
 from .state import BatchState, ComputeEnvironment, Job, grown
@@ -32,21 +32,24 @@ DEFAULT_CONTAINER_NAME = "Default"  # "If the name isn't specified, the default 
 # [M:EksContainer.name]
 
 
-@dataclass(eq=False)
-class PodContainer:
+class PodContainer(Record):
     name: str
     image: str
     behavior: Behavior
     container_id: str
-    init: bool = False
-    status: str = "WAITING"  # WAITING | RUNNING | TERMINATED (Kubernetes' container states)
-    exit_code: int | None = None
-    reason: str | None = None
-    exit: Event | None = None  # its scheduled exit
+    init: bool
+    status: str  # WAITING | RUNNING | TERMINATED (Kubernetes' container states)
+    exit_code: int | None
+    reason: str | None
+    exit: Event | None  # its scheduled exit
 
+    def __init__(self, name: str, image: str, behavior: Behavior, container_id: str, init: bool = False,
+                 status: str = "WAITING", exit_code: int | None = None, reason: str | None = None,
+                 exit: Event | None = None) -> None:
+        self.name, self.image, self.behavior, self.container_id, self.init = name, image, behavior, container_id, init
+        self.status, self.exit_code, self.reason, self.exit = status, exit_code, reason, exit
 
-@dataclass(eq=False)
-class PodAttempt:
+class PodAttempt(Record):
     """One run of an EKS job: a pod in the environment's Kubernetes namespace."""
 
     number: int
@@ -56,15 +59,26 @@ class PodAttempt:
     containers: list[PodContainer]
     init_containers: list[PodContainer]
     vcpus: float
-    started_at: float | None = None
-    stopped_at: float | None = None
-    exit_code: int | None = None  # the first non-zero exit code (else 0): what evaluateOnExit matches
-    reason: str | None = None
-    status_reason: str | None = None
-    timeout: Event | None = None
-    stopping: bool = False
-    ended: bool = False
-    events: list[Event] = field(default_factory=list)
+    started_at: float | None
+    stopped_at: float | None
+    exit_code: int | None  # the first non-zero exit code (else 0): what evaluateOnExit matches
+    reason: str | None
+    status_reason: str | None
+    timeout: Event | None
+    stopping: bool
+    ended: bool
+    events: list[Event]
+
+    def __init__(self, number: int, environment: ComputeEnvironment, pod_name: str, node_name: str,
+                 containers: list[PodContainer], init_containers: list[PodContainer], vcpus: float,
+                 started_at: float | None = None, stopped_at: float | None = None, exit_code: int | None = None,
+                 reason: str | None = None, status_reason: str | None = None, timeout: Event | None = None,
+                 stopping: bool = False, ended: bool = False, events: list[Event] | None = None) -> None:
+        self.number, self.environment, self.pod_name, self.node_name = number, environment, pod_name, node_name
+        self.containers, self.init_containers, self.vcpus = containers, init_containers, vcpus
+        self.started_at, self.stopped_at, self.exit_code, self.reason = started_at, stopped_at, exit_code, reason
+        self.status_reason, self.timeout, self.stopping, self.ended = status_reason, timeout, stopping, ended
+        self.events = [] if events is None else events
 
     @property
     def namespace(self) -> str:

@@ -11,11 +11,11 @@ wherever instances can be made.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..core.context import Context
 from ..core.errors import ClusterNotFoundException
+from ..core.records import Record, ValueRecord
 from .clusters import cluster_name
 from .query import Value
 from .state import Cluster
@@ -30,41 +30,63 @@ AGENT_PORTS = ("22", "2375", "2376", "51678", "51679")
 VERSION_INFO = {"agentVersion": "1.89.2", "agentHash": "4b9d1ac3", "dockerVersion": "DockerVersion: 25.0.8"}
 
 
-@dataclass
-class Placed:
+class Placed(ValueRecord):
     """A task reserved on an instance: its group, what it reserves, and the statuses the counters read."""
 
     group: str
     demand: Demand
-    last_status: str = "PENDING"
-    desired_status: str = "RUNNING"
+    last_status: str
+    desired_status: str
 
+    def __init__(self, group: str, demand: Demand, last_status: str = "PENDING",
+                 desired_status: str = "RUNNING") -> None:
+        self.group, self.demand, self.last_status, self.desired_status = group, demand, last_status, desired_status
 
-@dataclass(eq=False)
-class ContainerInstance:
+class ContainerInstance(Record):
     id: str
     arn: str
     cluster: str  # the cluster's name
-    cluster_ref: Cluster = field(repr=False)  # the very cluster (a re-created cluster of that name is another)
+    cluster_ref: Cluster  # the very cluster (a re-created cluster of that name is another)
     ec2_instance_id: str
     registered_at: float
     cpu: int
     memory: int
-    ports: tuple[str, ...] = AGENT_PORTS  # host TCP ports reserved at registration
-    ports_udp: tuple[str, ...] = ()
-    other_resources: list[dict[str, Any]] = field(default_factory=list)  # e.g. GPU, echoed back as given
-    attributes: dict[str, str | None] = field(default_factory=dict)
-    version_info: dict[str, str] = field(default_factory=lambda: dict(VERSION_INFO))
-    external: bool = False  # an ECS Anywhere (EXTERNAL launch type) instance
-    capacity_provider: str | None = None  # the Auto Scaling group provider whose scale-out launched it
-    status: str = "ACTIVE"
-    status_reason: str | None = None
-    agent_connected: bool = True
-    agent_update_status: str | None = None  # of the latest UpdateContainerAgent (ecs/agent_updates.py)
-    version: int = 1
-    tasks: dict[str, Placed] = field(default_factory=dict)  # by task ARN, in placement order
+    ports: tuple[str, ...]  # host TCP ports reserved at registration
+    ports_udp: tuple[str, ...]
+    other_resources: list[dict[str, Any]]  # e.g. GPU, echoed back as given
+    attributes: dict[str, str | None]
+    version_info: dict[str, str]
+    external: bool  # an ECS Anywhere (EXTERNAL launch type) instance
+    capacity_provider: str | None  # the Auto Scaling group provider whose scale-out launched it
+    status: str
+    status_reason: str | None
+    agent_connected: bool
+    agent_update_status: str | None  # of the latest UpdateContainerAgent (ecs/agent_updates.py)
+    version: int
+    tasks: dict[str, Placed]  # by task ARN, in placement order
 
     # -- derived ----------------------------------------------------------------------------------------
+    _hidden = ("cluster_ref",)
+
+    def __init__(self, id: str, arn: str, cluster: str, cluster_ref: Cluster, ec2_instance_id: str,
+                 registered_at: float, cpu: int, memory: int, ports: tuple[str, ...] = AGENT_PORTS,
+                 ports_udp: tuple[str, ...] = (), other_resources: list[dict[str, Any]] | None = None,
+                 attributes: dict[str, str | None] | None = None, version_info: dict[str, str] | None = None,
+                 external: bool = False, capacity_provider: str | None = None, status: str = "ACTIVE",
+                 status_reason: str | None = None, agent_connected: bool = True,
+                 agent_update_status: str | None = None, version: int = 1,
+                 tasks: dict[str, Placed] | None = None) -> None:
+        self.id, self.arn, self.cluster, self.cluster_ref = id, arn, cluster, cluster_ref
+        self.ec2_instance_id, self.registered_at, self.cpu, self.memory = ec2_instance_id, registered_at, cpu, memory
+        self.ports, self.ports_udp = ports, ports_udp
+        self.other_resources = [] if other_resources is None else other_resources
+        self.attributes = {} if attributes is None else attributes
+        self.version_info = dict(VERSION_INFO) if version_info is None else version_info
+        self.external, self.capacity_provider, self.status = external, capacity_provider, status
+        self.status_reason, self.agent_connected = status_reason, agent_connected
+        self.agent_update_status, self.version = agent_update_status, version
+        self.tasks = {} if tasks is None else tasks
+
     @property
     def instance_type(self) -> str | None:
         return self.attributes.get("ecs.instance-type")

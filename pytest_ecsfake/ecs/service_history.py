@@ -15,9 +15,9 @@ from __future__ import annotations
 import base64
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..core.records import Record
 from .service_model import Deployment, Service
 
 if TYPE_CHECKING:
@@ -35,8 +35,7 @@ def _path(service: Service) -> str:
     return f"{service.cluster.name}/{service.name}"
 
 
-@dataclass(eq=False)
-class ServiceRevision:
+class ServiceRevision(Record):
     """What one deployment deploys [M:ServiceRevision]; immutable once made."""
 
     arn: str
@@ -44,7 +43,12 @@ class ServiceRevision:
     created_at: float
     body: dict[str, Any]  # taskDefinition, launchType or capacityProviderStrategy, networkConfiguration, ...
     # What other resources' current state adds to it when described (the gateway connections, gateway_routes.py).
-    live: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
+    live: Callable[[], dict[str, Any]] | None
+    _hidden = ("live",)
+
+    def __init__(self, arn: str, service: Service, created_at: float, body: dict[str, Any],
+                 live: Callable[[], dict[str, Any]] | None = None) -> None:
+        self.arn, self.service, self.created_at, self.body, self.live = arn, service, created_at, body, live
 
     def describe(self) -> dict[str, Any]:
         extra = self.live() if self.live is not None else {}
@@ -53,8 +57,7 @@ class ServiceRevision:
                 "createdAt": self.created_at}
 
 
-@dataclass(eq=False)
-class ServiceDeploymentRecord:
+class ServiceDeploymentRecord(Record):
     arn: str
     service: Service
     created_at: float
@@ -62,17 +65,31 @@ class ServiceDeploymentRecord:
     deployment: Deployment  # the scheduler's deployment of the target revision
     sources: list[tuple[ServiceRevision, Deployment]]
     configuration: dict[str, Any]  # the service's deploymentConfiguration when it was created
-    status: str = "PENDING"
-    status_reason: str | None = None
-    updated_at: float = 0.0
-    started_at: float | None = None
-    finished_at: float | None = None
-    stopped_at: float | None = None
-    breaker_status: str = "MONITORING"
-    rollback: dict[str, Any] | None = None
-    rollback_source: Deployment | None = None  # what StopServiceDeployment rolls back to
-    rollback_deployment: Deployment | None = None
-    final_counts: dict[str, int] | None = field(default=None)  # the target's counts when it finished
+    status: str
+    status_reason: str | None
+    updated_at: float
+    started_at: float | None
+    finished_at: float | None
+    stopped_at: float | None
+    breaker_status: str
+    rollback: dict[str, Any] | None
+    rollback_source: Deployment | None  # what StopServiceDeployment rolls back to
+    rollback_deployment: Deployment | None
+    final_counts: dict[str, int] | None  # the target's counts when it finished
+
+    def __init__(self, arn: str, service: Service, created_at: float, target: ServiceRevision,
+                 deployment: Deployment, sources: list[tuple[ServiceRevision, Deployment]],
+                 configuration: dict[str, Any], status: str = "PENDING", status_reason: str | None = None,
+                 updated_at: float = 0.0, started_at: float | None = None, finished_at: float | None = None,
+                 stopped_at: float | None = None, breaker_status: str = "MONITORING",
+                 rollback: dict[str, Any] | None = None, rollback_source: Deployment | None = None,
+                 rollback_deployment: Deployment | None = None, final_counts: dict[str, int] | None = None) -> None:
+        self.arn, self.service, self.created_at, self.target = arn, service, created_at, target
+        self.deployment, self.sources, self.configuration, self.status = deployment, sources, configuration, status
+        self.status_reason, self.updated_at, self.started_at = status_reason, updated_at, started_at
+        self.finished_at, self.stopped_at, self.breaker_status = finished_at, stopped_at, breaker_status
+        self.rollback, self.rollback_source, self.rollback_deployment = rollback, rollback_source, rollback_deployment
+        self.final_counts = final_counts
 
     def set(self, status: str, at: float, reason: str | None = None) -> None:
         self.status, self.updated_at = status, at

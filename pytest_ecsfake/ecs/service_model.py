@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.clock import Event
+from ..core.records import Record
 from .state import Cluster, TaskDefinition
 from .task_model import PENDING_STATES, Task
 
@@ -110,8 +111,7 @@ class Deployment:
         return body
 
 
-@dataclass(eq=False)
-class Service:
+class Service(Record):
     """A REPLICA or DAEMON service of the rolling-update (ECS) deployment controller."""
 
     name: str
@@ -130,27 +130,61 @@ class Service:
     placement_strategy: list[dict[str, Any]]
     load_balancers: list[dict[str, Any]]
     service_registries: list[dict[str, Any]]
-    propagate_tags: str = "NONE"
-    enable_ecs_managed_tags: bool = False
-    enable_execute_command: bool = False
-    availability_zone_rebalancing: str = "ENABLED"
-    health_check_grace_period: int | None = None
-    role_arn: str | None = None
-    scheduling_strategy: str = "REPLICA"  # REPLICA | DAEMON (ecs/daemon.py)
-    fingerprint: str = ""  # the CreateService request, for its idempotence
-    service_connect: dict[str, Any] | None = None  # serviceConnectConfiguration as asked
-    namespace_arn: str | None = None  # its Cloud Map namespace, resolved (ecs/namespaces.py), when enabled
-    status: str = "ACTIVE"  # ACTIVE | DRAINING | INACTIVE
-    resource_management_type: str = "CUSTOMER"  # ECS for an Express service (ecs/express_services.py)
-    deployments: list[Deployment] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)  # newest first
-    steady: bool = False
-    last_completed: Deployment | None = None  # what a circuit-breaker rollback returns to
-    next_step: Event | None = None  # the scheduler's next step for this service, if one is due
-    problem: tuple[str, float] | None = None  # the last placement problem reported, and when
-    deployment_controller: str = "ECS"  # ECS | EXTERNAL | CODE_DEPLOY (task sets: ecs/task_set_model.py)
+    propagate_tags: str
+    enable_ecs_managed_tags: bool
+    enable_execute_command: bool
+    availability_zone_rebalancing: str
+    health_check_grace_period: int | None
+    role_arn: str | None
+    scheduling_strategy: str  # REPLICA | DAEMON (ecs/daemon.py)
+    fingerprint: str  # the CreateService request, for its idempotence
+    service_connect: dict[str, Any] | None  # serviceConnectConfiguration as asked
+    namespace_arn: str | None  # its Cloud Map namespace, resolved (ecs/namespaces.py), when enabled
+    status: str  # ACTIVE | DRAINING | INACTIVE
+    resource_management_type: str  # ECS for an Express service (ecs/express_services.py)
+    deployments: list[Deployment]
+    events: list[dict[str, Any]]  # newest first
+    steady: bool
+    last_completed: Deployment | None  # what a circuit-breaker rollback returns to
+    next_step: Event | None  # the scheduler's next step for this service, if one is due
+    problem: tuple[str, float] | None  # the last placement problem reported, and when
+    deployment_controller: str  # ECS | EXTERNAL | CODE_DEPLOY (task sets: ecs/task_set_model.py)
     # The scheduler's step for a service that is not the ECS controller's (ecs/task_set_scheduler.py), or None.
-    stepper: Callable[[Any, Service, float], None] | None = None
+    stepper: Callable[[Any, Service, float], None] | None
+
+    def __init__(self, name: str, arn: str, region: str, cluster: Cluster, created_at: float, created_by: str,
+                 desired_count: int, launch_type: str | None,
+                 capacity_provider_strategy: list[dict[str, Any]] | None, platform_version: str | None,
+                 network_configuration: dict[str, Any] | None, deployment_configuration: dict[str, Any],
+                 placement_constraints: list[dict[str, Any]], placement_strategy: list[dict[str, Any]],
+                 load_balancers: list[dict[str, Any]], service_registries: list[dict[str, Any]],
+                 propagate_tags: str = "NONE", enable_ecs_managed_tags: bool = False,
+                 enable_execute_command: bool = False, availability_zone_rebalancing: str = "ENABLED",
+                 health_check_grace_period: int | None = None, role_arn: str | None = None,
+                 scheduling_strategy: str = "REPLICA", fingerprint: str = "",
+                 service_connect: dict[str, Any] | None = None, namespace_arn: str | None = None,
+                 status: str = "ACTIVE", resource_management_type: str = "CUSTOMER",
+                 deployments: list[Deployment] | None = None, events: list[dict[str, Any]] | None = None,
+                 steady: bool = False, last_completed: Deployment | None = None, next_step: Event | None = None,
+                 problem: tuple[str, float] | None = None, deployment_controller: str = "ECS",
+                 stepper: Callable[[Any, Service, float], None] | None = None) -> None:
+        self.name, self.arn, self.region, self.cluster, self.created_at = name, arn, region, cluster, created_at
+        self.created_by, self.desired_count, self.launch_type = created_by, desired_count, launch_type
+        self.capacity_provider_strategy, self.platform_version = capacity_provider_strategy, platform_version
+        self.network_configuration, self.deployment_configuration = network_configuration, deployment_configuration
+        self.placement_constraints, self.placement_strategy = placement_constraints, placement_strategy
+        self.load_balancers, self.service_registries = load_balancers, service_registries
+        self.propagate_tags, self.enable_ecs_managed_tags = propagate_tags, enable_ecs_managed_tags
+        self.enable_execute_command = enable_execute_command
+        self.availability_zone_rebalancing = availability_zone_rebalancing
+        self.health_check_grace_period, self.role_arn = health_check_grace_period, role_arn
+        self.scheduling_strategy, self.fingerprint = scheduling_strategy, fingerprint
+        self.service_connect, self.namespace_arn, self.status = service_connect, namespace_arn, status
+        self.resource_management_type = resource_management_type
+        self.deployments = [] if deployments is None else deployments
+        self.events = [] if events is None else events
+        self.steady, self.last_completed, self.next_step, self.problem = steady, last_completed, next_step, problem
+        self.deployment_controller, self.stepper = deployment_controller, stepper
 
     @property
     def primary(self) -> Deployment:

@@ -5,10 +5,10 @@ Timestamps here are what Logs puts on the wire: epoch milliseconds (ints) of the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InvalidParameterException, ResourceNotFoundException
+from ..core.records import Record, ValueRecord
 
 if TYPE_CHECKING:
     from ..core.context import Context
@@ -34,26 +34,34 @@ def event_size(message: str) -> int:
     return len(message.encode("utf-8")) + EVENT_OVERHEAD
 
 
-@dataclass(eq=False)
-class LogEvent:
+class LogEvent(Record):
     timestamp: int
     message: str
     ingestion: int
     seq: int  # order of ingestion, unique in the region: with the timestamp, the event's place in a stream
     stream: str
 
+    def __init__(self, timestamp: int, message: str, ingestion: int, seq: int, stream: str) -> None:
+        self.timestamp, self.message, self.ingestion, self.seq = timestamp, message, ingestion, seq
+        self.stream = stream
+
     @property
     def key(self) -> tuple[int, int]:
         return (self.timestamp, self.seq)
 
 
-@dataclass(eq=False)
-class LogStream:
+class LogStream(Record):
     name: str
     arn: str
     created: int
-    events: list[LogEvent] = field(default_factory=list)  # sorted by key
-    last_ingestion: int | None = None
+    events: list[LogEvent]  # sorted by key
+    last_ingestion: int | None
+
+    def __init__(self, name: str, arn: str, created: int, events: list[LogEvent] | None = None,
+                 last_ingestion: int | None = None) -> None:
+        self.name, self.arn, self.created = name, arn, created
+        self.events = [] if events is None else events
+        self.last_ingestion = last_ingestion
 
     def add(self, event: LogEvent) -> None:
         events = self.events
@@ -76,16 +84,23 @@ class LogStream:
         return body
 
 
-@dataclass(eq=False)
-class LogGroup:
+class LogGroup(Record):
     name: str
     arn: str  # the ``arn`` AWS shows: the group's ARN followed by ``:*``
     created: int
-    log_class: str = "STANDARD"
-    kms_key_id: str | None = None
-    tags: dict[str, str] = field(default_factory=dict)
-    deletion_protection: bool | None = None
-    streams: dict[str, LogStream] = field(default_factory=dict)
+    log_class: str
+    kms_key_id: str | None
+    tags: dict[str, str]
+    deletion_protection: bool | None
+    streams: dict[str, LogStream]
+
+    def __init__(self, name: str, arn: str, created: int, log_class: str = "STANDARD", kms_key_id: str | None = None,
+                 tags: dict[str, str] | None = None, deletion_protection: bool | None = None,
+                 streams: dict[str, LogStream] | None = None) -> None:
+        self.name, self.arn, self.created, self.log_class, self.kms_key_id = name, arn, created, log_class, kms_key_id
+        self.tags = {} if tags is None else tags
+        self.deletion_protection = deletion_protection
+        self.streams = {} if streams is None else streams
 
     def describe(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -105,10 +120,13 @@ class LogGroup:
         return body
 
 
-@dataclass
-class LogsState:
-    groups: dict[str, LogGroup] = field(default_factory=dict)
-    seq: int = 0
+class LogsState(ValueRecord):
+    groups: dict[str, LogGroup]
+    seq: int
+
+    def __init__(self, groups: dict[str, LogGroup] | None = None, seq: int = 0) -> None:
+        self.groups = {} if groups is None else groups
+        self.seq = seq
 
     def next_seq(self) -> int:
         self.seq += 1

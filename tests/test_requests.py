@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from threading import Thread
 from typing import Any
 
+import boto3
 import pytest
 import requests
 import responses
@@ -168,3 +169,20 @@ def test_a_session_with_retries_and_a_streamed_body(ecs_fake: EcsFake) -> None:
                           headers={"X-Amz-Target": TARGET + "CreateCluster"})
     assert answer.json()["cluster"]["clusterName"] == "streamed"
     session.close()
+
+
+def test_a_run_task_retried_with_its_client_token_and_a_member_the_model_lacks_is_the_same_call(
+        ecs_fake: EcsFake) -> None:
+    # A newer SDK may send a member the installed model does not know: the fake ignores it (as AWS ignores what it
+    # does not know), so a retry with the same clientToken is the same request, not a conflict.
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    ecs.create_cluster(clusterName="c")
+    ecs.register_task_definition(family="job", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+                                 cpu="256", memory="512", containerDefinitions=[{"name": "a", "image": "x"}])
+    body = {"cluster": "c", "taskDefinition": "job", "launchType": "FARGATE", "clientToken": "retry-1",
+            "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}, "aFutureMember": True}
+    url = "https://ecs.us-east-1.amazonaws.com/"
+    first, again = ecs_post(url, "RunTask", body), ecs_post(url, "RunTask", body)
+    assert first.status_code == 200 and again.status_code == 200, again.text
+    assert [t["taskArn"] for t in again.json()["tasks"]] == [t["taskArn"] for t in first.json()["tasks"]]
+    assert len(ecs.list_tasks(cluster="c")["taskArns"]) == 1

@@ -41,8 +41,9 @@ class Context(ValueRecord):
     _ecs: EcsState | None
     # Rules the reference states that this request broke but AWS is not known to enforce (``documented``).
     documented_rules: list[str] | None
-    # The request's JSON body when it is the whole request (AWS JSON 1.1: ECS, CloudWatch Logs) and the call may
-    # change state, else None: what a handler keeps of a request (RunTask's clientToken) instead of the decoded one.
+    # The request's JSON body when it is the whole request (AWS JSON 1.1: ECS, CloudWatch Logs), the call may
+    # change state and the handler's request is that body decoded (no member the model lacks was dropped), else
+    # None: what a handler keeps of a request (RunTask's clientToken) instead of the decoded one.
     raw: bytes | None
     _hidden = ("_state", "_ecs", "documented_rules", "raw")
 

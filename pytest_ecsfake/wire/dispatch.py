@@ -65,8 +65,9 @@ def dispatch(backend: Backend, service: str, request: HttpRequest) -> HttpRespon
         raw = request.body if not read_only and body_is_request(service) else None
         try:
             ctx = Context(backend, service, operation, region, now)
-            ctx.raw = raw
             violations, known = _check_request(backend, service, operation, params, request_id)
+            if known is params:  # the handler's request is the body as sent (no member the model lacks dropped)
+                ctx.raw = raw
             body = _answer(backend, ctx, known)
             if ctx.documented_rules:
                 violations += _documented(backend, service, operation, params, ctx.documented_rules)
